@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "cms.core"
+    label = "core"
+    verbose_name = "公共组件"

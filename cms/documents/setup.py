@@ -1,0 +1,41 @@
+"""Site structure a fresh install needs: 首页 → 公文库, wired to the default Site."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from .models import HomePage, NoticeIndexPage
+
+HOME_TITLE = "安全生产和消防工作目标责任"
+INDEX_TITLE = "公文库"
+
+
+@transaction.atomic
+def ensure_site_structure() -> NoticeIndexPage:
+    """Create (once) the home page and the notice index; return the index."""
+    home = HomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node()
+        home = HomePage(title=HOME_TITLE, slug="portal", intro="本站公开发布安全生产和消防工作目标责任文件及任务台账。")
+        root.add_child(instance=home)
+        home.save_revision().publish()
+        site = Site.objects.filter(is_default_site=True).first()
+        old_root = site.root_page if site else None
+        if site:
+            site.root_page = home
+            site.site_name = HOME_TITLE
+            site.save()
+        else:
+            Site.objects.create(
+                hostname="localhost", port=80, root_page=home, is_default_site=True, site_name=HOME_TITLE
+            )
+        # Wagtail's placeholder "Welcome" page is of no use to anyone here.
+        if old_root and old_root.specific_class is Page and not old_root.get_children().exists():
+            old_root.delete()
+    index = NoticeIndexPage.objects.child_of(home).first()
+    if index is None:
+        index = NoticeIndexPage(title=INDEX_TITLE, slug="notices")
+        home.add_child(instance=index)
+        index.save_revision().publish()
+    return index

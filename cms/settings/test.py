@@ -1,0 +1,12 @@
+"""Test settings: the same database selection as base (SQLite, or DATABASE_URL)."""
+
+from .base import *
+
+DEBUG = False
+SECRET_KEY = "test-only-not-secret"  # noqa: S105
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = BASE_DIR / "build" / "test-media"
+SITE_SOURCE_DIR = BASE_DIR / "build" / "test-site_src"
+SITE_OUTPUT_DIR = BASE_DIR / "build" / "test-site"
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

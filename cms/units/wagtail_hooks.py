@@ -1,0 +1,19 @@
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import Unit
+
+
+class UnitViewSet(SnippetViewSet):
+    model = Unit
+    icon = "group"
+    menu_label = "责任单位"
+    menu_order = 300
+    add_to_admin_menu = True
+    list_display = ["name", "kind", "parent", "needs_review"]
+    list_filter = ["kind", "needs_review"]
+    search_fields = ["name", "aliases__name"]
+    ordering = ["sort_order", "name"]
+
+
+register_snippet(UnitViewSet)

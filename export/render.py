@@ -1,0 +1,146 @@
+"""Snapshot records → Markdown pages.
+
+Pure functions: they read only the records they are given, so the public
+site, the admin preview and the tests produce the same text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from cms.core.blocks import DocumentBodyBlock, body_to_markdown
+from cms.core.markdown import MarkdownContext, escape_html, md_multiline, md_text
+
+_BODY = DocumentBodyBlock()
+
+DISCLOSURE_LABELS = {"public": "主动公开", "on_request": "依申请公开", "not_public": "不予公开"}
+TOPIC_LABELS = {"safety": "安全生产", "fire": "消防", "both": "安全生产、消防"}
+VALIDITY_LABELS = {"valid": "有效", "expired": "失效", "repealed": "废止"}
+KIND_LABELS = {"targets": "目标责任", "letters": "目标责任书", "plan": "实施方案", "tasks": "任务清单", "other": "其他"}
+
+
+def format_date(iso: str | None) -> str:
+    """2022-11-23 → 2022年11月23日 (the way a 公文 prints it)."""
+    if not iso:
+        return ""
+    year, month, day = iso[:10].split("-")
+    return f"{int(year)}年{int(month)}月{int(day)}日"
+
+
+def _row(label: str, value: str) -> str:
+    return f"<tr><th>{label}</th><td>{value}</td></tr>"
+
+
+def metadata_table(notice: dict[str, Any]) -> str:
+    rows = [
+        _row("索引号", escape_html(notice.get("index_number") or "")),
+        _row("发文机关", escape_html(notice.get("issuer") or "")),
+        _row("发文字号", escape_html(notice.get("doc_number") or "")),
+        _row("成文日期", format_date(notice.get("written_date"))),
+        _row("发布日期", format_date(notice.get("first_published_at"))),
+        _row("主题分类", TOPIC_LABELS.get(notice.get("topic") or "", "")),
+        _row("公开属性", DISCLOSURE_LABELS.get(notice.get("disclosure") or "", "")),
+        _row("有效性", VALIDITY_LABELS.get(notice.get("validity") or "", "")),
+    ]
+    return '<table class="gk-meta">\n' + "\n".join(rows) + "\n</table>"
+
+
+def validity_banner(notice: dict[str, Any]) -> str:
+    validity = notice.get("validity")
+    if validity in {"expired", "repealed"}:
+        label = VALIDITY_LABELS[validity]
+        return f'<div class="validity-banner validity-{validity}">本文件已{label}，仅供查阅。</div>\n\n'
+    return ""
+
+
+def _title(text: str) -> str:
+    return f"# {md_text(text)}\n\n"
+
+
+def render_notice(
+    notice: dict[str, Any],
+    ctx_factory: Callable[[], MarkdownContext] = MarkdownContext,
+    attachment_links: list[tuple[str, str]] | None = None,
+) -> str:
+    """A notice page: metadata, 版头, body, 附件说明, 署名, 日期, 版记."""
+    out = [_title(notice["title"]), validity_banner(notice), metadata_table(notice), "\n\n"]
+    if notice.get("doc_number"):
+        out.append(f'<p class="doc-number">{escape_html(notice["doc_number"])}</p>\n\n')
+    if notice.get("recipients"):
+        out.append(f'<p class="recipients">{escape_html(notice["recipients"])}</p>\n\n')
+    out.append(body_to_markdown(_BODY, notice.get("body") or [], ctx_factory()))
+    if notice.get("attachment_note"):
+        out.append(f'\n<p class="attachment-note">{_attachment_note(notice["attachment_note"])}</p>\n')
+    if attachment_links:
+        items = "\n".join(f"- [{md_text(label)}]({href})" for label, href in attachment_links)
+        out.append(f"\n{items}\n")
+    tail = [
+        ("signature", notice.get("signature") or ""),
+        ("written-date", format_date(notice.get("written_date"))),
+    ]
+    out.append("\n" + "\n".join(f'<p class="{css}">{escape_html(v)}</p>' for css, v in tail if v) + "\n")
+    if notice.get("disclosure") == "public":
+        out.append(f'\n<p class="disclosure">（{escape_html(notice.get("disclosure_text") or "此件主动公开")}）</p>\n')
+    if notice.get("remarks"):
+        out.append(f'\n<p class="remarks">{escape_html(notice["remarks"])}</p>\n')
+    out.append(_colophon(notice))
+    return "".join(out)
+
+
+def _attachment_note(text: str) -> str:
+    lines = [escape_html(line.strip()) for line in text.splitlines() if line.strip()]
+    return "附件：" + "<br>".join(lines) if not text.startswith("附件") else "<br>".join(lines)
+
+
+def _colophon(notice: dict[str, Any]) -> str:
+    """版记: 抄送 and 印发, between rules as printed."""
+    rows = []
+    if notice.get("copied_to"):
+        rows.append(f'<p class="copied-to">抄送：{escape_html(notice["copied_to"])}</p>')
+    printed = " ".join(
+        x for x in (escape_html(notice.get("printed_by") or ""), format_date(notice.get("printed_date"))) if x
+    )
+    if printed:
+        rows.append(f'<p class="printed">{printed}印发</p>')
+    return f'\n<div class="colophon">\n{"".join(rows)}\n</div>\n' if rows else ""
+
+
+def render_attachment(
+    attachment: dict[str, Any],
+    notice: dict[str, Any],
+    ctx_factory: Callable[[], MarkdownContext] = MarkdownContext,
+    child_links: list[tuple[str, str]] | None = None,
+) -> str:
+    label = f"附件{attachment['number']}" if attachment.get("number") else "附件"
+    out = [
+        _title(attachment["title"]),
+        validity_banner(notice),
+        f'<p class="attachment-of">{label}　·　{escape_html(notice["title"])}'
+        + (f"（{escape_html(notice['doc_number'])}）" if notice.get("doc_number") else "")
+        + "</p>\n\n",
+        body_to_markdown(_BODY, attachment.get("body") or [], ctx_factory()),
+    ]
+    if child_links:
+        out.append("\n" + "\n".join(f"- [{md_text(t)}]({href})" for t, href in child_links) + "\n")
+    return "".join(out)
+
+
+def render_letter(
+    letter: dict[str, Any],
+    notice: dict[str, Any],
+    unit_html: str,
+    ctx_factory: Callable[[], MarkdownContext] = MarkdownContext,
+) -> str:
+    return "".join(
+        [
+            _title(letter["title"]),
+            validity_banner(notice),
+            f'<p class="letter-unit">责任单位：{unit_html}</p>\n\n',
+            body_to_markdown(_BODY, letter.get("body") or [], ctx_factory()),
+        ]
+    )
+
+
+def plain_paragraphs(text: str) -> str:
+    return md_multiline(text)

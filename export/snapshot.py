@@ -1,0 +1,125 @@
+"""The public snapshot: everything the public may see, as plain data.
+
+This is the only place the exporter, the ledgers and the API read content
+from.  A page enters it only if it is live, not expired, without view
+restrictions, under a live notice whose 公开属性 is 主动公开, and every
+ancestor on the way is live too.  Page rows hold the *published* version
+(drafts live in revisions), so a newer unapproved draft never leaks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from cms.documents.models import AttachmentPage, Disclosure, NoticePage, ResponsibilityLetterPage
+from cms.units.models import Unit
+
+NOTICE_FIELDS = [
+    "issuer",
+    "doc_number",
+    "signer",
+    "recipients",
+    "attachment_note",
+    "signature",
+    "written_date",
+    "disclosure",
+    "remarks",
+    "copied_to",
+    "printed_by",
+    "printed_date",
+    "year",
+    "topic",
+    "validity",
+    "index_number",
+]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _visible(queryset, now: datetime):
+    return queryset.live().public().filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
+
+
+def page_record(page: Any) -> dict[str, Any]:
+    """The plain-data form of one page (also used by the admin preview)."""
+    record: dict[str, Any] = {
+        "id": page.pk,
+        "title": page.title,
+        "slug": page.slug,
+        "body": list(page.body.raw_data),
+        "first_published_at": _plain(page.first_published_at),
+        "last_published_at": _plain(page.last_published_at),
+    }
+    if isinstance(page, NoticePage):
+        record.update({name: _plain(getattr(page, name)) for name in NOTICE_FIELDS})
+        record["disclosure_text"] = page.disclosure_text
+        record["attachments"] = []
+    elif isinstance(page, AttachmentPage):
+        record.update({"number": page.number, "kind": page.kind, "letters": [], "attachments": []})
+    elif isinstance(page, ResponsibilityLetterPage):
+        record["unit_id"] = page.unit_id
+    return record
+
+
+def _children(parent: Any, now: datetime) -> Iterable[Any]:
+    return _visible(parent.get_children(), now).specific().order_by("path")
+
+
+def _attachment_record(page: AttachmentPage, now: datetime) -> dict[str, Any]:
+    record = page_record(page)
+    for child in _children(page, now):
+        if isinstance(child, AttachmentPage):
+            record["attachments"].append(_attachment_record(child, now))
+        elif isinstance(child, ResponsibilityLetterPage):
+            record["letters"].append(page_record(child))
+    return record
+
+
+def take_snapshot(now: datetime | None = None) -> dict[str, Any]:
+    """One consistent read of all public content.
+
+    Inside one transaction (REPEATABLE READ on PostgreSQL via the
+    ``transaction.atomic`` + a single connection) so a publish in the middle
+    cannot give a notice without its attachments.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        notices = []
+        queryset = _visible(NoticePage.objects, now).filter(disclosure=Disclosure.PUBLIC).order_by("path")
+        for notice in queryset:
+            if not _ancestors_live(notice):
+                continue
+            record = page_record(notice)
+            record["attachments"] = [
+                _attachment_record(child, now) for child in _children(notice, now) if isinstance(child, AttachmentPage)
+            ]
+            notices.append(record)
+        units = [
+            {
+                "id": unit.pk,
+                "name": unit.name,
+                "slug": unit.slug,
+                "kind": unit.kind,
+                "parent_id": unit.parent_id,
+                "sort_order": unit.sort_order,
+                "aliases": sorted(alias.name for alias in unit.aliases.all()),
+            }
+            for unit in Unit.objects.prefetch_related("aliases").order_by("sort_order", "name")
+        ]
+    return {"notices": notices, "units": units}
+
+
+def _ancestors_live(page: Any) -> bool:
+    return not page.get_ancestors().filter(depth__gt=1, live=False).exists()

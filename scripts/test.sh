@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# README command 2: the whole test suite, on SQLite and then on PostgreSQL.
+# PostgreSQL is taken from TEST_DATABASE_URL (default: the local server,
+# database "test"); the PostgreSQL pass is skipped only with SKIP_POSTGRES=1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh test
+PY=.venv/bin/python
+export DJANGO_SETTINGS_MODULE=cms.settings.test
+# Browser tests drive Debian's chromium; install it when missing and allowed.
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+  echo "== 安装 chromium（浏览器测试用）"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
+    || echo "!! 无法安装 chromium，浏览器测试将失败"
+fi
+echo "== ruff"
+$PY -m ruff check cms export tests benchmarks
+echo "== manage.py check / makemigrations --check"
+$PY manage.py check
+$PY manage.py makemigrations --check --dry-run >/dev/null || { echo "!! 模型改动缺少迁移：运行 manage.py makemigrations"; exit 1; }
+echo "== pytest (SQLite)"
+env -u DATABASE_URL $PY -m pytest "$@"
+if [ "${SKIP_POSTGRES:-}" != "1" ]; then
+  export DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}
+  echo "== manage.py check (PostgreSQL)"
+  $PY manage.py check --database default
+  echo "== pytest (PostgreSQL: ${DATABASE_URL})"
+  $PY -m pytest "$@"
+fi
