@@ -12,7 +12,6 @@ from django.db import models
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
-from wagtail.search import index
 
 
 class UnitKind(models.TextChoices):
@@ -24,7 +23,9 @@ class UnitKind(models.TextChoices):
     AGENCY = "agency", "机构"
 
 
-class Unit(index.Indexed, ClusterableModel):
+class Unit(ClusterableModel):
+    """Searched in the admin by substring (ORM), which suits Chinese names."""
+
     name = models.CharField("单位名称", max_length=120, unique=True)
     slug = models.SlugField(
         "网址名",
@@ -57,13 +58,6 @@ class Unit(index.Indexed, ClusterableModel):
         FieldPanel("sort_order"),
         FieldPanel("needs_review"),
         InlinePanel("aliases", label="别名/简称"),
-    ]
-    search_fields = [
-        index.SearchField("name"),
-        index.AutocompleteField("name"),
-        index.RelatedFields("aliases", [index.SearchField("name")]),
-        index.FilterField("kind"),
-        index.FilterField("needs_review"),
     ]
 
     class Meta:

@@ -14,6 +14,7 @@ class UnitViewSet(SnippetViewSet):
     list_filter = ["kind", "needs_review"]
     search_fields = ["name", "aliases__name"]
     ordering = ["sort_order", "name"]
+    search_backend_name = None  # substring search suits Chinese names better than tokenised search
 
 
 register_snippet(UnitViewSet)

@@ -1,0 +1,336 @@
+"""Parsed document → Wagtail pages.
+
+The parser (``cms.importer.parsing``) decides what the text *is*; this module
+only stores it.  Everything happens in the caller's transaction, so a failure
+anywhere leaves the database as it was.  Re-importing the same document
+updates the same pages as new revisions: notices are matched by 发文字号
+(or issuer + title + year), attachments by their 附件 number and order,
+letters by unit, and task rows keep ids derived from their position, so
+progress recorded against a row survives a re-import.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+
+from cms.core.blocks import plain_to_richtext
+from cms.documents.models import (
+    AttachmentPage,
+    Disclosure,
+    NoticeIndexPage,
+    NoticePage,
+    ResponsibilityLetterPage,
+)
+from cms.importer.parsing.tree import Block, ParsedAttachment, ParsedDocument, ParsedLetter
+from cms.units.lookup import normalise_name, resolve_unit
+from cms.units.models import Unit, UnitKind
+
+ROW_NAMESPACE = uuid.UUID("6f1c7a52-3b0e-4c55-9f3e-2d4b8e1a7c90")
+
+DISCLOSURE_WORDS = {
+    "主动公开": Disclosure.PUBLIC,
+    "依申请公开": Disclosure.ON_REQUEST,
+    "不予公开": Disclosure.NOT_PUBLIC,
+}
+
+
+@dataclass
+class LoadStats:
+    notice: NoticePage | None = None
+    created: bool = False
+    attachments: int = 0
+    letters: int = 0
+    blocks: dict[str, int] = field(default_factory=dict)
+    task_rows: int = 0
+    units_linked: set[int] = field(default_factory=set)
+    units_created: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def guess_unit_kind(name: str) -> str:
+    """A first guess for a unit the registry did not know; editors confirm it."""
+    if re.search(r"街道|办事处", name):
+        return UnitKind.STREET
+    if re.search(r"(镇|乡)(人民政府|党委|政府)?$", name):
+        return UnitKind.TOWNSHIP
+    if re.search(r"村|社区|居委会", name):
+        return UnitKind.COMMUNITY
+    if re.search(r"公司|集团|企业|有限", name):
+        return UnitKind.ENTERPRISE
+    if re.search(r"局|部|委|办|厅|署|院|所|队|站|中心", name):
+        return UnitKind.DEPARTMENT
+    return UnitKind.AGENCY
+
+
+class Loader:
+    def __init__(self, doc: ParsedDocument, parent: NoticeIndexPage, *, publish: bool, disclosure: str | None) -> None:
+        self.doc = doc
+        self.parent = parent
+        self.publish = publish
+        self.disclosure = disclosure
+        self.stats = LoadStats()
+        self._unit_cache: dict[str, tuple[Unit, str]] = {}
+
+    # --- units -----------------------------------------------------------------
+
+    def unit_for(self, written: str) -> tuple[Unit, str]:
+        """Resolve a written name; an unknown one becomes a 待确认 unit."""
+        key = normalise_name(written)
+        if key in self._unit_cache:
+            return self._unit_cache[key]
+        match = resolve_unit(written)
+        if match.found:
+            result = (match.unit, match.division)
+        else:
+            unit = Unit.objects.create(name=key[:120], kind=guess_unit_kind(key), needs_review=True)
+            self.stats.units_created.append(unit.name)
+            result = (unit, "")
+        self._unit_cache[key] = result
+        self.stats.units_linked.add(result[0].pk)
+        return result
+
+    # --- blocks -------------------------------------------------------------------
+
+    def stream(self, blocks: list[Block], path: str) -> list[dict[str, Any]]:
+        out = []
+        for index, block in enumerate(blocks):
+            converter = getattr(self, f"_block_{block.type}", None)
+            if converter is None:
+                self.stats.warnings.append(f"第{block.line}行：未知的块类型 {block.type}，已按段落保存")
+                value: dict[str, Any] = {"level": 0, "text": plain_to_richtext(str(block.value))}
+                block_type = "paragraph"
+            else:
+                value = converter(block.value, f"{path}/{index}")
+                block_type = block.type
+            self.stats.blocks[block_type] = self.stats.blocks.get(block_type, 0) + 1
+            out.append({"type": block_type, "value": value, "id": str(uuid.uuid5(ROW_NAMESPACE, f"{path}/{index}"))})
+        return out
+
+    @staticmethod
+    def _items(values: list[Any], path: str) -> list[dict[str, Any]]:
+        return [
+            {"type": "item", "value": value, "id": str(uuid.uuid5(ROW_NAMESPACE, f"{path}/{i}"))}
+            for i, value in enumerate(values)
+        ]
+
+    def _block_heading(self, v: dict, path: str) -> dict:
+        return {"level": int(v.get("level") or 0), "text": v.get("text", "")}
+
+    def _block_paragraph(self, v: dict, path: str) -> dict:
+        return {"level": int(v.get("level") or 0), "text": plain_to_richtext(v.get("text", ""))}
+
+    def _block_target(self, v: dict, path: str) -> dict:
+        return {"text": v.get("text", ""), "indicator": v.get("indicator", "")}
+
+    def _block_note(self, v: dict, path: str) -> dict:
+        return {"text": v.get("text", "")}
+
+    def _block_phase(self, v: dict, path: str) -> dict:
+        return {"name": v.get("name", ""), "period": v.get("period", ""), "text": v.get("text", "")}
+
+    def _block_target_group(self, v: dict, path: str) -> dict:
+        unit, _ = self.unit_for(v["unit_name"])
+        targets = [self._block_target(t, path) for t in v.get("targets", [])]
+        return {"unit": unit.pk, "unit_name": v["unit_name"], "targets": self._items(targets, f"{path}/t")}
+
+    def _block_leading_group(self, v: dict, path: str) -> dict:
+        members = [
+            {"role": m.get("role") or "成员", "name": m.get("name", ""), "position": m.get("position", "")}
+            for m in v.get("members", [])
+        ]
+        return {"title": v.get("title", ""), "members": self._items(members, f"{path}/m")}
+
+    def _block_task_list(self, v: dict, path: str) -> dict:
+        rows = []
+        for i, row in enumerate(v.get("rows", [])):
+            refs = []
+            for ref in row.get("units", []):
+                unit, division = self.unit_for(ref["name"])
+                refs.append(
+                    {
+                        "unit": unit.pk,
+                        "name": ref["name"],
+                        "role": ref.get("role") or "lead",
+                        "division": ref.get("division") or division,
+                    }
+                )
+            rows.append(
+                {
+                    "topic": row.get("topic", ""),
+                    "task": row.get("task", ""),
+                    "detail": row.get("detail", ""),
+                    "deadline": row.get("deadline", ""),
+                    "units": self._items(refs, f"{path}/r{i}/u"),
+                    "units_text": row.get("units_text", ""),
+                }
+            )
+        self.stats.task_rows += len(rows)
+        return {"title": v.get("title", ""), "rows": self._items(rows, f"{path}/r")}
+
+    def _block_indicator_table(self, v: dict, path: str) -> dict:
+        columns = [{"group": g.get("name", ""), "name": name} for g in v.get("groups", []) for name in g["columns"]]
+        rows = []
+        for i, row in enumerate(v.get("rows", [])):
+            unit, _ = self.unit_for(row["unit_name"])
+            values = self._items(list(row.get("values", [])), f"{path}/r{i}/v")
+            rows.append({"unit": unit.pk, "unit_name": row["unit_name"], "values": values})
+        return {
+            "title": v.get("title", ""),
+            "row_header": v.get("row_header") or "单位",
+            "columns": self._items(columns, f"{path}/c"),
+            "rows": self._items(rows, f"{path}/r"),
+        }
+
+    def _block_table(self, v: dict, path: str) -> dict:
+        data, merges = table_grid(v.get("rows", []))
+        header_rows = int(v.get("header_rows") or 0)
+        return {
+            "title": v.get("title", ""),
+            "header_rows": header_rows,
+            "table": {
+                "data": data,
+                "mergeCells": merges,
+                "first_row_is_table_header": header_rows > 0,
+                "first_col_is_header": False,
+                "table_caption": "",
+            },
+        }
+
+    # --- pages ---------------------------------------------------------------------
+
+    def find_notice(self) -> NoticePage | None:
+        doc = self.doc
+        candidates = NoticePage.objects.descendant_of(self.parent)
+        if doc.doc_number:
+            return candidates.filter(doc_number=doc.doc_number).first()
+        query = Q(title=doc.title) & Q(issuer=doc.issuer)
+        if doc.year:
+            query &= Q(year=doc.year)
+        return candidates.filter(query, doc_number="").first()
+
+    def load(self) -> LoadStats:
+        doc = self.doc
+        notice = self.find_notice()
+        self.stats.created = notice is None
+        if notice is None:
+            notice = NoticePage(live=False)
+        disclosure = self.disclosure or doc.disclosure
+        if disclosure is None:
+            disclosure = Disclosure.ON_REQUEST
+            self.stats.warnings.append("原文未写明公开属性，已按“依申请公开”保存（不会公开发布），请编辑确认。")
+        fields = {
+            "title": doc.title,
+            "issuer": doc.issuer,
+            "doc_number": doc.doc_number,
+            "signer": doc.signer,
+            "recipients": doc.recipients,
+            "attachment_note": doc.attachment_note,
+            "signature": doc.signature,
+            "written_date": doc.written_date,
+            "disclosure": disclosure,
+            "disclosure_wording": doc.disclosure_wording.strip("（）() ") if doc.disclosure_wording else "",
+            "remarks": doc.remarks,
+            "copied_to": doc.copied_to,
+            "printed_by": doc.printed_by,
+            "printed_date": doc.printed_date,
+            "year": doc.year,
+            "topic": doc.topic,
+        }
+        for name, value in fields.items():
+            setattr(notice, name, value)
+        notice.body = self.stream(doc.body, "body")
+        if self.stats.created:
+            self.parent.add_child(instance=notice)
+        self._save(notice)
+        self.stats.notice = notice
+        self._sync_attachments(notice, doc.attachments, "a")
+        notice.refresh_from_db()
+        return self.stats
+
+    def _save(self, page: Any) -> None:
+        """A new revision; the live row changes only when it is published."""
+        revision = page.save_revision(clean=True)
+        if self.publish:
+            revision.publish()
+
+    def _sync_attachments(self, parent: Any, attachments: list[ParsedAttachment], path: str) -> None:
+        existing = list(AttachmentPage.objects.child_of(parent).order_by("path"))
+        for index, parsed in enumerate(attachments):
+            page = self._match_attachment(existing, parsed, index)
+            created = page is None
+            if created:
+                page = AttachmentPage(live=False)
+            page.title = parsed.title or (f"附件{parsed.number}" if parsed.number else "附件")
+            page.number = parsed.number
+            page.kind = parsed.kind
+            page.body = self.stream(parsed.body, f"{path}{index}")
+            if created:
+                parent.add_child(instance=page)
+            self._save(page)
+            self.stats.attachments += 1
+            self._sync_letters(page, parsed.letters, f"{path}{index}")
+            self._sync_attachments(page, parsed.attachments, f"{path}{index}.")
+
+    @staticmethod
+    def _match_attachment(
+        existing: list[AttachmentPage], parsed: ParsedAttachment, index: int
+    ) -> AttachmentPage | None:
+        for page in existing:
+            if parsed.number is not None and page.number == parsed.number:
+                return page
+        if parsed.number is None and index < len(existing) and existing[index].number is None:
+            return existing[index]
+        return None
+
+    def _sync_letters(self, parent: AttachmentPage, letters: list[ParsedLetter], path: str) -> None:
+        existing = {p.unit_id: p for p in ResponsibilityLetterPage.objects.child_of(parent)}
+        for index, parsed in enumerate(letters):
+            unit, _ = self.unit_for(parsed.unit_name)
+            page = existing.get(unit.pk)
+            created = page is None
+            if created:
+                page = ResponsibilityLetterPage(live=False, unit=unit)
+            page.title = parsed.title or f"{parsed.unit_name}目标责任书"
+            page.body = self.stream(parsed.body, f"{path}/l{index}")
+            if created:
+                parent.add_child(instance=page)
+            self._save(page)
+            self.stats.letters += 1
+
+
+def table_grid(rows: list[list[dict[str, Any]]]) -> tuple[list[list[str]], list[dict[str, int]]]:
+    """Place cells with row/col spans on a full grid, the way HTML tables do.
+
+    Cells covered by a merge may be present (``merged`` true or empty text at
+    an occupied position) or omitted; either way they end up as empty grid
+    cells with the origin's merge recorded in ``mergeCells``.
+    """
+    occupied: set[tuple[int, int]] = set()
+    placed: dict[tuple[int, int], str] = {}
+    merges = []
+    width = 0
+    for r, row in enumerate(rows):
+        c = 0
+        for cell in row:
+            if cell.get("merged"):
+                continue
+            while (r, c) in occupied:
+                c += 1
+            rowspan = max(1, int(cell.get("rowspan") or 1))
+            colspan = max(1, int(cell.get("colspan") or 1))
+            placed[(r, c)] = cell.get("text", "")
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    occupied.add((r + dr, c + dc))
+            if rowspan > 1 or colspan > 1:
+                merges.append({"row": r, "col": c, "rowspan": rowspan, "colspan": colspan})
+            c += colspan
+            width = max(width, c)
+    height = max([r for r, _ in occupied], default=-1) + 1
+    data = [[placed.get((r, c), "") for c in range(width)] for r in range(height)]
+    return data, merges
