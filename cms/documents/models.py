@@ -127,6 +127,9 @@ class NoticePage(DocumentPage):
     year = models.PositiveIntegerField("年度", null=True, blank=True, help_text="留空时按标题、文号或成文日期推定。")
     topic = models.CharField("主题", max_length=10, choices=Topic.choices, default=Topic.BOTH)
     validity = models.CharField("有效性", max_length=10, choices=Validity.choices, default=Validity.VALID)
+    publish_progress = models.BooleanField(
+        "公开任务进展", default=False, help_text="勾选后，公开网站和台账中显示各任务的进展状态；默认不公开。"
+    )
     index_number = models.CharField("索引号", max_length=40, unique=True, null=True, blank=True, editable=False)
 
     content_panels = [
@@ -150,6 +153,7 @@ class NoticePage(DocumentPage):
             [
                 FieldRowPanel([FieldPanel("disclosure"), FieldPanel("disclosure_wording")]),
                 FieldRowPanel([FieldPanel("year"), FieldPanel("topic"), FieldPanel("validity")]),
+                FieldPanel("publish_progress"),
             ],
             heading="公开与分类",
         ),
@@ -161,6 +165,9 @@ class NoticePage(DocumentPage):
         index.FilterField("year"),
         index.FilterField("disclosure"),
     ]
+    # Wagtail derives a per-model default template for every concrete page class,
+    # which would shadow DocumentPage.template; all documents share one template.
+    template = DocumentPage.template
     parent_page_types = ["documents.NoticeIndexPage"]
     subpage_types = ["documents.AttachmentPage"]
 
@@ -201,7 +208,7 @@ class NoticePage(DocumentPage):
 
         children = self.get_children().specific().order_by("path")
         links = [(f"{c.label}：{c.title}", c.url or "#") for c in children if isinstance(c, AttachmentPage)]
-        return render_notice(page_record(self), attachment_links=links)
+        return render_notice(page_record(self), ctx_factory=self.markdown_context, attachment_links=links)
 
     def infer_year(self) -> int | None:
         match = re.search(r"(20\d{2})\s*年", self.title or "")
@@ -246,6 +253,9 @@ class AttachmentPage(DocumentPage):
         FieldPanel("title"),
         FieldPanel("body"),
     ]
+    # Wagtail derives a per-model default template for every concrete page class,
+    # which would shadow DocumentPage.template; all documents share one template.
+    template = DocumentPage.template
     parent_page_types = ["documents.NoticePage", "documents.AttachmentPage"]
     subpage_types = ["documents.AttachmentPage", "documents.ResponsibilityLetterPage"]
 
@@ -270,7 +280,12 @@ class AttachmentPage(DocumentPage):
         notice = self.notice()
         children = self.get_children().specific().order_by("path")
         links = [(c.title, c.url or "#") for c in children]
-        return render_attachment(page_record(self), page_record(notice) if notice else {"title": ""}, child_links=links)
+        return render_attachment(
+            page_record(self),
+            page_record(notice) if notice else {"title": ""},
+            ctx_factory=self.markdown_context,
+            child_links=links,
+        )
 
 
 class ResponsibilityLetterPage(DocumentPage):
@@ -279,6 +294,9 @@ class ResponsibilityLetterPage(DocumentPage):
     unit = models.ForeignKey("units.Unit", verbose_name="责任单位", on_delete=models.PROTECT, related_name="letters")
 
     content_panels = [FieldPanel("unit"), FieldPanel("title"), FieldPanel("body")]
+    # Wagtail derives a per-model default template for every concrete page class,
+    # which would shadow DocumentPage.template; all documents share one template.
+    template = DocumentPage.template
     parent_page_types = ["documents.AttachmentPage"]
     subpage_types: list[str] = []
 
@@ -299,4 +317,6 @@ class ResponsibilityLetterPage(DocumentPage):
 
         notice = self.notice()
         unit = escape_html(self.unit.name) if self.unit_id else ""
-        return render_letter(page_record(self), page_record(notice) if notice else {"title": ""}, unit)
+        return render_letter(
+            page_record(self), page_record(notice) if notice else {"title": ""}, unit, ctx_factory=self.markdown_context
+        )

@@ -75,6 +75,9 @@ class Loader:
         self.disclosure = disclosure
         self.stats = LoadStats()
         self._unit_cache: dict[str, tuple[Unit, str]] = {}
+        # Row and block ids derive from the document's identity plus position,
+        # so a re-import gives the same ids and progress stays attached.
+        self.key = doc.doc_number or f"{doc.issuer}|{doc.title}|{doc.year}"
 
     # --- units -----------------------------------------------------------------
 
@@ -108,13 +111,14 @@ class Loader:
                 value = converter(block.value, f"{path}/{index}")
                 block_type = block.type
             self.stats.blocks[block_type] = self.stats.blocks.get(block_type, 0) + 1
-            out.append({"type": block_type, "value": value, "id": str(uuid.uuid5(ROW_NAMESPACE, f"{path}/{index}"))})
+            out.append(
+                {"type": block_type, "value": value, "id": str(uuid.uuid5(ROW_NAMESPACE, f"{self.key}/{path}/{index}"))}
+            )
         return out
 
-    @staticmethod
-    def _items(values: list[Any], path: str) -> list[dict[str, Any]]:
+    def _items(self, values: list[Any], path: str) -> list[dict[str, Any]]:
         return [
-            {"type": "item", "value": value, "id": str(uuid.uuid5(ROW_NAMESPACE, f"{path}/{i}"))}
+            {"type": "item", "value": value, "id": str(uuid.uuid5(ROW_NAMESPACE, f"{self.key}/{path}/{i}"))}
             for i, value in enumerate(values)
         ]
 

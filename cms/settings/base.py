@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "cms.units",
     "cms.documents",
     "cms.importer",
+    "cms.ledger",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -1,0 +1,103 @@
+"""The task index behind the admin ledger, and progress reports on tasks.
+
+``Task`` rows are derived from the *live* task lists whenever a page is
+published or unpublished; they are an index, never edited by hand.
+Progress (``TaskProgress``) is keyed by the row's stable id rather than by a
+foreign key, so it survives re-imports and reordering, and recording it
+never touches the document or its approval.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from export.deadlines import DEADLINE_KIND_LABELS
+
+
+class ProgressStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "未启动"
+    IN_PROGRESS = "in_progress", "推进中"
+    DONE = "done", "已完成"
+    CLOSED = "closed", "已销号"
+
+
+DONE_STATUSES = {ProgressStatus.DONE, ProgressStatus.CLOSED}
+
+
+class Task(models.Model):
+    row_id = models.CharField("任务编号", max_length=64, db_index=True)
+    notice = models.ForeignKey(
+        "documents.NoticePage", verbose_name="公文", on_delete=models.CASCADE, related_name="tasks"
+    )
+    page = models.ForeignKey("wagtailcore.Page", verbose_name="所在页面", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveIntegerField("年度", null=True, blank=True, db_index=True)
+    position = models.PositiveIntegerField("顺序", default=0)
+    topic = models.TextField("专题/项目", blank=True)
+    task = models.TextField("工作任务", blank=True)
+    detail = models.TextField("工作内容", blank=True)
+    deadline_text = models.CharField("完成时限", max_length=200, blank=True)
+    due_date = models.DateField("截止日期", null=True, blank=True, db_index=True)
+    deadline_kind = models.CharField(
+        "时限类型", max_length=20, choices=list(DEADLINE_KIND_LABELS.items()), default="unknown"
+    )
+    units_text = models.TextField("责任单位（原文）", blank=True)
+    units = models.ManyToManyField("units.Unit", through="TaskUnit", related_name="tasks", verbose_name="责任单位")
+    status = models.CharField(
+        "进展状态", max_length=20, choices=ProgressStatus.choices, default=ProgressStatus.NOT_STARTED, db_index=True
+    )
+    status_note = models.TextField("进展说明", blank=True)
+    status_date = models.DateField("更新日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "任务"
+        verbose_name_plural = "任务台账"
+        ordering = ["-year", "notice__path", "position"]
+        # A copied page carries its rows' ids along; unique per page only.
+        constraints = [models.UniqueConstraint(fields=["page", "row_id"], name="task_row_once_per_page")]
+
+    def __str__(self) -> str:
+        return (self.task or self.detail)[:60]
+
+    @property
+    def overdue(self) -> bool:
+        return bool(self.due_date and self.due_date < timezone.localdate() and self.status not in DONE_STATUSES)
+
+    def lead_units(self) -> list[str]:
+        return [tu.unit.name for tu in self.task_units.all() if tu.role == "lead"]
+
+    def support_units(self) -> list[str]:
+        return [tu.unit.name for tu in self.task_units.all() if tu.role == "support"]
+
+
+class TaskUnit(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="task_units")
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="task_units")
+    role = models.CharField("角色", max_length=10, choices=[("lead", "牵头"), ("support", "配合")], default="lead")
+
+    class Meta:
+        verbose_name = "任务责任单位"
+        constraints = [models.UniqueConstraint(fields=["task", "unit"], name="task_unit_once")]
+
+
+class TaskProgress(models.Model):
+    """One progress report; the latest is the task's current status."""
+
+    row_id = models.CharField("任务编号", max_length=64, db_index=True)
+    unit = models.ForeignKey("units.Unit", verbose_name="报告单位", null=True, blank=True, on_delete=models.SET_NULL)
+    status = models.CharField("进展状态", max_length=20, choices=ProgressStatus.choices)
+    note = models.TextField("进展说明", blank=True)
+    reported_on = models.DateField("进展日期", default=date.today)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "任务进展"
+        verbose_name_plural = "任务进展"
+        ordering = ["-reported_on", "-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()}（{self.reported_on}）"
