@@ -106,19 +106,30 @@ def _colophon(notice: dict[str, Any]) -> str:
     return f'\n<div class="colophon">\n{"".join(rows)}\n</div>\n' if rows else ""
 
 
+def _notice_reference(notice: dict[str, Any], notice_href: str | None) -> str:
+    """The notice an attachment or letter belongs to, linked when the caller knows its URL.
+
+    ``notice_href`` goes into raw HTML, which MkDocs does not rewrite, so it
+    must already be the final (relative ``.html``) address.
+    """
+    title = escape_html(notice.get("title") or "")
+    if notice_href:
+        title = f'<a href="{escape_html(notice_href)}">{title}</a>'
+    return title + (f"（{escape_html(notice['doc_number'])}）" if notice.get("doc_number") else "")
+
+
 def render_attachment(
     attachment: dict[str, Any],
     notice: dict[str, Any],
     ctx_factory: Callable[[], MarkdownContext] = MarkdownContext,
     child_links: list[tuple[str, str]] | None = None,
+    notice_href: str | None = None,
 ) -> str:
     label = f"附件{attachment['number']}" if attachment.get("number") else "附件"
     out = [
         _title(attachment["title"]),
         validity_banner(notice),
-        f'<p class="attachment-of">{label}　·　{escape_html(notice["title"])}'
-        + (f"（{escape_html(notice['doc_number'])}）" if notice.get("doc_number") else "")
-        + "</p>\n\n",
+        f'<p class="attachment-of">{label}　·　{_notice_reference(notice, notice_href)}</p>\n\n',
         body_to_markdown(_BODY, attachment.get("body") or [], ctx_factory()),
     ]
     if child_links:
@@ -131,11 +142,14 @@ def render_letter(
     notice: dict[str, Any],
     unit_html: str,
     ctx_factory: Callable[[], MarkdownContext] = MarkdownContext,
+    notice_href: str | None = None,
 ) -> str:
+    of = f'<p class="attachment-of">{_notice_reference(notice, notice_href)}</p>\n\n' if notice_href else ""
     return "".join(
         [
             _title(letter["title"]),
             validity_banner(notice),
+            of,
             f'<p class="letter-unit">责任单位：{unit_html}</p>\n\n',
             body_to_markdown(_BODY, letter.get("body") or [], ctx_factory()),
         ]

@@ -68,6 +68,8 @@ def make_notice(parent, *, publish: bool = True, body: list | None = None, **fie
     fields.setdefault("issuer", "测试县人民政府")
     fields.setdefault("disclosure", Disclosure.PUBLIC)
     fields.setdefault("year", 2024)
+    # Wagtail's Page.live defaults to True; a page that was never published must not be live.
+    fields.setdefault("live", publish)
     notice = NoticePage(body=body or [paragraph("正文内容。")], **fields)
     parent.add_child(instance=notice)
     revision = notice.save_revision()
@@ -80,6 +82,7 @@ def make_notice(parent, *, publish: bool = True, body: list | None = None, **fie
 def make_attachment(parent, *, publish: bool = True, body: list | None = None, **fields: Any) -> AttachmentPage:
     fields.setdefault("title", "目标责任")
     fields.setdefault("number", 1)
+    fields.setdefault("live", publish)
     page = AttachmentPage(body=body or [], **fields)
     parent.add_child(instance=page)
     revision = page.save_revision()
@@ -91,6 +94,7 @@ def make_attachment(parent, *, publish: bool = True, body: list | None = None, *
 
 def make_letter(parent, unit: Unit, *, publish: bool = True, body: list | None = None, **fields: Any):
     fields.setdefault("title", f"2023年{unit.name}消防工作目标责任")
+    fields.setdefault("live", publish)
     page = ResponsibilityLetterPage(unit=unit, body=body or [], **fields)
     parent.add_child(instance=page)
     revision = page.save_revision()

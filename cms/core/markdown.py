@@ -15,8 +15,12 @@ from typing import Any
 
 _CN_DIGITS = "零一二三四五六七八九"
 # ASCII punctuation Python-Markdown (with the extensions in mkdocs.yml) treats
-# as syntax somewhere; escaping one that is not syntax is harmless.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:^=$])")
+# as syntax somewhere.  Only the characters in its ESCAPED_CHARS (plus ``|``
+# from the tables extension) take a backslash escape; any other backslash is
+# printed as typed (``\:`` shows a backslash), so the rest become numeric
+# character references, which Markdown passes through and HTML shows literally.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+_MD_ENTITY = re.compile(r"[~:^=$]")
 
 
 def chinese_number(n: int) -> str:
@@ -57,7 +61,8 @@ def escape_html(text: str) -> str:
 def md_text(text: str) -> str:
     """Literal text inside a Markdown paragraph, heading or list item."""
     text = escape_html(" ".join(str(text).split("\n")).strip())
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_ENTITY.sub(lambda m: f"&#{ord(m.group())};", text)
 
 
 def md_multiline(text: str) -> str:

@@ -55,6 +55,16 @@ class DocumentPage(Page):
         context["rendered"] = mark_safe(to_html(self.public_markdown()))  # noqa: S308
         return context
 
+    def markdown_context(self) -> MarkdownContext:
+        """Context for rendering this page itself (admin preview, Wagtail-served page).
+
+        A unit picked with the chooser has no typed name: its registry name is
+        shown, as the exporter does with the snapshot's units.
+        """
+        from cms.units.models import Unit
+
+        return MarkdownContext(unit_names=dict(Unit.objects.values_list("pk", "name")))
+
     def body_markdown(self, ctx: MarkdownContext | None = None) -> str:
         return body_to_markdown(self.body.stream_block, self.body.raw_data, ctx or MarkdownContext())
 

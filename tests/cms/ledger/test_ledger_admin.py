@@ -61,7 +61,7 @@ def test_progress__survives_republishing_the_page(tasks_corpus):
 
 
 def test_ledger_admin__filters_by_unit_status_and_overdue(admin_client, tasks_corpus):
-    a, b = tasks_corpus["units"]
+    _, b = tasks_corpus["units"]
     url = "/admin/ledger/task/"
     assert admin_client.get(url).status_code == 200
     page = admin_client.get(url, {"unit": b.pk}).content.decode()
