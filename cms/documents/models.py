@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.models import Page
 from wagtail.search import index
 
@@ -168,6 +169,25 @@ class NoticePage(DocumentPage):
     # Wagtail derives a per-model default template for every concrete page class,
     # which would shadow DocumentPage.template; all documents share one template.
     template = DocumentPage.template
+    api_fields = [
+        APIField(name)
+        for name in [
+            "issuer",
+            "doc_number",
+            "recipients",
+            "attachment_note",
+            "signature",
+            "written_date",
+            "copied_to",
+            "printed_by",
+            "printed_date",
+            "year",
+            "topic",
+            "validity",
+            "index_number",
+            "body",
+        ]
+    ]
     parent_page_types = ["documents.NoticeIndexPage"]
     subpage_types = ["documents.AttachmentPage"]
 
@@ -256,6 +276,7 @@ class AttachmentPage(DocumentPage):
     # Wagtail derives a per-model default template for every concrete page class,
     # which would shadow DocumentPage.template; all documents share one template.
     template = DocumentPage.template
+    api_fields = [APIField("number"), APIField("kind"), APIField("body")]
     parent_page_types = ["documents.NoticePage", "documents.AttachmentPage"]
     subpage_types = ["documents.AttachmentPage", "documents.ResponsibilityLetterPage"]
 
@@ -294,6 +315,7 @@ class ResponsibilityLetterPage(DocumentPage):
     unit = models.ForeignKey("units.Unit", verbose_name="责任单位", on_delete=models.PROTECT, related_name="letters")
 
     content_panels = [FieldPanel("unit"), FieldPanel("title"), FieldPanel("body")]
+    api_fields = [APIField("unit"), APIField("body")]
     # Wagtail derives a per-model default template for every concrete page class,
     # which would shadow DocumentPage.template; all documents share one template.
     template = DocumentPage.template
