@@ -1,0 +1,291 @@
+"""Public-site export speed at 10, 100 (and on request 1000) notices.
+
+Why: DESIGN.md measured MkDocs alone (linear at ~50 pages/s with jieba
+search once documents are out of the sidebar).  This checks that our side
+(snapshot + render + atomic swap) stays a small share of a publish, and
+that the whole export stays linear as the corpus grows.
+
+Each notice is shaped like the seeds: a body with 层次 headings and
+paragraphs, 附件1 目标责任 (个性目标 per unit + an indicator table),
+附件2 目标责任书 with one letter per town, 附件3 重点项目清单 with ~20
+tasks assigned to towns and departments (lead / support).  The corpus goes
+into a throwaway SQLite file (``DATABASE_URL``), grown in place from one
+size to the next.
+
+Run:  .venv/bin/python benchmarks/bench_export.py [sizes ...]     (default: 10 100)
+      .venv/bin/python benchmarks/bench_export.py 10 100 1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+WORK = Path(tempfile.mkdtemp(prefix="bench-export-"))
+os.environ["DATABASE_URL"] = f"sqlite:///{WORK / 'bench.sqlite3'}"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import transaction  # noqa: E402
+
+from cms.core.blocks import plain_to_richtext  # noqa: E402
+from cms.documents.models import AttachmentPage, Disclosure, NoticePage, ResponsibilityLetterPage  # noqa: E402
+from cms.documents.setup import ensure_site_structure  # noqa: E402
+from cms.units.models import Unit, UnitAlias, UnitKind  # noqa: E402
+from export.build import _mkdocs_env, build_config, export_site, run_mkdocs, write_config  # noqa: E402
+
+TOWNS = ["百崎回族乡", "东石镇", "安海镇", "磁灶镇", "陈埭镇", "池店镇", "内坑镇", "金井镇", "英林镇", "深沪镇"]
+DEPARTMENTS = [
+    "应急管理局",
+    "消防救援大队",
+    "公安分局",
+    "住房和城乡建设局",
+    "交通运输局",
+    "市场监督管理局",
+    "教育局",
+    "卫生健康局",
+    "商务局",
+    "文化体育和旅游局",
+    "城市管理局",
+    "自然资源局",
+    "生态环境局",
+    "农业农村局",
+    "水利局",
+    "工业和信息化局",
+    "民政局",
+    "供电公司",
+    "燃气公司",
+    "区环境与国土资源局",
+]
+TOPICS = ["危险化学品安全整治", "消防安全专项整治", "道路运输安全专项整治", "建筑施工安全整治", "城市建设安全整治"]
+TASKS = [
+    "打通消防车通道",
+    "整治群租房消防安全隐患",
+    "建设微型消防站",
+    "推进企业安全生产标准化建设",
+    "开展隐患排查治理",
+    "落实一岗双责、党政同责",
+    "完成市政消火栓建设任务",
+]
+DETAILS = [
+    "对排查发现的风险隐患，要建立问题清单、责任清单、销号清单，定准对策措施，倒排时间表，逐一落实整改。",
+    "30%的老旧小区完成消防车通道治理工作，生命通道畅通率达到100%。",
+    "各村、各有关部门要督促辖区内企业按照导则全面完成安全风险隐患自查工作。",
+    "具有安全生产相关专业学历和实践经验的执法人员数量达到在职人员的75%以上。",
+]
+DEADLINES = ["2024年底前", "2025年6月前", "每年", "持续推进", "2024-2026年", "2024年第一季度"]
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def _item(value: Any, n: int) -> dict[str, Any]:
+    return {"type": "item", "value": value, "id": f"i{n:08d}"}
+
+
+def _paragraph(text: str, level: int = 0) -> dict[str, Any]:
+    return {"type": "paragraph", "value": {"level": level, "text": plain_to_richtext(text)}}
+
+
+def _heading(text: str, level: int = 1) -> dict[str, Any]:
+    return {"type": "heading", "value": {"level": level, "text": text}}
+
+
+def make_units() -> tuple[list[Unit], list[Unit]]:
+    towns = []
+    for n, name in enumerate(TOWNS):
+        unit = Unit.objects.create(name=f"{name}人民政府", kind=UnitKind.TOWNSHIP, sort_order=n)
+        UnitAlias.objects.create(unit=unit, name=name)
+        UnitAlias.objects.create(unit=unit, name=f"{name[:2]}安办")
+        towns.append(unit)
+    departments = [
+        Unit.objects.create(name=name, kind=UnitKind.DEPARTMENT, sort_order=100 + n)
+        for n, name in enumerate(DEPARTMENTS)
+    ]
+    return towns, departments
+
+
+class Corpus:
+    """Adds realistic notices; counters keep every generated id and number unique."""
+
+    def __init__(self, towns: list[Unit], departments: list[Unit]) -> None:
+        self.index = ensure_site_structure()
+        self.towns, self.departments = towns, departments
+        self.count = 0
+        self.ids = 0
+        self.rng = random.Random(20240315)
+
+    def _id(self) -> int:
+        self.ids += 1
+        return self.ids
+
+    def _page(self, parent: Any, page: Any, when: datetime) -> Any:
+        page.live = True
+        page.has_unpublished_changes = False
+        page.first_published_at = page.last_published_at = when
+        return parent.add_child(instance=page)
+
+    def _ref(self, unit: Unit, role: str) -> dict[str, Any]:
+        return _item({"unit": unit.pk, "name": unit.name, "role": role, "division": ""}, self._id())
+
+    def _task_list(self, rows: int) -> dict[str, Any]:
+        out = []
+        for n in range(rows):
+            lead = self.rng.choice(self.departments)
+            support = self.rng.sample(self.towns, 2)
+            row = {
+                "topic": TOPICS[n // 4 % len(TOPICS)],
+                "task": f"{self.rng.choice(TASKS)}（{n + 1}）",
+                "detail": self.rng.choice(DETAILS),
+                "deadline": self.rng.choice(DEADLINES),
+                "units": [self._ref(lead, "lead"), *(self._ref(u, "support") for u in support)],
+                "units_text": "",
+            }
+            out.append(_item(row, self._id()))
+        return {"type": "task_list", "value": {"title": "重点项目清单", "rows": out}}
+
+    def _targets(self) -> list[dict[str, Any]]:
+        body = [_heading("共性目标"), *(_paragraph(self.rng.choice(DETAILS), 3) for _ in range(8))]
+        body.append(_heading("个性目标"))
+        for unit in self.departments[:10]:
+            targets = [
+                _item({"text": self.rng.choice(DETAILS), "indicator": "≥95%"}, self._id()),
+                _item({"text": self.rng.choice(DETAILS), "indicator": ""}, self._id()),
+            ]
+            body.append(
+                {"type": "target_group", "value": {"unit": unit.pk, "unit_name": unit.name, "targets": targets}}
+            )
+        columns = [
+            _item({"group": "市政消火栓建设任务", "name": "新建数"}, self._id()),
+            _item({"group": "市政消火栓建设任务", "name": "补建数"}, self._id()),
+            _item({"group": "", "name": "专职防火队人员额定人数"}, self._id()),
+        ]
+        rows = [
+            _item(
+                {
+                    "unit": town.pk,
+                    "unit_name": town.name,
+                    "values": [_item(float(self.rng.randint(0, 30)), self._id()) for _ in columns],
+                },
+                self._id(),
+            )
+            for town in self.towns
+        ]
+        body.append(
+            {
+                "type": "indicator_table",
+                "value": {"title": "消防基础设施建设任务", "row_header": "单位", "columns": columns, "rows": rows},
+            }
+        )
+        return body
+
+    @transaction.atomic
+    def add_notice(self) -> None:
+        self.count += 1
+        n, year = self.count, 2020 + self.count % 5
+        when = datetime(year, 3, 1, 9, 0, tzinfo=TZ) + timedelta(days=n % 300)
+        notice = NoticePage(
+            title=f"关于下达{year}年度安全生产和消防工作目标责任的通知（第{n}号）",
+            doc_number=f"测安委〔{year}〕{n}号",
+            issuer=self.rng.choice(["测试市人民政府", "测试市安全生产委员会", "测试市消防安全委员会"]),
+            signature="测试市安全生产委员会",
+            recipients="各乡镇人民政府，市直有关单位：",
+            attachment_note="1．目标责任\n2．目标责任书\n3．重点项目清单",
+            disclosure=Disclosure.PUBLIC,
+            year=year,
+            topic=self.rng.choice(["safety", "fire", "both"]),
+            written_date=when.date(),
+            body=[
+                _heading("总体要求"),
+                _paragraph(self.rng.choice(DETAILS)),
+                _heading("工作目标"),
+                *(_paragraph(self.rng.choice(DETAILS), 2) for _ in range(4)),
+                _heading("保障措施"),
+                _paragraph(self.rng.choice(DETAILS)),
+            ],
+        )
+        notice = self._page(self.index, notice, when)
+        self._page(notice, AttachmentPage(title="目标责任", number=1, kind="targets", body=self._targets()), when)
+        letters = self._page(notice, AttachmentPage(title="目标责任书", number=2, kind="letters", body=[]), when)
+        for town in self.towns[:5]:
+            letter = ResponsibilityLetterPage(
+                title=f"{year}年{town.name}安全生产目标责任书",
+                unit=town,
+                body=[_paragraph(d) for d in DETAILS] + [self._task_list(3)],
+            )
+            self._page(letters, letter, when)
+        self._page(
+            notice, AttachmentPage(title="重点项目清单", number=3, kind="tasks", body=[self._task_list(20)]), when
+        )
+
+
+def bare_build(docs_dir: Path, work: Path) -> float:
+    """``mkdocs build`` alone on the same generated pages and config: the floor we compare against."""
+    site_dir = work / "bare-site"
+    shutil.rmtree(site_dir, ignore_errors=True)
+    config_path = work / "bare-mkdocs.yml"
+    write_config(build_config(docs_dir=docs_dir, site_dir=site_dir, src_dir=ROOT / "site_src"), config_path)
+    started = time.perf_counter()
+    result: subprocess.CompletedProcess[str] = run_mkdocs(config_path, site_dir, _mkdocs_env(0))
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"bare mkdocs build failed:\n{result.stderr[-2000:]}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[10, 100], help="notice counts (default 10 100)")
+    parser.add_argument("--keep", action="store_true", help=f"keep the work directory {WORK}")
+    args = parser.parse_args()
+
+    print(f"work directory: {WORK}")
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    print(f"migrate: {time.perf_counter() - started:.1f} s")
+    towns, departments = make_units()
+    corpus = Corpus(towns, departments)
+    header = (
+        f"{'notices':>7} {'pages':>6} {'gen s':>6} {'snap s':>7} {'render s':>8} {'build s':>8} {'total s':>8} "
+        f"{'pages/s':>7} {'bare s':>7} {'ours/bare':>9} {'snap+rend':>9} {'out MB':>7} {'search MB':>9}"
+    )
+    rows = []
+    try:
+        for size in sorted(args.sizes):
+            started = time.perf_counter()
+            while corpus.count < size:
+                corpus.add_notice()
+            generated = time.perf_counter() - started
+            out, src = WORK / f"site-{size}", WORK / f"src-{size}"
+            result = export_site(out, src)
+            t = result.timings
+            total = sum(t.values())
+            bare = bare_build(result.docs_dir, WORK)
+            rows.append(
+                f"{size:>7} {result.pages:>6} {generated:>6.1f} {t['snapshot']:>7.2f} {t['render']:>8.2f} "
+                f"{t['build']:>8.2f} {total:>8.2f} {result.pages / total:>7.1f} {bare:>7.2f} {total / bare:>9.2f} "
+                f"{(t['snapshot'] + t['render']) / total:>9.1%} {result.output_bytes / 1e6:>7.1f} "
+                f"{result.search_index_bytes / 1e6:>9.2f}"
+            )
+            print(header, *rows, sep="\n", flush=True)
+    finally:
+        if not args.keep:
+            shutil.rmtree(WORK, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,368 @@
+"""Export the public site: snapshot → Markdown → ``mkdocs build`` → atomic swap.
+
+DESIGN.md: "a failed export leaves the previous site intact".  So every step
+writes into a fresh temporary directory next to its target and only a
+finished result is renamed into place:
+
+1. **snapshot**: :func:`export.snapshot.take_snapshot`, the only read of content.
+2. **render**: :func:`export.site.build_pages` into ``<src>/.docs.render-*``,
+   plus the hand-written assets, then swapped into ``<src>/docs``.
+3. **build**: ``mkdocs build --strict`` in a subprocess, with a config derived
+   from the root ``mkdocs.yml`` (absolute paths, small nav), into
+   ``<out>/../.<out>.build-*/site``; checked, then swapped into ``<out>``
+   (old out of the way, new in, old removed).
+
+A process killed half-way leaves only a hidden temporary directory, which
+the next export removes; an exclusive lock keeps two exports from
+interleaving.  Hand-written parts (``overrides/``, ``assets/``,
+``jieba_user_dict.txt``, ``home.md``) are taken from ``<src>`` when present
+there, otherwise from the project's ``site_src/``; that is what lets tests
+and benchmarks export into throwaway directories.
+"""
+
+from __future__ import annotations
+
+import calendar
+import contextlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .site import NAV, Site, build_pages, source_date, walk
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+ROOT_CONFIG = PROJECT_DIR / "mkdocs.yml"
+DEFAULT_SOURCE_DIR = PROJECT_DIR / "site_src"
+DOCS_DIRNAME = "docs"
+ASSETS_DIRNAME = "assets"
+HOME_TEXT = "home.md"
+# Files every complete build has; a build without them is not swapped in.
+REQUIRED_OUTPUT = ("index.html", "search/search_index.json", "units/index.html", "years/index.html")
+
+Progress = Callable[[str], None]
+MkdocsRunner = Callable[[Path, Path, dict[str, str]], "subprocess.CompletedProcess[str]"]
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+class ExportError(Exception):
+    """A failure explained for the editor, in Chinese; the previous site is untouched."""
+
+
+@dataclass
+class ExportResult:
+    out_dir: Path
+    docs_dir: Path
+    notices: int = 0
+    documents: int = 0
+    units: int = 0
+    pages: int = 0
+    files: int = 0
+    output_bytes: int = 0
+    search_index_bytes: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class RenderResult:
+    docs_dir: Path
+    pages: int
+    units: int
+    documents: int
+
+
+# --- small filesystem helpers ------------------------------------------------------
+
+
+def replace_dir(new: Path, target: Path) -> None:
+    """Put ``new`` where ``target`` is: rename old out of the way, new in, remove old.
+
+    Both renames stay on one filesystem (``new`` is created next to
+    ``target``), so readers see either the old or the new tree; if the second
+    rename fails the old tree is put back.
+    """
+    trash = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:12]}")
+    had_old = target.exists()
+    if had_old:
+        os.rename(target, trash)
+    try:
+        os.rename(new, target)
+    except BaseException:
+        if had_old:
+            os.rename(trash, target)
+        raise
+    if had_old:
+        shutil.rmtree(trash, ignore_errors=True)
+
+
+def remove_stale(target: Path) -> None:
+    """Clean up after an export that was killed half-way.
+
+    Temporary build/render directories are removed.  If the kill came
+    between the two renames of :func:`replace_dir`, ``target`` is missing and
+    the previous tree sits in ``.<name>.old-*``: it is put back first, so the
+    public keeps the last good site while the new export runs.
+    """
+    if not target.parent.exists():
+        return
+    olds = sorted(target.parent.glob(f".{target.name}.old-*"), key=lambda p: p.stat().st_mtime)
+    if olds and not target.exists():
+        os.rename(olds.pop(), target)
+    for stale in olds:
+        shutil.rmtree(stale, ignore_errors=True)
+    for pattern in (f".{target.name}.build-*", f".{target.name}.render-*"):
+        for stale in sorted(target.parent.glob(pattern)):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def export_lock(out_dir: Path) -> Iterator[None]:
+    """One export per output directory at a time."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = out_dir.parent / f".{out_dir.name}.lock"
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: no locking
+        yield
+        return
+    with open(lock_path, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ExportError(f"另一个导出正在写入 {out_dir}，请等它完成后再试。") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def hand_written(src_dir: Path, relative: str | Path) -> Path:
+    """A hand-written part: from ``src_dir`` if it has one, else the project's ``site_src``."""
+    candidate = src_dir / relative
+    return candidate if candidate.exists() else DEFAULT_SOURCE_DIR / relative
+
+
+def _source_path(value: str, root_dir: Path, src_dir: Path) -> str:
+    """A path from the root mkdocs.yml made absolute, re-homed into ``src_dir`` when it lives in site_src/."""
+    absolute = (root_dir / value).resolve()
+    try:
+        relative = absolute.relative_to(DEFAULT_SOURCE_DIR.resolve())
+    except ValueError:
+        return str(absolute)
+    return str(hand_written(src_dir, relative).resolve())
+
+
+def tree_size(path: Path) -> tuple[int, int]:
+    """(files, bytes) under ``path``."""
+    files = [p for p in path.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+# --- step 2: render ----------------------------------------------------------------------
+
+
+def render_docs(snapshot: dict[str, Any], src_dir: Path) -> RenderResult:
+    """Write the site's Markdown and assets, then swap them into ``<src>/docs``."""
+    src_dir.mkdir(parents=True, exist_ok=True)
+    target = src_dir / DOCS_DIRNAME
+    remove_stale(target)
+    home = hand_written(src_dir, HOME_TEXT)
+    home_text = home.read_text(encoding="utf-8") if home.is_file() else ""
+    site = Site.from_snapshot(snapshot)
+    pages = build_pages(snapshot, home_text=home_text, site=site)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.render-", dir=src_dir))
+    try:
+        for page in pages:
+            path = tmp / page.path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(page.text, encoding="utf-8", newline="\n")
+        assets = hand_written(src_dir, ASSETS_DIRNAME)
+        if assets.is_dir():
+            shutil.copytree(assets, tmp / ASSETS_DIRNAME, dirs_exist_ok=True)
+        replace_dir(tmp, target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return RenderResult(target, len(pages), len(site.units), sum(1 for _ in walk(site.notices)))
+
+
+# --- step 3: build -----------------------------------------------------------------------
+
+
+def build_config(
+    *,
+    docs_dir: Path,
+    site_dir: Path,
+    src_dir: Path,
+    base_url: str | None = None,
+    root_config: Path = ROOT_CONFIG,
+) -> dict[str, Any]:
+    """The root mkdocs.yml with absolute paths, the small nav and the optional site URL.
+
+    The root file is the single place the site is configured; the build only
+    re-points its directories (MkDocs resolves relative paths against the
+    config file's folder, and the generated config lives in a temp dir).
+    """
+    from mkdocs.utils.yaml import yaml_load
+
+    root_dir = root_config.parent.resolve()
+    with open(root_config, "rb") as handle:
+        config = yaml_load(handle)
+    config["docs_dir"] = str(docs_dir.resolve())
+    config["site_dir"] = str(site_dir.resolve())
+    theme = config.get("theme")
+    if isinstance(theme, dict) and theme.get("custom_dir"):
+        theme["custom_dir"] = _source_path(theme["custom_dir"], root_dir, src_dir)
+    for plugin in config.get("plugins") or []:
+        if isinstance(plugin, dict):
+            for name, options in plugin.items():
+                if name in {"search", "material/search"} and isinstance(options, dict):
+                    for key in ("jieba_dict", "jieba_dict_user"):
+                        if options.get(key):
+                            options[key] = _source_path(options[key], root_dir, src_dir)
+    if config.get("hooks"):
+        config["hooks"] = [str((root_dir / hook).resolve()) for hook in config["hooks"]]
+    config["nav"] = NAV
+    # Documents are left out of the nav on purpose; MkDocs would list every one of them.
+    validation = config.setdefault("validation", {})
+    if isinstance(validation, dict) and isinstance(validation.setdefault("nav", {}), dict):
+        validation["nav"].setdefault("omitted_files", "ignore")
+    if base_url:
+        config["site_url"] = base_url if base_url.endswith("/") else base_url + "/"
+    return config
+
+
+def write_config(config: dict[str, Any], path: Path) -> None:
+    try:
+        text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+    except yaml.YAMLError as error:
+        raise ExportError(f"mkdocs.yml 中有无法转写的配置项：{error}") from error
+    path.write_text(text, encoding="utf-8")
+
+
+def run_mkdocs(config_path: Path, site_dir: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``mkdocs build --strict`` in a subprocess: a crash in MkDocs or a plugin cannot take the caller down."""
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_path), "-d", str(site_dir)]
+    return subprocess.run(  # noqa: S603 - fixed argv, no shell
+        command, capture_output=True, text=True, env=env, cwd=config_path.parent, check=False
+    )
+
+
+def _mkdocs_env(epoch: int) -> dict[str, str]:
+    env = dict(os.environ)
+    env["SOURCE_DATE_EPOCH"] = str(epoch)
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    env["PYTHONHASHSEED"] = "0"
+    return env
+
+
+def _failure_excerpt(output: str, limit: int = 15) -> str:
+    lines = [_ANSI.sub("", line).rstrip() for line in output.splitlines() if line.strip()]
+    problems = [line for line in lines if line.lstrip().startswith(("WARNING", "ERROR", "Error", "Aborted"))]
+    return "\n".join((problems or lines)[-limit:])
+
+
+def build_site(
+    docs_dir: Path,
+    out_dir: Path,
+    *,
+    src_dir: Path,
+    base_url: str | None = None,
+    epoch: int = 0,
+    root_config: Path = ROOT_CONFIG,
+    runner: MkdocsRunner | None = None,
+) -> None:
+    """Build into a temporary directory next to ``out_dir``, then swap it in."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(out_dir)
+    work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
+    try:
+        site_dir = work / "site"
+        config_path = work / "mkdocs.yml"
+        config = build_config(
+            docs_dir=docs_dir, site_dir=site_dir, src_dir=src_dir, base_url=base_url, root_config=root_config
+        )
+        write_config(config, config_path)
+        result = (runner or run_mkdocs)(config_path, site_dir, _mkdocs_env(epoch))
+        if result.returncode != 0:
+            excerpt = _failure_excerpt((result.stdout or "") + "\n" + (result.stderr or ""))
+            raise ExportError(
+                f"网站构建失败（mkdocs 退出码 {result.returncode}），原有网站 {out_dir} 保持不变。\n{excerpt}"
+            )
+        missing = [name for name in REQUIRED_OUTPUT if not (site_dir / name).is_file()]
+        if missing:
+            raise ExportError(f"网站构建结果不完整（缺少 {'、'.join(missing)}），原有网站 {out_dir} 保持不变。")
+        try:
+            replace_dir(site_dir, out_dir)
+        except OSError as error:
+            raise ExportError(f"无法把新网站换入 {out_dir}：{error}。原有网站保持不变。") from error
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+# --- the whole export ---------------------------------------------------------------------
+
+
+def export_site(
+    out_dir: Path,
+    src_dir: Path,
+    *,
+    base_url: str | None = None,
+    progress: Progress | None = None,
+    snapshot: dict[str, Any] | None = None,
+    root_config: Path = ROOT_CONFIG,
+    runner: MkdocsRunner | None = None,
+) -> ExportResult:
+    """snapshot → render → build, reporting each step through ``progress``."""
+    say = progress or (lambda message: None)
+    out_dir, src_dir = Path(out_dir).resolve(), Path(src_dir).resolve()
+    result = ExportResult(out_dir=out_dir, docs_dir=src_dir / DOCS_DIRNAME)
+    with export_lock(out_dir):
+        started = time.perf_counter()
+        if snapshot is None:
+            from .snapshot import take_snapshot
+
+            snapshot = take_snapshot()
+        result.timings["snapshot"] = time.perf_counter() - started
+        result.notices = len(snapshot.get("notices", []))
+        say(f"快照：{result.notices} 份主动公开的公文（{result.timings['snapshot']:.2f} 秒）")
+
+        started = time.perf_counter()
+        rendered = render_docs(snapshot, src_dir)
+        result.timings["render"] = time.perf_counter() - started
+        result.pages, result.units, result.documents = rendered.pages, rendered.units, rendered.documents
+        say(
+            f"渲染：{result.pages} 个页面（公文、附件和目标责任书 {result.documents} 个，责任单位 {result.units} 个）"
+            f" → {rendered.docs_dir}（{result.timings['render']:.2f} 秒）"
+        )
+
+        started = time.perf_counter()
+        day = source_date(snapshot)
+        build_site(
+            rendered.docs_dir,
+            out_dir,
+            src_dir=src_dir,
+            base_url=base_url,
+            epoch=calendar.timegm(day.timetuple()) if day else 0,
+            root_config=root_config,
+            runner=runner,
+        )
+        result.timings["build"] = time.perf_counter() - started
+        result.files, result.output_bytes = tree_size(out_dir)
+        index = out_dir / "search" / "search_index.json"
+        result.search_index_bytes = index.stat().st_size if index.is_file() else 0
+        say(
+            f"构建：{result.files} 个文件，{result.output_bytes / 1_048_576:.1f} MB → {out_dir}"
+            f"（{result.timings['build']:.2f} 秒）"
+        )
+    return result

@@ -1,0 +1,656 @@
+"""Snapshot → the Markdown pages of the public site.
+
+Pure functions over the plain-data snapshot of :mod:`export.snapshot`: no
+ORM, no files, no clock.  Everything the public can reach is decided here
+from the snapshot alone, so nothing that is not public can leak into a page,
+and the same snapshot always gives the same pages (DESIGN.md: output is
+deterministic).
+
+Layout (``use_directory_urls: false``, every link relative, so the site
+works from a portal sub-path and from disk)::
+
+    index.md                                   首页
+    notices/<slug>.md                          公文
+    notices/<slug>/<attachment>.md             附件
+    notices/<slug>/<attachment>/<child>.md     下级附件 / 目标责任书
+    units/index.md, units/<unit>.md            责任单位
+    years/index.md, years/<year>.md            按年度
+    issuers/index.md, issuers/<issuer>.md      按发文机关
+    topics/index.md, topics/safety.md|fire.md  按主题
+
+Links written as Markdown (``[标题](x.md)``) are checked by ``mkdocs build
+--strict``; links inside raw HTML (unit references in tables, the task rows
+on unit pages) are not rewritten by MkDocs, so they are computed here
+directly as relative ``.html`` paths.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from cms.core.blocks import format_number
+from cms.core.markdown import MarkdownContext, escape_html, html_multiline, list_items, list_items_with_ids, md_text
+from cms.core.slugs import ascii_slug
+from cms.units.models import UnitKind
+
+from .render import (
+    VALIDITY_LABELS,
+    format_date,
+    render_attachment,
+    render_letter,
+    render_notice,
+)
+
+SITE_TITLE = "安全生产和消防工作目标责任"
+LATEST_COUNT = 10
+UNKNOWN_YEAR_SLUG = "unknown"
+UNKNOWN_ISSUER = "未署发文机关"
+
+# The only pages in the sidebar.  Material lists every page otherwise, which
+# makes the build quadratic in the number of documents (DESIGN.md).
+NAV: list[dict[str, str]] = [
+    {"首页": "index.md"},
+    {"按年度": "years/index.md"},
+    {"按发文机关": "issuers/index.md"},
+    {"按单位": "units/index.md"},
+    {"按主题": "topics/index.md"},
+]
+
+# 主题 pages: a notice whose topic is "both" appears under each.
+TOPIC_PAGES: list[tuple[str, str, frozenset[str]]] = [
+    ("safety", "安全生产", frozenset({"safety", "both"})),
+    ("fire", "消防", frozenset({"fire", "both"})),
+]
+
+ASSIGNMENT_KINDS: list[tuple[str, str]] = [
+    ("letter", "目标责任书"),
+    ("targets", "个性目标"),
+    ("task", "任务"),
+    ("indicator", "指标"),
+]
+ROLE_LABELS = {"lead": "牵头", "support": "配合"}
+UNIT_KIND_LABELS = dict(UnitKind.choices)
+
+
+@dataclass(frozen=True)
+class SitePage:
+    """One generated Markdown file: ``path`` is relative to the docs dir."""
+
+    path: str
+    text: str
+
+
+@dataclass
+class DocumentPage:
+    """A notice, attachment or letter placed at its path in the site."""
+
+    kind: str  # "notice" | "attachment" | "letter"
+    path: str
+    record: dict[str, Any]
+    notice: dict[str, Any]
+    notice_path: str
+    children: list[DocumentPage] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.record.get("title") or ""
+
+    @property
+    def link_label(self) -> str:
+        """How a parent lists this page: 附件2：标题, or the letter's title."""
+        if self.kind == "attachment":
+            number = self.record.get("number")
+            return f"{'附件' + str(number) if number else '附件'}：{self.title}"
+        return self.title
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One thing a unit must do, found in public content."""
+
+    unit_id: int
+    kind: str  # one of ASSIGNMENT_KINDS
+    year: int | None
+    page: DocumentPage
+    anchor: str = ""
+    title: str = ""
+    detail: str = ""
+    deadline: str = ""
+    role: str = ""
+
+
+# --- paths and links --------------------------------------------------------
+
+
+def href(from_path: str, to_path: str, *, html: bool = False, anchor: str = "") -> str:
+    """A relative link from one docs page to another.
+
+    ``html=True`` gives the built file name (``.html``) for raw HTML, where
+    MkDocs does not rewrite ``.md`` links.
+    """
+    target = posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+    if html and target.endswith(".md"):
+        target = target[:-3] + ".html"
+    return f"{target}#{anchor}" if anchor else target
+
+
+def year_slug(year: int | None) -> str:
+    return str(year) if year else UNKNOWN_YEAR_SLUG
+
+
+def year_label(year: int | None) -> str:
+    return f"{year}年" if year else "未标注年度"
+
+
+def issuer_name(notice: dict[str, Any]) -> str:
+    return (notice.get("issuer") or "").strip() or UNKNOWN_ISSUER
+
+
+def issuer_slug(name: str) -> str:
+    return "unknown" if name == UNKNOWN_ISSUER else ascii_slug(name, "issuer")
+
+
+def _unit_id(value: Any) -> int | None:
+    """A stored unit reference (a pk, sometimes as a string) or None."""
+    if isinstance(value, bool) or value in (None, ""):
+        return None
+    if isinstance(value, dict):
+        value = value.get("id") or value.get("pk")
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def document_pages(snapshot: dict[str, Any]) -> list[DocumentPage]:
+    """Every notice with its attachments and letters, at unique paths.
+
+    Notice slugs are unique only among siblings in Wagtail, so a clash (two
+    公文库) gets the page id appended; children live in the parent's folder,
+    where Wagtail already keeps slugs unique.
+    """
+    taken: set[str] = set()
+    notices = []
+    for notice in snapshot.get("notices", []):
+        slug = notice.get("slug") or f"notice-{notice['id']}"
+        path = f"notices/{slug}.md"
+        if path in taken:
+            path = f"notices/{slug}-{notice['id']}.md"
+        taken.add(path)
+        page = DocumentPage("notice", path, notice, notice, path)
+        page.children = [_attachment_page(a, page, path) for a in notice.get("attachments", [])]
+        notices.append(page)
+    return notices
+
+
+def _attachment_page(record: dict[str, Any], notice: DocumentPage, parent_path: str) -> DocumentPage:
+    folder = parent_path[:-3]
+    path = f"{folder}/{record.get('slug') or record['id']}.md"
+    page = DocumentPage("attachment", path, record, notice.record, notice.path)
+    page.children = [_attachment_page(child, notice, path) for child in record.get("attachments", [])]
+    page.children += [
+        DocumentPage(
+            "letter", f"{path[:-3]}/{letter.get('slug') or letter['id']}.md", letter, notice.record, notice.path
+        )
+        for letter in record.get("letters", [])
+    ]
+    return page
+
+
+def walk(pages: Iterable[DocumentPage]) -> Iterator[DocumentPage]:
+    for page in pages:
+        yield page
+        yield from walk(page.children)
+
+
+# --- unit assignments ---------------------------------------------------------
+
+
+def collect_assignments(pages: Iterable[DocumentPage], known_units: set[int]) -> dict[int, list[Assignment]]:
+    """Everything assigned to each unit across all public documents.
+
+    Only references to units in the registry count; a unit that no public
+    content names gets no page and appears nowhere.
+    """
+    found: dict[int, list[Assignment]] = defaultdict(list)
+    for page in walk(pages):
+        year = page.notice.get("year")
+        if page.kind == "letter":
+            unit_id = _unit_id(page.record.get("unit_id"))
+            if unit_id in known_units:
+                found[unit_id].append(Assignment(unit_id, "letter", year, page, title=page.title))
+        for assignment in _body_assignments(page, year):
+            if assignment.unit_id in known_units:
+                found[assignment.unit_id].append(assignment)
+    return dict(found)
+
+
+def _body_assignments(page: DocumentPage, year: int | None) -> Iterator[Assignment]:
+    for item in page.record.get("body") or []:
+        kind, value = item.get("type"), item.get("value") or {}
+        if kind == "target_group":
+            unit_id = _unit_id(value.get("unit"))
+            if unit_id is not None:
+                targets = [
+                    (t.get("text") or "") + (f"（指标：{t['indicator']}）" if t.get("indicator") else "")
+                    for t in list_items(value.get("targets"))
+                ]
+                yield Assignment(
+                    unit_id, "targets", year, page, title=value.get("unit_name") or "", detail="\n".join(targets)
+                )
+        elif kind == "task_list":
+            for row_id, row in list_items_with_ids(value.get("rows")):
+                seen: set[int] = set()
+                for ref in list_items(row.get("units")):
+                    unit_id = _unit_id(ref.get("unit"))
+                    if unit_id is None or unit_id in seen:
+                        continue
+                    seen.add(unit_id)
+                    role = ROLE_LABELS.get(ref.get("role") or "lead", "")
+                    if ref.get("division"):
+                        role += f"（{ref['division']}）"
+                    yield Assignment(
+                        unit_id,
+                        "task",
+                        year,
+                        page,
+                        anchor=f"task-{row_id}",
+                        title=row.get("task") or row.get("detail") or "",
+                        detail=row.get("detail") if row.get("task") else "",
+                        deadline=row.get("deadline") or "",
+                        role=role,
+                    )
+        elif kind == "indicator_table":
+            columns = list_items(value.get("columns"))
+            names = ["·".join(x for x in (c.get("group") or "", c.get("name") or "") if x) for c in columns]
+            for row in list_items(value.get("rows")):
+                unit_id = _unit_id(row.get("unit"))
+                if unit_id is None:
+                    continue
+                values = list_items(row.get("values"))
+                parts = [f"{name} {format_number(v)}" for name, v in zip(names, values, strict=False) if v is not None]
+                yield Assignment(
+                    unit_id, "indicator", year, page, title=value.get("title") or "", detail="；".join(parts)
+                )
+
+
+# --- the site -------------------------------------------------------------------
+
+
+@dataclass
+class Site:
+    """Everything needed to render pages, worked out once from a snapshot."""
+
+    snapshot: dict[str, Any]
+    notices: list[DocumentPage]
+    units: dict[int, dict[str, Any]]  # only units with a public page, in registry order
+    unit_paths: dict[int, str]
+    assignments: dict[int, list[Assignment]]
+
+    @classmethod
+    def from_snapshot(cls, snapshot: dict[str, Any]) -> Site:
+        notices = document_pages(snapshot)
+        registry = {u["id"]: u for u in snapshot.get("units", [])}
+        assignments = collect_assignments(notices, set(registry))
+        units = {uid: u for uid, u in registry.items() if uid in assignments}
+        unit_paths = {uid: f"units/{u.get('slug') or uid}.md" for uid, u in units.items()}
+        return cls(snapshot, notices, units, unit_paths, assignments)
+
+    def context_factory(self, from_path: str) -> Callable[[], MarkdownContext]:
+        """Block renderers link units to their public page, relative to ``from_path``."""
+        names = {uid: u["name"] for uid, u in self.units.items()}
+
+        def unit_link(unit_id: int | None, name: str) -> str:
+            uid = _unit_id(unit_id)
+            label = escape_html(name or (names.get(uid, "") if uid is not None else ""))
+            if uid in self.unit_paths:
+                target = escape_html(href(from_path, self.unit_paths[uid], html=True))
+                return f'<a class="unit-link" href="{target}">{label}</a>'
+            return label
+
+        return lambda: MarkdownContext(unit_link=unit_link, unit_names=dict(names))
+
+
+def source_date(snapshot: dict[str, Any]) -> date | None:
+    """The latest publication day in the snapshot: the site's "build date".
+
+    Used instead of the clock (as SOURCE_DATE_EPOCH) so the same content
+    builds the same sitemap.  Days are the local dates the pages print, the
+    same as each page's own ``lastmod``.
+    """
+    stamps = [s[:10] for page in walk(document_pages(snapshot)) if (s := _lastmod(page.record))]
+    return date.fromisoformat(max(stamps)) if stamps else None
+
+
+def build_pages(snapshot: dict[str, Any], home_text: str = "", site: Site | None = None) -> list[SitePage]:
+    """All pages of the site, sorted by path (``site``: the snapshot already worked out)."""
+    site = site or Site.from_snapshot(snapshot)
+    pages: list[SitePage] = []
+    for notice in site.notices:
+        pages += _document_pages(site, notice)
+    pages += _unit_pages(site)
+    pages += _year_pages(site)
+    pages += _issuer_pages(site)
+    pages += _topic_pages(site)
+    pages.append(SitePage("index.md", _home_page(site, home_text)))
+    return sorted(pages, key=lambda p: p.path)
+
+
+_YAML_UNSAFE = re.compile(r"[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+
+
+def _yaml_string(text: str) -> str:
+    """A YAML double-quoted scalar for any text (JSON escapes, plus what YAML forbids raw)."""
+    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
+
+
+def _front_matter(
+    *, title: str | None = None, lastmod: str | None = None, search: bool = True, sections: bool = True
+) -> str:
+    """YAML front matter: page title, sitemap date and search scope (see export/mkdocs_hooks.py).
+
+    ``title`` is set explicitly, HTML-escaped: without it MkDocs takes the
+    title from the ``# heading`` and Material prints it into ``<title>``
+    through ``striptags``, which *unescapes* entities, so a title typed as
+    ``</title><script>…`` would become markup.  ``page.meta.title`` is
+    printed as is, so the escaped form stays literal text.
+    """
+    lines = []
+    if title is not None:
+        lines.append(f"title: {_yaml_string(escape_html(' '.join(title.split())))}")
+    if lastmod:
+        lines.append(f'lastmod: "{lastmod[:10]}"')
+    if not search:
+        lines += ["search:", "  exclude: true"]
+    if not sections:
+        lines.append("search_sections: false")
+    return "---\n" + "\n".join(lines) + "\n---\n\n" if lines else ""
+
+
+def _lastmod(record: dict[str, Any]) -> str | None:
+    return record.get("last_published_at") or record.get("first_published_at")
+
+
+def _document_pages(site: Site, page: DocumentPage) -> list[SitePage]:
+    ctx = site.context_factory(page.path)
+    links = [(child.link_label, href(page.path, child.path)) for child in page.children]
+    notice_href = href(page.path, page.notice_path, html=True)
+    if page.kind == "notice":
+        text = render_notice(page.record, ctx, attachment_links=links)
+    elif page.kind == "attachment":
+        text = render_attachment(page.record, page.notice, ctx, child_links=links, notice_href=notice_href)
+    else:
+        unit_html = ctx().unit_link(page.record.get("unit_id"), "")
+        text = render_letter(page.record, page.notice, unit_html, ctx, notice_href=notice_href)
+    out = [SitePage(page.path, _front_matter(title=page.title, lastmod=_lastmod(page.record)) + text)]
+    for child in page.children:
+        out += _document_pages(site, child)
+    return out
+
+
+def _sorted_notices(pages: Iterable[DocumentPage]) -> list[DocumentPage]:
+    """Newest first by 成文日期, then 发布日期; ties by id, so the order never varies."""
+    return sorted(
+        pages,
+        key=lambda p: (p.record.get("written_date") or "", p.record.get("first_published_at") or "", p.record["id"]),
+        reverse=True,
+    )
+
+
+def _notice_item(from_path: str, page: DocumentPage, *, date_field: str = "written_date") -> str:
+    notice = page.record
+    meta = [escape_html(x) for x in (notice.get("doc_number") or "", format_date(notice.get(date_field))) if x]
+    if notice.get("validity") in {"expired", "repealed"}:
+        meta.append(f'<span class="validity-tag">已{VALIDITY_LABELS[notice["validity"]]}</span>')
+    tail = f'　<span class="doc-meta">{"　".join(meta)}</span>' if meta else ""
+    return f"- [{md_text(page.title)}]({href(from_path, page.path)}){tail}"
+
+
+def _notice_list(from_path: str, pages: Iterable[DocumentPage], **kwargs: Any) -> str:
+    items = [_notice_item(from_path, p, **kwargs) for p in pages]
+    return "\n".join(items) + "\n" if items else "暂无公开文件。\n"
+
+
+# --- index pages -----------------------------------------------------------------
+
+
+def _by_year(site: Site) -> dict[int | None, list[DocumentPage]]:
+    groups: dict[int | None, list[DocumentPage]] = defaultdict(list)
+    for page in site.notices:
+        groups[page.record.get("year")].append(page)
+    return dict(sorted(groups.items(), key=lambda kv: (kv[0] is None, -(kv[0] or 0))))
+
+
+def _by_issuer(site: Site) -> dict[str, list[DocumentPage]]:
+    groups: dict[str, list[DocumentPage]] = defaultdict(list)
+    for page in site.notices:
+        groups[issuer_name(page.record)].append(page)
+    # Most documents first, then by name: the big offices lead the list.
+    return dict(sorted(groups.items(), key=lambda kv: (kv[0] == UNKNOWN_ISSUER, -len(kv[1]), kv[0])))
+
+
+def _by_topic(site: Site) -> dict[str, list[DocumentPage]]:
+    return {
+        slug: [p for p in site.notices if (p.record.get("topic") or "both") in topics]
+        for slug, _, topics in TOPIC_PAGES
+    }
+
+
+def _home_page(site: Site, home_text: str) -> str:
+    out = [_front_matter(search=False), f"# {md_text(SITE_TITLE)}\n\n"]
+    if home_text.strip():
+        out.append(home_text.strip() + "\n\n")
+    latest = sorted(
+        site.notices,
+        key=lambda p: (p.record.get("first_published_at") or "", p.record["id"]),
+        reverse=True,
+    )[:LATEST_COUNT]
+    out += ["## 最新公开\n\n", _notice_list("index.md", latest, date_field="first_published_at"), "\n"]
+    out.append("## 按年度\n\n")
+    out.append(
+        "\n".join(f"- [{year_label(y)}](years/{year_slug(y)}.md)（{len(ps)}件）" for y, ps in _by_year(site).items())
+        or "暂无公开文件。"
+    )
+    out.append("\n\n## 按发文机关\n\n")
+    out.append(
+        "\n".join(
+            f"- [{md_text(name)}](issuers/{issuer_slug(name)}.md)（{len(ps)}件）"
+            for name, ps in _by_issuer(site).items()
+        )
+        or "暂无公开文件。"
+    )
+    out.append(f"\n\n## 按责任单位\n\n- [全部责任单位](units/index.md)（{len(site.units)}个）\n\n## 按主题\n\n")
+    topics = _by_topic(site)
+    out.append("\n".join(f"- [{label}](topics/{slug}.md)（{len(topics[slug])}件）" for slug, label, _ in TOPIC_PAGES))
+    return "".join(out) + "\n"
+
+
+def _year_pages(site: Site) -> list[SitePage]:
+    groups = _by_year(site)
+    index = [_front_matter(title="按年度", search=False), "# 按年度\n\n"]
+    index.append(
+        "\n".join(f"- [{year_label(y)}]({year_slug(y)}.md)（{len(ps)}件）" for y, ps in groups.items())
+        or "暂无公开文件。"
+    )
+    pages = [SitePage("years/index.md", "".join(index) + "\n")]
+    for year, notices in groups.items():
+        path = f"years/{year_slug(year)}.md"
+        title = f"{year_label(year)}公开文件"
+        text = f"{_front_matter(title=title, search=False)}# {title}\n\n共{len(notices)}件。\n\n"
+        pages.append(SitePage(path, text + _notice_list(path, _sorted_notices(notices))))
+    return pages
+
+
+def _issuer_pages(site: Site) -> list[SitePage]:
+    groups = _by_issuer(site)
+    index = [_front_matter(title="按发文机关", search=False), "# 按发文机关\n\n"]
+    index.append(
+        "\n".join(f"- [{md_text(name)}]({issuer_slug(name)}.md)（{len(ps)}件）" for name, ps in groups.items())
+        or "暂无公开文件。"
+    )
+    pages = [SitePage("issuers/index.md", "".join(index) + "\n")]
+    for name, notices in groups.items():
+        path = f"issuers/{issuer_slug(name)}.md"
+        text = f"{_front_matter(title=name, search=False)}# {md_text(name)}\n\n共{len(notices)}件。\n\n"
+        pages.append(SitePage(path, text + _notice_list(path, _sorted_notices(notices))))
+    return pages
+
+
+def _topic_pages(site: Site) -> list[SitePage]:
+    topics = _by_topic(site)
+    index = [_front_matter(title="按主题", search=False), "# 按主题\n\n"]
+    index.append("\n".join(f"- [{label}]({slug}.md)（{len(topics[slug])}件）" for slug, label, _ in TOPIC_PAGES))
+    pages = [SitePage("topics/index.md", "".join(index) + "\n")]
+    for slug, label, _ in TOPIC_PAGES:
+        path = f"topics/{slug}.md"
+        text = f"{_front_matter(title=label, search=False)}# {label}\n\n共{len(topics[slug])}件。\n\n"
+        pages.append(SitePage(path, text + _notice_list(path, _sorted_notices(topics[slug]))))
+    return pages
+
+
+# --- unit pages -------------------------------------------------------------------
+
+
+def _counts(assignments: Iterable[Assignment]) -> dict[str, int]:
+    counts = dict.fromkeys((k for k, _ in ASSIGNMENT_KINDS), 0)
+    for a in assignments:
+        counts[a.kind] += 1
+    return counts
+
+
+def _unit_pages(site: Site) -> list[SitePage]:
+    pages = [_unit_index(site)]
+    for uid, unit in site.units.items():
+        pages.append(SitePage(site.unit_paths[uid], _unit_page(site, unit, site.assignments[uid])))
+    return pages
+
+
+def _unit_index(site: Site) -> SitePage:
+    path = "units/index.md"
+    out = [_front_matter(title="按责任单位", search=False), "# 按责任单位\n\n"]
+    if not site.units:
+        out.append("暂无责任单位。\n")
+    by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for unit in site.units.values():
+        by_kind[unit.get("kind") or ""].append(unit)
+    order = [k for k, _ in UnitKind.choices] + sorted(k for k in by_kind if k not in UNIT_KIND_LABELS)
+    for kind in order:
+        if kind not in by_kind:
+            continue
+        out.append(f"## {md_text(UNIT_KIND_LABELS.get(kind, '其他'))}（{len(by_kind[kind])}个）\n\n")
+        for unit in by_kind[kind]:
+            total = len(site.assignments[unit["id"]])
+            out.append(f"- [{md_text(unit['name'])}]({href(path, site.unit_paths[unit['id']])})（{total}项）\n")
+        out.append("\n")
+    return SitePage(path, "".join(out))
+
+
+def _unit_page(site: Site, unit: dict[str, Any], assignments: list[Assignment]) -> str:
+    path = site.unit_paths[unit["id"]]
+    stamps = [s for a in assignments if (s := _lastmod(a.page.record))]
+    out = [
+        # Indexed by name and summary only: the items are the documents' own text.
+        _front_matter(title=unit["name"], lastmod=max(stamps) if stamps else None, sections=False),
+        f"# {md_text(unit['name'])}\n\n",
+    ]
+    meta = [f"类别：{escape_html(UNIT_KIND_LABELS.get(unit.get('kind') or '', '其他'))}"]
+    if unit.get("aliases"):
+        meta.append("别名：" + "、".join(escape_html(a) for a in unit["aliases"]))
+    out.append(f'<p class="unit-meta">{"<br>".join(meta)}</p>\n\n')
+
+    by_year: dict[int | None, list[Assignment]] = defaultdict(list)
+    for a in assignments:
+        by_year[a.year].append(a)
+    years = sorted(by_year, key=lambda y: (y is None, -(y or 0)))
+    documents = {a.page.notice["id"] for a in assignments}
+    total = _counts(assignments)
+    summary = "、".join(f"{label}{total[k]}项" for k, label in ASSIGNMENT_KINDS if total[k])
+    out.append(f"涉及{len(documents)}份公开文件，共{len(assignments)}项：{summary}。\n\n")
+
+    head = "".join(f"<th>{label}</th>" for label in ["年度", *(lbl for _, lbl in ASSIGNMENT_KINDS), "合计"])
+    rows = []
+    for year in years:
+        counts = _counts(by_year[year])
+        cells = "".join(f"<td>{counts[k]}</td>" for k, _ in ASSIGNMENT_KINDS)
+        rows.append(f"<tr><td>{year_label(year)}</td>{cells}<td>{len(by_year[year])}</td></tr>")
+    out.append(
+        f'<table class="generic-table unit-summary">\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
+        + "\n".join(rows)
+        + "\n</tbody>\n</table>\n\n"
+    )
+    for year in years:
+        items = by_year[year]
+        out.append(f"## {year_label(year)}（{len(items)}项）\n\n")
+        for kind, label in ASSIGNMENT_KINDS:
+            group = [a for a in items if a.kind == kind]
+            if group:
+                out.append(f"### {label}（{len(group)}项）\n\n")
+                out.append(_UNIT_SECTIONS[kind](path, group))
+                out.append("\n")
+    return "".join(out)
+
+
+def _source(a: Assignment) -> str:
+    """《通知标题》（文号）: which document an item comes from."""
+    notice = a.page.notice
+    number = f"（{escape_html(notice['doc_number'])}）" if notice.get("doc_number") else ""
+    return f"《{escape_html(notice.get('title') or '')}》{number}"
+
+
+def _letters_section(path: str, group: list[Assignment]) -> str:
+    return "".join(
+        f'- [{md_text(a.page.title)}]({href(path, a.page.path)})　<span class="doc-meta">{_source(a)}</span>\n'
+        for a in group
+    )
+
+
+def _targets_section(path: str, group: list[Assignment]) -> str:
+    out = []
+    for a in group:
+        out.append(
+            f'- [{md_text(a.page.title)}]({href(path, a.page.path)})　<span class="doc-meta">{_source(a)}</span>\n'
+        )
+        for n, line in enumerate((x for x in a.detail.splitlines() if x.strip()), start=1):
+            out.append(f"    {n}. {md_text(line)}\n")
+    return "".join(out)
+
+
+def _tasks_section(path: str, group: list[Assignment]) -> str:
+    rows = []
+    for a in group:
+        task = html_multiline(a.title)
+        if a.detail:
+            task += f'<br><span class="task-detail">{html_multiline(a.detail)}</span>'
+        target = escape_html(href(path, a.page.path, html=True, anchor=a.anchor))
+        link = f'<a href="{target}">{escape_html(a.page.title)}</a>'
+        cells = [task, html_multiline(a.deadline), escape_html(a.role), f"{link}<br>{_source(a)}"]
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    head = "".join(f"<th>{h}</th>" for h in ["工作任务", "完成时限", "角色", "出处"])
+    return (
+        f'<table class="task-list unit-tasks">\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
+        + "\n".join(rows)
+        + "\n</tbody>\n</table>\n"
+    )
+
+
+def _indicators_section(path: str, group: list[Assignment]) -> str:
+    out = []
+    for a in group:
+        title = f"{a.page.title}：{a.title}" if a.title else a.page.title
+        out.append(f"- [{md_text(title)}]({href(path, a.page.path)})：{md_text(a.detail) or '—'}\n")
+    return "".join(out)
+
+
+_UNIT_SECTIONS: dict[str, Callable[[str, list[Assignment]], str]] = {
+    "letter": _letters_section,
+    "targets": _targets_section,
+    "task": _tasks_section,
+    "indicator": _indicators_section,
+}

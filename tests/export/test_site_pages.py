@@ -1,0 +1,297 @@
+"""The site's pages and build plumbing without MkDocs or a database: fast checks of the rules."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+import yaml
+
+import export.build
+from export import mkdocs_hooks
+from export.build import ExportError, build_config, export_lock, remove_stale, replace_dir
+from export.site import NAV, build_pages, href, source_date
+
+ROW_ID = "row-1"
+
+
+def _paragraph(text: str) -> dict[str, Any]:
+    return {"type": "paragraph", "value": {"level": 0, "text": f"<p>{text}</p>"}}
+
+
+def _tasks(*unit_ids: int) -> dict[str, Any]:
+    units = [{"type": "item", "id": f"u{u}", "value": {"unit": u, "name": "", "role": "lead"}} for u in unit_ids]
+    row = {"task": "打通消防车通道", "detail": "", "deadline": "2024年底前", "units": units, "units_text": ""}
+    return {"type": "task_list", "value": {"title": "", "rows": [{"type": "item", "id": ROW_ID, "value": row}]}}
+
+
+def _notice(pk: int, slug: str, **fields: Any) -> dict[str, Any]:
+    record = {
+        "id": pk,
+        "title": f"通知{pk}",
+        "slug": slug,
+        "body": [],
+        "first_published_at": "2024-03-15T09:30:00+08:00",
+        "last_published_at": "2024-03-15T09:30:00+08:00",
+        "issuer": "测试县人民政府",
+        "doc_number": f"测安委〔2024〕{pk}号",
+        "year": 2024,
+        "topic": "both",
+        "validity": "valid",
+        "disclosure": "public",
+        "disclosure_text": "此件主动公开",
+        "attachments": [],
+    }
+    record.update(fields)
+    return record
+
+
+def _attachment(pk: int, slug: str, **fields: Any) -> dict[str, Any]:
+    record = {
+        "id": pk,
+        "title": f"附件{pk}",
+        "slug": slug,
+        "body": [],
+        "number": 1,
+        "kind": "tasks",
+        "letters": [],
+        "attachments": [],
+        "first_published_at": "2024-03-15T09:30:00+08:00",
+        "last_published_at": "2024-03-16T09:30:00+08:00",
+    }
+    record.update(fields)
+    return record
+
+
+def _unit(pk: int, name: str) -> dict[str, Any]:
+    return {
+        "id": pk,
+        "name": name,
+        "slug": f"unit-{pk}",
+        "kind": "department",
+        "parent_id": None,
+        "sort_order": 0,
+        "aliases": [],
+    }
+
+
+def _snapshot() -> dict[str, Any]:
+    letter = {
+        "id": 30,
+        "title": "目标责任书",
+        "slug": "letter-a",
+        "body": [],
+        "unit_id": 1,
+        "first_published_at": "2024-03-15T09:30:00+08:00",
+        "last_published_at": "2024-03-15T09:30:00+08:00",
+    }
+    nested = _attachment(21, "fujian-nested", letters=[letter], body=[_tasks(2)])
+    return {
+        "notices": [
+            _notice(10, "notice-a", attachments=[_attachment(20, "fujian-1", attachments=[nested], body=[_tasks(1)])]),
+            _notice(11, "notice-b", topic="fire", validity="repealed", year=None),
+        ],
+        "units": [_unit(1, "乡安办"), _unit(2, "消防救援大队"), _unit(3, "只在单位库中的单位")],
+    }
+
+
+def _pages(snapshot: dict[str, Any] | None = None) -> dict[str, str]:
+    return {page.path: page.text for page in build_pages(snapshot or _snapshot())}
+
+
+def test_href__relative_between_depths():
+    assert href("units/unit-1.md", "notices/a/b.md") == "../notices/a/b.md"
+    assert href("notices/a/b/c.md", "units/unit-1.md", html=True) == "../../../units/unit-1.html"
+    assert href("index.md", "years/2024.md") == "years/2024.md"
+    assert href("units/u.md", "notices/a/b.md", html=True, anchor="task-1") == "../notices/a/b.html#task-1"
+
+
+def test_build_pages__layout_of_documents_and_indexes():
+    paths = set(_pages())
+    assert {
+        "index.md",
+        "notices/notice-a.md",
+        "notices/notice-a/fujian-1.md",
+        "notices/notice-a/fujian-1/fujian-nested.md",
+        "notices/notice-a/fujian-1/fujian-nested/letter-a.md",
+        "notices/notice-b.md",
+        "units/index.md",
+        "units/unit-1.md",
+        "units/unit-2.md",
+        "years/index.md",
+        "years/2024.md",
+        "years/unknown.md",
+        "issuers/index.md",
+        "topics/index.md",
+        "topics/safety.md",
+        "topics/fire.md",
+    } <= paths
+    assert {item[next(iter(item))] for item in NAV} <= paths
+
+
+def test_build_pages__unit_known_only_from_the_registry_gets_no_page_and_no_mention():
+    pages = _pages()
+    assert "units/unit-3.md" not in pages
+    assert not [path for path, text in pages.items() if "只在单位库中的单位" in text]
+
+
+def test_build_pages__unit_links_are_relative_html_from_any_depth():
+    pages = _pages()
+    assert 'href="../../units/unit-1.html"' in pages["notices/notice-a/fujian-1.md"]
+    assert 'href="../../../units/unit-2.html"' in pages["notices/notice-a/fujian-1/fujian-nested.md"]
+    letter = pages["notices/notice-a/fujian-1/fujian-nested/letter-a.md"]
+    assert 'href="../../../../units/unit-1.html"' in letter
+    assert 'href="../../../notice-a.html"' in letter
+
+
+def test_build_pages__unit_page_links_task_rows_and_counts_by_year():
+    page = _pages()["units/unit-1.md"]
+    assert "## 2024年（2项）" in page
+    assert "### 目标责任书（1项）" in page and "### 任务（1项）" in page
+    assert f'href="../notices/notice-a/fujian-1.html#task-{ROW_ID}"' in page
+    assert "(../notices/notice-a/fujian-1/fujian-nested/letter-a.md)" in page
+
+
+def test_build_pages__topic_both_is_listed_under_safety_and_fire():
+    pages = _pages()
+    assert "notice-a.md" in pages["topics/safety.md"] and "notice-a.md" in pages["topics/fire.md"]
+    assert "notice-b.md" not in pages["topics/safety.md"] and "notice-b.md" in pages["topics/fire.md"]
+
+
+def test_build_pages__repealed_notice_has_banner_on_itself_and_in_lists():
+    pages = _pages()
+    assert "本文件已废止" in pages["notices/notice-b.md"]
+    assert "已废止" in pages["years/unknown.md"]
+
+
+def test_build_pages__same_snapshot_gives_same_pages_whatever_the_dict_order():
+    snapshot = _snapshot()
+    shuffled = json.loads(json.dumps(snapshot, sort_keys=True))
+    assert _pages(snapshot) == _pages(shuffled)
+
+
+def test_build_pages__notice_slug_clash_under_two_indexes_gets_the_id():
+    snapshot = {"notices": [_notice(1, "same"), _notice(2, "same")], "units": []}
+    assert {"notices/same.md", "notices/same-2.md"} <= set(_pages(snapshot))
+
+
+def test_build_pages__empty_snapshot_still_has_every_nav_page():
+    pages = _pages({"notices": [], "units": []})
+    assert {item[next(iter(item))] for item in NAV} <= set(pages)
+    assert "暂无公开文件" in pages["years/index.md"]
+
+
+def test_build_pages__titles_are_escaped_in_front_matter():
+    snapshot = {
+        "notices": [_notice(1, "x", title='关于</title><script>alert(1)</script>: "引号" #的通知')],
+        "units": [],
+    }
+    text = _pages(snapshot)["notices/x.md"]
+    meta = yaml.safe_load(text.split("---")[1])
+    assert meta["title"] == "关于&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;: &quot;引号&quot; #的通知"
+    assert meta["lastmod"] == "2024-03-15"
+
+
+def test_source_date__latest_publication_day():
+    assert str(source_date(_snapshot())) == "2024-03-16"
+    assert source_date({"notices": [], "units": []}) is None
+
+
+def test_build_config__absolute_paths_small_nav_and_site_url(tmp_path):
+    config = build_config(
+        docs_dir=tmp_path / "docs", site_dir=tmp_path / "site", src_dir=tmp_path / "src", base_url="https://x.gov.cn/a"
+    )
+    assert config["docs_dir"] == str((tmp_path / "docs").resolve())
+    assert config["nav"] == NAV
+    assert config["site_url"] == "https://x.gov.cn/a/"
+    assert config["use_directory_urls"] is False
+    assert Path(config["theme"]["custom_dir"]).is_absolute() and Path(config["theme"]["custom_dir"]).is_dir()
+    search = next(p["search"] for p in config["plugins"] if isinstance(p, dict) and "search" in p)
+    assert Path(search["jieba_dict_user"]).is_file() and search["lang"] == "zh"
+    assert all(Path(hook).is_file() for hook in config["hooks"])
+    assert config["theme"]["font"] is False and config["extra"]["generator"] is False
+
+
+def test_build_config__hand_written_parts_in_src_win(tmp_path):
+    (tmp_path / "overrides").mkdir()
+    (tmp_path / "jieba_user_dict.txt").write_text("消防车通道 10 n\n", encoding="utf-8")
+    config = build_config(docs_dir=tmp_path / "docs", site_dir=tmp_path / "site", src_dir=tmp_path)
+    assert config["theme"]["custom_dir"] == str((tmp_path / "overrides").resolve())
+    search = next(p["search"] for p in config["plugins"] if isinstance(p, dict) and "search" in p)
+    assert search["jieba_dict_user"] == str((tmp_path / "jieba_user_dict.txt").resolve())
+
+
+def test_mkdocs_hooks__cdn_script_urls_neutralised_and_source_maps_dropped(tmp_path):
+    scripts = tmp_path / "assets" / "javascripts"
+    scripts.mkdir(parents=True)
+    bundle = scripts / "bundle.min.js"
+    bundle.write_text(
+        'a=_t("https://unpkg.com/resize-observer-polyfill");b=_t(`https://cdn.jsdelivr.net/x@1/y.js`)\n'
+        "//# sourceMappingURL=bundle.min.js.map\n",
+        encoding="utf-8",
+    )
+    (scripts / "bundle.min.js.map").write_text("{}", encoding="utf-8")
+    mkdocs_hooks.on_post_build(config={"site_dir": str(tmp_path)})
+    text = bundle.read_text(encoding="utf-8")
+    assert "unpkg" not in text and "jsdelivr" not in text and "sourceMappingURL" not in text
+    assert '_t("data:text/javascript,")' in text
+    assert not (scripts / "bundle.min.js.map").exists()
+
+
+def test_mkdocs_hooks__lastmod_from_front_matter_dates_the_page():
+    page = SimpleNamespace(meta={"lastmod": "2024-03-15"}, update_date="2099-01-01")
+    mkdocs_hooks.on_page_markdown("# x", page=page, config={}, files=None)
+    assert page.update_date == "2024-03-15"
+
+
+def test_replace_dir__old_tree_is_restored_when_the_new_one_cannot_move_in(tmp_path, monkeypatch):
+    target, new = tmp_path / "site", tmp_path / ".site.build-x"
+    target.mkdir()
+    (target / "index.html").write_text("旧", encoding="utf-8")
+    new.mkdir()
+    real_rename = os.rename
+    calls = []
+
+    def flaky(src: Any, dst: Any) -> None:
+        calls.append((src, dst))
+        if len(calls) == 2:
+            raise OSError("磁盘已满")
+        real_rename(src, dst)
+
+    monkeypatch.setattr(export.build.os, "rename", flaky)
+    with pytest.raises(OSError):
+        replace_dir(new, target)
+    assert (target / "index.html").read_text(encoding="utf-8") == "旧"
+
+
+def test_export_lock__a_second_export_of_the_same_site_is_refused(tmp_path):
+    with export_lock(tmp_path / "site"), pytest.raises(ExportError, match="另一个导出"), export_lock(tmp_path / "site"):
+        pass
+
+
+def test_remove_stale__a_site_moved_aside_by_a_killed_swap_is_put_back(tmp_path):
+    aside = tmp_path / ".site.old-0123456789ab"
+    aside.mkdir()
+    (aside / "index.html").write_text("上一版", encoding="utf-8")
+    (tmp_path / ".site.build-dead").mkdir()
+    remove_stale(tmp_path / "site")
+    assert (tmp_path / "site" / "index.html").read_text(encoding="utf-8") == "上一版"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_mkdocs_hooks__summary_only_pages_keep_their_first_search_entry(tmp_path):
+    path = tmp_path / "search_index.json"
+    docs = [
+        {"location": "units/u.html", "title": "乡安办", "text": "汇总"},
+        {"location": "units/u.html#2024", "title": "2024年", "text": "任务"},
+        {"location": "notices/n.html#_1", "title": "一、目标", "text": "消防车通道"},
+    ]
+    path.write_text(json.dumps({"config": {"lang": ["zh"]}, "docs": docs}), encoding="utf-8")
+    mkdocs_hooks.compact_search_index(path, {"units/u.html"})
+    raw = path.read_text(encoding="utf-8")
+    assert [d["location"] for d in json.loads(raw)["docs"]] == ["units/u.html", "notices/n.html#_1"]
+    assert "消防车通道" in raw
