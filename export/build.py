@@ -39,6 +39,7 @@ from typing import Any
 
 import yaml
 
+from .downloads import ledger_files, ledgers
 from .site import NAV, Site, build_pages, source_date, walk
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -48,7 +49,7 @@ DOCS_DIRNAME = "docs"
 ASSETS_DIRNAME = "assets"
 HOME_TEXT = "home.md"
 # Files every complete build has; a build without them is not swapped in.
-REQUIRED_OUTPUT = ("index.html", "search/search_index.json", "units/index.html", "years/index.html")
+REQUIRED_OUTPUT = ("index.html", "downloads.html", "search/search_index.json", "units/index.html", "years/index.html")
 
 Progress = Callable[[str], None]
 MkdocsRunner = Callable[[Path, Path, dict[str, str]], "subprocess.CompletedProcess[str]"]
@@ -180,13 +181,18 @@ def render_docs(snapshot: dict[str, Any], src_dir: Path) -> RenderResult:
     home = hand_written(src_dir, HOME_TEXT)
     home_text = home.read_text(encoding="utf-8") if home.is_file() else ""
     site = Site.from_snapshot(snapshot)
-    pages = build_pages(snapshot, home_text=home_text, site=site)
+    items = ledgers(site)
+    pages = build_pages(snapshot, home_text=home_text, site=site, ledger_items=items)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.render-", dir=src_dir))
     try:
         for page in pages:
             path = tmp / page.path
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(page.text, encoding="utf-8", newline="\n")
+        for relative, data in ledger_files(items):
+            path = tmp / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
         assets = hand_written(src_dir, ASSETS_DIRNAME)
         if assets.is_dir():
             shutil.copytree(assets, tmp / ASSETS_DIRNAME, dirs_exist_ok=True)

@@ -61,6 +61,7 @@ NAV: list[dict[str, str]] = [
     {"按发文机关": "issuers/index.md"},
     {"按单位": "units/index.md"},
     {"按主题": "topics/index.md"},
+    {"台账下载": "downloads.md"},
 ]
 
 # 主题 pages: a notice whose topic is "both" appears under each.
@@ -329,7 +330,9 @@ def source_date(snapshot: dict[str, Any]) -> date | None:
     return date.fromisoformat(max(stamps)) if stamps else None
 
 
-def build_pages(snapshot: dict[str, Any], home_text: str = "", site: Site | None = None) -> list[SitePage]:
+def build_pages(
+    snapshot: dict[str, Any], home_text: str = "", site: Site | None = None, ledger_items: list[Any] | None = None
+) -> list[SitePage]:
     """All pages of the site, sorted by path (``site``: the snapshot already worked out)."""
     site = site or Site.from_snapshot(snapshot)
     pages: list[SitePage] = []
@@ -340,7 +343,32 @@ def build_pages(snapshot: dict[str, Any], home_text: str = "", site: Site | None
     pages += _issuer_pages(site)
     pages += _topic_pages(site)
     pages.append(SitePage("index.md", _home_page(site, home_text)))
+    pages = _with_download_links(site, pages, ledger_items)
     return sorted(pages, key=lambda p: p.path)
+
+
+def _with_download_links(site: Site, pages: list[SitePage], items: list[Any] | None) -> list[SitePage]:
+    """Link each notice, attachment and unit page to its ledger; add the downloads page."""
+    from .downloads import download_links, downloads_page, ledgers
+
+    items = ledgers(site) if items is None else items
+    stems = {ledger.name for ledger in items}
+    targets: dict[str, str] = {}
+    for notice in site.notices:
+        stem = "notice-" + notice.path.removeprefix("notices/").removesuffix(".md")
+        if stem in stems:
+            for page in walk([notice]):
+                targets[page.path] = stem
+    for uid, path in site.unit_paths.items():
+        stem = "unit-" + path.removeprefix("units/").removesuffix(".md")
+        if stem in stems:
+            targets[path] = stem
+    out = [
+        SitePage(p.path, p.text + "\n" + download_links(p.path, targets[p.path])) if p.path in targets else p
+        for p in pages
+    ]
+    out.append(SitePage("downloads.md", downloads_page(items)))
+    return out
 
 
 _YAML_UNSAFE = re.compile(r"[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")

@@ -37,6 +37,7 @@ NOTICE_FIELDS = [
     "topic",
     "validity",
     "index_number",
+    "publish_progress",
 ]
 
 
@@ -66,11 +67,26 @@ def page_record(page: Any) -> dict[str, Any]:
         record.update({name: _plain(getattr(page, name)) for name in NOTICE_FIELDS})
         record["disclosure_text"] = page.disclosure_text
         record["attachments"] = []
+        record["progress"] = _progress(page) if page.publish_progress else {}
     elif isinstance(page, AttachmentPage):
         record.update({"number": page.number, "kind": page.kind, "letters": [], "attachments": []})
     elif isinstance(page, ResponsibilityLetterPage):
         record["unit_id"] = page.unit_id
     return record
+
+
+def _progress(notice: NoticePage) -> dict[str, dict[str, Any]]:
+    """Latest progress per task row, only for notices that publish it."""
+    from cms.ledger.models import Task
+
+    return {
+        task.row_id: {
+            "status": task.get_status_display(),
+            "note": task.status_note,
+            "date": _plain(task.status_date),
+        }
+        for task in Task.objects.filter(notice=notice).order_by("row_id")
+    }
 
 
 def _children(parent: Any, now: datetime) -> Iterable[Any]:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import gzip
 import hashlib
 import html
+import io
 import json
 import posixpath
 import re
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -41,6 +43,10 @@ def readable(path: Path) -> str:
     data = path.read_bytes()
     if path.suffix == ".gz":
         data = gzip.decompress(data)
+    if path.suffix == ".xlsx":
+        # A workbook is a zip of XML parts: read every part, not the compressed bytes.
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            data = b"\n".join(book.read(name) for name in sorted(book.namelist()))
     text = data.decode("utf-8", errors="replace")
     if path.suffix == ".json":
         text = json.dumps(json.loads(text), ensure_ascii=False)

@@ -1,0 +1,106 @@
+"""Public ledger downloads: built from the public snapshot only, Excel-safe, linked from pages."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from cms.documents.models import Disclosure
+from cms.ledger.models import Task, TaskProgress
+from export.downloads import ledger_files, ledgers
+from export.site import Site, build_pages
+from export.snapshot import take_snapshot
+from tests.factories import UnitFactory, make_attachment, make_notice, task_list
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def snapshot(notice_index):
+    lead, support = UnitFactory(name="乡安办"), UnitFactory(name="乡综治办")
+    secret = UnitFactory(name="保密单位")
+    public = make_notice(notice_index, title="公开通知", doc_number="测安〔2024〕1号", publish_progress=True)
+    make_attachment(
+        public,
+        body=[
+            task_list(
+                [
+                    {
+                        "task": "打通消防车通道",
+                        "deadline": "2021年底前",
+                        "units": [(lead, "lead"), (support, "support")],
+                    },
+                    {"task": "=1+1恶意公式", "deadline": "每年", "units": [(support, "lead")]},
+                ]
+            )
+        ],
+    )
+    quiet = make_notice(notice_index, title="不公开进展的通知", doc_number="测安〔2024〕2号")
+    make_attachment(quiet, body=[task_list([{"task": "建设微型消防站", "units": [(lead, "lead")]}])])
+    hidden = make_notice(notice_index, title="依申请公开通知", disclosure=Disclosure.ON_REQUEST)
+    make_attachment(hidden, body=[task_list([{"task": "不该出现的任务", "units": [(secret, "lead")]}])])
+    for task in Task.objects.all():
+        TaskProgress.objects.create(row_id=task.row_id, status="done", note=f"进展说明{task.task[:4]}")
+    return take_snapshot()
+
+
+def frames(snapshot) -> dict[str, bytes]:
+    return dict(ledger_files(ledgers(Site.from_snapshot(snapshot))))
+
+
+def test_ledgers__all_tasks_per_notice_and_per_unit(snapshot):
+    files = frames(snapshot)
+    names = sorted({path.rsplit(".", 1)[0] for path in files})
+    assert "downloads/tasks" in names and "downloads/tasks-by-unit" in names
+    assert sum(name.startswith("downloads/notice-") for name in names) == 2
+    assert sum(name.startswith("downloads/unit-") for name in names) == 2  # the secret unit has none
+    assert all(path.isascii() for path in files)
+    every = pd.read_csv(io.BytesIO(files["downloads/tasks.csv"]), encoding="utf-8-sig", dtype=str)
+    assert sorted(every["工作任务"]) == sorted(["打通消防车通道", "'=1+1恶意公式", "建设微型消防站"])
+    by_unit = pd.read_csv(io.BytesIO(files["downloads/tasks-by-unit.csv"]), encoding="utf-8-sig", dtype=str)
+    assert len(by_unit) == 4  # 打通 ×2 units, 公式 ×1, 微型 ×1
+
+
+def test_ledgers__nothing_from_non_public_notices(snapshot):
+    for path, data in frames(snapshot).items():
+        text = data.decode("utf-8", errors="ignore")
+        if path.endswith(".xlsx"):
+            import zipfile
+
+            with zipfile.ZipFile(io.BytesIO(data)) as book:
+                text = "".join(book.read(n).decode("utf-8") for n in book.namelist())
+        assert "不该出现" not in text and "保密单位" not in text, path
+
+
+def test_ledgers__progress_only_where_the_notice_publishes_it(snapshot):
+    files = frames(snapshot)
+    rows = {r["工作任务"]: r for r in json.loads(files["downloads/tasks.json"])}
+    assert rows["打通消防车通道"]["进展状态"] == "已完成"
+    assert rows["打通消防车通道"]["进展说明"] == "进展说明打通消防"
+    assert rows["建设微型消防站"]["进展状态"] == ""
+    assert rows["建设微型消防站"]["进展说明"] == ""
+
+
+def test_ledgers__deadline_parsed_and_xlsx_is_excel_safe(snapshot):
+    files = frames(snapshot)
+    sheet = openpyxl.load_workbook(io.BytesIO(files["downloads/tasks.xlsx"])).active
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, [c for c in row], strict=False)) for row in sheet.iter_rows(min_row=2)]
+    road = next(r for r in rows if r["工作任务"].value == "打通消防车通道")
+    assert road["截止日期"].value.date().isoformat() == "2021-12-31"
+    formula = next(r for r in rows if "1+1" in r["工作任务"].value)
+    assert formula["工作任务"].data_type == "s" and formula["工作任务"].value.startswith("'=")
+    assert sheet.freeze_panes == "A2"
+
+
+def test_pages__notice_attachment_and_unit_pages_link_their_ledgers(snapshot):
+    pages = {p.path: p.text for p in build_pages(snapshot)}
+    notice_pages = [path for path in pages if path.startswith("notices/")]
+    assert notice_pages and all("下载任务台账" in pages[path] for path in notice_pages)
+    unit_pages = [path for path in pages if path.startswith("units/unit-")]
+    assert unit_pages and all("downloads/unit-" in pages[path] for path in unit_pages)
+    assert "downloads/tasks.xlsx" in pages["downloads.md"]
