@@ -359,7 +359,7 @@ def _with_download_links(site: Site, pages: list[SitePage], items: list[Any] | N
         if stem in stems:
             for page in walk([notice]):
                 targets[page.path] = stem
-    for uid, path in site.unit_paths.items():
+    for path in site.unit_paths.values():
         stem = "unit-" + path.removeprefix("units/").removesuffix(".md")
         if stem in stems:
             targets[path] = stem

@@ -89,7 +89,7 @@ def test_ledgers__deadline_parsed_and_xlsx_is_excel_safe(snapshot):
     files = frames(snapshot)
     sheet = openpyxl.load_workbook(io.BytesIO(files["downloads/tasks.xlsx"])).active
     header = [c.value for c in sheet[1]]
-    rows = [dict(zip(header, [c for c in row], strict=False)) for row in sheet.iter_rows(min_row=2)]
+    rows = [dict(zip(header, list(row), strict=False)) for row in sheet.iter_rows(min_row=2)]
     road = next(r for r in rows if r["工作任务"].value == "打通消防车通道")
     assert road["截止日期"].value.date().isoformat() == "2021-12-31"
     formula = next(r for r in rows if "1+1" in r["工作任务"].value)

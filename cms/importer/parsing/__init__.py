@@ -44,9 +44,11 @@ def read_items(data: bytes, source: str) -> list[SourceItem]:
     pulls in python-docx/lxml); everything else is read as text, which
     rejects old .doc, images and other binaries with a clear message.
     """
-    if data.startswith(_OLE_MAGIC) or source.lower().endswith((".doc", ".wps")) and not data.startswith(_ZIP_MAGIC):
+    old_word = source.lower().endswith((".doc", ".wps")) and not data.startswith(_ZIP_MAGIC)
+    if data.startswith(_OLE_MAGIC) or old_word:
         raise DocumentImportError(
-            source, "这是旧版 Word（.doc）或 WPS 文件，无法直接导入：请在 Word/WPS 中另存为 .docx 或纯文本（.txt）后再导入。"
+            source,
+            "这是旧版 Word（.doc）或 WPS 文件，无法直接导入：请在 Word/WPS 中另存为 .docx 或纯文本（.txt）后再导入。",
         )
     if _is_docx(data, source):
         if not data.startswith(_ZIP_MAGIC):
