@@ -53,7 +53,9 @@ BlockType = Literal[
     "target_group",  # {"unit_name": str, "targets": [{"text", "indicator"}]}
     "note",  # {"text": str}  备注
     "task_list",  # {"title": str, "rows": [TaskRow dict]}
-    "indicator_table",  # {"title", "row_header", "groups": [{"name", "columns": [str]}], "rows": [{"unit_name", "values": [float|None]}]}
+    # indicator_table: {"title", "row_header", "groups": [{"name", "columns": [str]}],
+    #                   "rows": [{"unit_name", "values": [float | None]}]}
+    "indicator_table",
     "leading_group",  # {"title": str, "members": [{"role", "name", "position"}]}
     "phase",  # {"name": str, "period": str, "text": str}
     "table",  # {"title": str, "header_rows": int, "rows": [[{"text", "rowspan", "colspan"}]]}
