@@ -7,11 +7,14 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh test
 PY=.venv/bin/python
 export DJANGO_SETTINGS_MODULE=cms.settings.test
-# Browser tests drive Debian's chromium; install it when missing and allowed.
-if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
-  echo "== 安装 chromium（浏览器测试用）"
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
-    || echo "!! 无法安装 chromium，浏览器测试将失败"
+# Browser tests drive Debian's chromium, the ledger tests open files in
+# LibreOffice: install them from Debian when missing and allowed (never a
+# browser download).
+if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/soffice ]; } && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+  echo "== 安装 chromium、LibreOffice Calc（浏览器与台账测试用）"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+      chromium fonts-noto-cjk libreoffice-calc-nogui >/dev/null) \
+    || echo "!! 无法安装 chromium / LibreOffice，相关测试将失败"
 fi
 echo "== ruff"
 $PY -m ruff check cms export tests benchmarks
