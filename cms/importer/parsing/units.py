@@ -26,7 +26,11 @@ _DUTY_SUFFIX = re.compile(
     r"(?:等)?(?:按照?|依)?职责(?:分工)?(?:分别|对口)?(?:牵头)?(?:负责|落实)?$"
     r"|(?:具体)?(?:指导督导|负责)$"
 )
-_ETC_SUFFIX = re.compile(r"等(?:有关|相关)?(?:单位部门|部门单位|单位|部门|成员单位)?$")
+_ETC_SUFFIX = re.compile(r"等(?:有关|相关)?(?:单位部门|部门单位|单位|部门|成员单位)?(?:按照?各自.*)?$")
+# Words that only occur in prose around a list, never in a unit's name: such a
+# fragment stays in the text as written and is not proposed as a unit.
+_PROSE = re.compile(r"以下|不再|列出|简称|涉及|督导|各自|对接|均需|具体|到位")
+_MAX_NAME = 30
 _TRAILING_BRACKET = re.compile(r"^(?P<name>.+?)[（(](?P<inner>[^（）()]+)[）)]$")
 # Bracket contents that complete a name rather than name a sub-division:
 # 各镇（街道）, 村（社区）, 乡党（总）支部.
@@ -118,7 +122,7 @@ def split_units(text: str) -> list[dict]:
                 role = "lead" if own.group("mark") == "牵头" else "support"
                 piece = piece[: own.start()]
             name = _strip_duties(piece.strip())
-            if not name:
+            if not name or len(name) > _MAX_NAME or _PROSE.search(name):
                 continue
             name, division = _split_division(name)
             units.append({"name": name, "role": "lead", "division": division})
