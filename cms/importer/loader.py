@@ -224,6 +224,12 @@ class Loader:
         if notice is None:
             notice = NoticePage(live=False)
         disclosure = self.disclosure or doc.disclosure
+        if self.disclosure:
+            # The editor decided: the parser's "not stated" warning no longer applies.
+            doc.warnings = [w for w in doc.warnings if "公开属性" not in w.message]
+            label = dict(Disclosure.choices)[self.disclosure]
+            written = doc.disclosure_wording or "无"
+            self.stats.warnings.append(f"公开属性按导入时的选择设为“{label}”（原文写明的为：{written}）")
         if disclosure is None:
             disclosure = Disclosure.ON_REQUEST
             self.stats.warnings.append("原文未写明公开属性，已按“依申请公开”保存（不会公开发布），请编辑确认。")
