@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from .models import HomePage, NoticeIndexPage
 
@@ -16,7 +18,10 @@ def ensure_site_structure() -> NoticeIndexPage:
     """Create (once) the home page and the notice index; return the index."""
     home = HomePage.objects.first()
     if home is None:
-        root = Page.get_first_root_node()
+        # A flushed database (transactional tests, `flush`) has lost what
+        # Wagtail's migrations created: the default locale and the root page.
+        Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+        root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
         home = HomePage(title=HOME_TITLE, slug="portal", intro="本站公开发布安全生产和消防工作目标责任文件及任务台账。")
         root.add_child(instance=home)
         home.save_revision().publish()
@@ -38,4 +43,7 @@ def ensure_site_structure() -> NoticeIndexPage:
         index = NoticeIndexPage(title=INDEX_TITLE, slug="notices")
         home.add_child(instance=index)
         index.save_revision().publish()
+    from cms.workflow.setup import ensure_workflow
+
+    ensure_workflow(index)
     return index
