@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from cms.core.blocks import DocumentBodyBlock, body_to_markdown
-from cms.core.markdown import MarkdownContext, escape_html, md_multiline, md_text
+from cms.core.markdown import MarkdownContext, escape_html, html_multiline, md_multiline, md_text
 
 _BODY = DocumentBodyBlock()
 
@@ -68,7 +68,7 @@ def render_notice(
     if notice.get("doc_number"):
         out.append(f'<p class="doc-number">{escape_html(notice["doc_number"])}</p>\n\n')
     if notice.get("recipients"):
-        out.append(f'<p class="recipients">{escape_html(notice["recipients"])}</p>\n\n')
+        out.append(f'<p class="recipients">{html_multiline(notice["recipients"])}</p>\n\n')
     out.append(body_to_markdown(_BODY, notice.get("body") or [], ctx_factory()))
     if notice.get("attachment_note"):
         out.append(f'\n<p class="attachment-note">{_attachment_note(notice["attachment_note"])}</p>\n')

@@ -30,3 +30,7 @@ def test_split_units__names_roles_divisions(text, expected):
 )
 def test_split_units__prose_fragments_are_not_proposed_as_units(text):
     assert names(text) == []
+
+
+def test_split_units__bare_body_joins_the_place_before_it():
+    assert names("各乡镇党委、政府，区安委办") == [("各乡镇党委、政府", "lead", ""), ("区安委办", "support", "")]

@@ -31,6 +31,7 @@ _ETC_SUFFIX = re.compile(r"等(?:有关|相关)?(?:单位部门|部门单位|单
 # fragment stays in the text as written and is not proposed as a unit.
 _PROSE = re.compile(r"以下|不再|列出|简称|涉及|督导|各自|对接|均需|具体|到位")
 _MAX_NAME = 30
+_BARE_BODIES = {"政府", "党委", "人民政府", "党委政府", "村委会", "居委会"}
 _TRAILING_BRACKET = re.compile(r"^(?P<name>.+?)[（(](?P<inner>[^（）()]+)[）)]$")
 # Bracket contents that complete a name rather than name a sub-division:
 # 各镇（街道）, 村（社区）, 乡党（总）支部.
@@ -123,6 +124,10 @@ def split_units(text: str) -> list[dict]:
                 piece = piece[: own.start()]
             name = _strip_duties(piece.strip())
             if not name or len(name) > _MAX_NAME or _PROSE.search(name):
+                continue
+            if name in _BARE_BODIES and units:
+                # "各乡镇党委、政府": the second body belongs to the same places.
+                units[-1]["name"] += f"、{name}"
                 continue
             name, division = _split_division(name)
             units.append({"name": name, "role": "lead", "division": division})
