@@ -23,5 +23,8 @@ $PY manage.py collectstatic --noinput -v0
 if [ "${DEMO_NO_SERVER:-}" = "1" ]; then
   exit 0
 fi
+echo "== 后台任务进程：manage.py db_worker --backend exports（发布后自动导出网站，日志 build/db_worker.log）"
+mkdir -p build
+$PY manage.py db_worker --backend exports --no-reload >>build/db_worker.log 2>&1 &
 echo "== 管理后台：http://127.0.0.1:8000/admin/   (Ctrl+C 停止)"
 exec $PY manage.py runserver "${DEMO_ADDR:-127.0.0.1:8000}"

@@ -1,6 +1,15 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import URLPattern, include, path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .forms import can_import
 from .models import ImportReport
 
 
@@ -20,3 +29,26 @@ class ImportReportViewSet(SnippetViewSet):
 
 
 register_snippet(ImportReportViewSet)
+
+
+@hooks.register("register_admin_urls")
+def register_import_urls() -> list[Any]:
+    from . import views
+
+    urls: list[URLPattern] = [
+        path("", views.ImportView.as_view(), name="upload"),
+        path("reports/<int:pk>/", views.ImportReportView.as_view(), name="report"),
+    ]
+    return [path("import/", include((urls, "importer"), namespace="importer"))]
+
+
+class ImportMenuItem(MenuItem):
+    """Shown only to users who may add a notice to some 公文库 (the view enforces the same)."""
+
+    def is_shown(self, request: HttpRequest) -> bool:
+        return can_import(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item() -> MenuItem:
+    return ImportMenuItem("导入文件", reverse("importer:upload"), name="import", icon_name="upload", order=305)

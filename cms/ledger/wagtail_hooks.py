@@ -14,7 +14,15 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.html import format_html
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
-from wagtail_modeladmin.views import CreateView, IndexView
+from wagtail_modeladmin.views import CreateView, EditView, IndexView
+
+from cms.workflow.scopes import (
+    ProgressScopePermissionHelper,
+    TaskScopePermissionHelper,
+    restrict_progress,
+    restrict_tasks,
+    scoped_progress_form_class,
+)
 
 from .exports import ledger_response
 from .models import DONE_STATUSES, Task, TaskProgress
@@ -67,9 +75,12 @@ class TaskAdmin(ModelAdmin):
     list_export = ["task", "detail"]  # any non-empty list shows the export buttons
     inspect_view_enabled = True
     list_per_page = 50
+    # Unit editors see only their units' tasks (cms.workflow.scopes).
+    permission_helper_class = TaskScopePermissionHelper
 
     def get_queryset(self, request: Any) -> QuerySet:
-        return super().get_queryset(request).select_related("notice").prefetch_related("task_units__unit")
+        queryset = super().get_queryset(request).select_related("notice").prefetch_related("task_units__unit")
+        return restrict_tasks(queryset, request.user)
 
     def task_title(self, obj: Task) -> str:
         return (obj.task or obj.detail)[:40]
@@ -106,9 +117,19 @@ class ProgressCreateView(CreateView):
             initial["row_id"] = self.request.GET["row_id"]
         return initial
 
+    def get_form_class(self) -> Any:
+        return scoped_progress_form_class(super().get_form_class(), self.request.user)
+
     def form_valid(self, form: Any) -> Any:
         form.instance.user = self.request.user
         return super().form_valid(form)
+
+
+class ProgressEditView(EditView):
+    """Same unit scope as creating: a unit cannot move a report onto another unit's task."""
+
+    def get_form_class(self) -> Any:
+        return scoped_progress_form_class(super().get_form_class(), self.request.user)
 
 
 class TaskProgressAdmin(ModelAdmin):
@@ -116,10 +137,15 @@ class TaskProgressAdmin(ModelAdmin):
     menu_label = "任务进展"
     menu_icon = "time"
     create_view_class = ProgressCreateView
+    edit_view_class = ProgressEditView
+    permission_helper_class = ProgressScopePermissionHelper
     list_display = ["row_id", "status", "note", "reported_on", "unit", "user"]
     list_filter = ["status"]
     search_fields = ["row_id", "note"]
     form_fields_exclude = ["user"]
+
+    def get_queryset(self, request: Any) -> QuerySet:
+        return restrict_progress(super().get_queryset(request), request.user)
 
 
 class LedgerGroup(ModelAdminGroup):

@@ -25,6 +25,9 @@ INSTALLED_APPS = [
     "cms.documents",
     "cms.importer",
     "cms.ledger",
+    "cms.letters",
+    "cms.publishing",
+    "cms.workflow",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -43,6 +46,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "modelcluster",
     "taggit",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -109,6 +114,8 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
 # Public URLs must be ASCII so they survive copying into WeChat, e-mail and
 # portal CMSs; the Chinese title stays the page title.
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# An edit during approval invalidates earlier approvals (审核 must see what 签发 signs).
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static"
@@ -126,6 +133,16 @@ DOCUMENTS_INDEX_PREFIX = os.environ.get("DOCUMENTS_INDEX_PREFIX", "AW")
 # Where the public static site is written (export issue).
 SITE_SOURCE_DIR = Path(os.environ.get("SITE_SOURCE_DIR", BASE_DIR / "site_src"))
 SITE_OUTPUT_DIR = Path(os.environ.get("SITE_OUTPUT_DIR", BASE_DIR / "site"))
+
+# Background tasks (django-tasks).  Wagtail's own tasks (reference index, search
+# index, image focal points) use ``@task()`` and so the "default" alias: it stays
+# the immediate backend, so they keep running in-process without a worker.  The
+# site export is slow and goes to "exports", stored in the database and run by
+# ``manage.py db_worker --backend exports`` (see README, 后台任务).
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "exports": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,92 @@
+"""The admin upload form for importing one Word or text file.
+
+The form only checks what the importer cannot (size before reading, which
+公文库 this user may add to); everything about the file's content is left to
+the importer, so the editor sees the same message as on the command line.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+
+from cms.documents.models import NoticeIndexPage
+from cms.importer.service import MAX_BYTES
+
+# Values are what ``import_documents(disclosure=…)`` accepts; "" keeps what the text says.
+DISCLOSURE_CHOICES = [
+    ("", "以原文为准"),
+    ("主动公开", "主动公开"),
+    ("依申请公开", "依申请公开"),
+    ("不予公开", "不予公开"),
+]
+
+
+def addable_notice_indexes(user: Any) -> list[NoticeIndexPage]:
+    """公文库 pages under which ``user`` may create a notice, in tree order."""
+    indexes = list(NoticeIndexPage.objects.order_by("path"))
+    if getattr(user, "is_superuser", False):
+        return indexes
+    return [index for index in indexes if index.permissions_for_user(user).can_add_subpage()]
+
+
+def can_import(user: Any) -> bool:
+    """Superusers always (the importer creates the 公文库 on a fresh site); others need one."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_superuser or addable_notice_indexes(user))
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="文件",
+        # Empty files reach the importer, whose message names the file.
+        allow_empty_file=True,
+        help_text="Word（.docx）或纯文本（.txt），不超过 50 MB。导入结果为草稿，核对后再提交审核。",
+        widget=forms.ClearableFileInput(attrs={"accept": ".docx,.txt"}),
+    )
+    parent = forms.ModelChoiceField(
+        label="公文库",
+        queryset=NoticeIndexPage.objects.none(),
+        required=False,
+        empty_label="默认公文库",
+        help_text="公文放在哪个公文库中；同一公文库中已有同一文号的公文时，导入为它的新版本。",
+    )
+    disclosure = forms.ChoiceField(
+        label="公开属性",
+        choices=DISCLOSURE_CHOICES,
+        required=False,
+        initial="",
+        widget=forms.RadioSelect,
+        help_text="“以原文为准”时按文中“此件主动公开”等文字确定；原文未写明的按“依申请公开”保存。",
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        indexes = addable_notice_indexes(user)
+        field = self.fields["parent"]
+        field.queryset = NoticeIndexPage.objects.filter(pk__in=[index.pk for index in indexes]).order_by("path")
+        # The default 公文库 is the first one; a non-superuser who cannot add
+        # there must pick one explicitly instead of failing after the upload.
+        default = NoticeIndexPage.objects.order_by("path").first()
+        if not user.is_superuser and (default is None or default not in indexes):
+            field.required = True
+            field.empty_label = None
+        elif len(indexes) <= 1:
+            field.widget = forms.HiddenInput()
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        if upload.size is not None and upload.size > MAX_BYTES:
+            size_mb, limit_mb = upload.size / 1024 / 1024, MAX_BYTES // 1024 // 1024
+            raise forms.ValidationError(f"{upload.name}：文件过大（{size_mb:.1f} MB），超过 {limit_mb} MB 的上限。")
+        return upload
+
+    def source(self) -> tuple[str, bytes]:
+        """(file name, bytes) as ``import_documents`` takes them."""
+        upload: UploadedFile = self.cleaned_data["file"]
+        upload.seek(0)
+        return upload.name or "upload.txt", upload.read()
