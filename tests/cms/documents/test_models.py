@@ -62,3 +62,17 @@ def test_notice__without_attachments_is_valid(notice_index):
     notice = make_notice(notice_index)
     assert notice.live and not notice.get_children().exists()
     assert "正文内容" in notice.public_markdown()
+
+
+def test_document_pages__are_served_with_the_exporter_rendering(client, notice_index):
+    from tests.factories import UnitFactory, make_letter, task_list
+
+    unit = UnitFactory(name="乡安办")
+    notice = make_notice(notice_index)
+    attachment = make_attachment(notice, body=[task_list([{"task": "打通消防车通道", "units": [(unit, "lead")]}])])
+    letter = make_letter(attachment, unit)
+    for page in (notice, attachment, letter):
+        response = client.get(page.url)
+        assert response.status_code == 200, page
+    body = client.get(attachment.url).content.decode()
+    assert "打通消防车通道" in body and "乡安办" in body
