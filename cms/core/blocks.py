@@ -48,6 +48,43 @@ MEMBER_ROLE_CHOICES = [
 ]
 
 
+def _coerce(value: Any, kind: type) -> Any:
+    if value in (None, ""):
+        return value
+    try:
+        return kind(value)
+    except (TypeError, ValueError):
+        return value  # left for clean() to reject with a field error
+
+
+class IntChoiceBlock(blocks.ChoiceBlock):
+    """A choice stored as an int.
+
+    The form posts strings; without coercion an untouched form compares
+    unequal to the stored ints, and under WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT
+    merely approving from the edit view would restart the approval step.
+    """
+
+    def value_from_form(self, value: Any) -> Any:
+        return _coerce(value, int)
+
+    def to_python(self, value: Any) -> Any:
+        return _coerce(value, int)
+
+    def get_prep_value(self, value: Any) -> Any:
+        return _coerce(value, int)
+
+
+class IntBlock(blocks.IntegerBlock):
+    def value_from_form(self, value: Any) -> Any:
+        return _coerce(value, int)
+
+
+class NumberBlock(blocks.FloatBlock):
+    def value_from_form(self, value: Any) -> Any:
+        return _coerce(value, float)
+
+
 class MarkdownBlockMixin:
     """The exporter contract: one Markdown fragment per stored value."""
 
@@ -137,7 +174,7 @@ def plain_to_richtext(text: str) -> str:
 
 
 class HeadingBlock(MarkdownBlockMixin, blocks.StructBlock):
-    level = blocks.ChoiceBlock(choices=LEVEL_CHOICES, default=1, label="层次")
+    level = IntChoiceBlock(choices=LEVEL_CHOICES, default=1, label="层次")
     text = blocks.CharBlock(label="标题文字", max_length=200, help_text="不要输入序号，序号按层次自动生成。")
 
     class Meta:
@@ -152,7 +189,7 @@ class HeadingBlock(MarkdownBlockMixin, blocks.StructBlock):
 
 
 class ParagraphBlock(MarkdownBlockMixin, blocks.StructBlock):
-    level = blocks.ChoiceBlock(choices=PARAGRAPH_LEVEL_CHOICES, default=0, label="编号层次")
+    level = IntChoiceBlock(choices=PARAGRAPH_LEVEL_CHOICES, default=0, label="编号层次")
     text = blocks.RichTextBlock(features=["bold", "italic"], label="正文")
 
     class Meta:
@@ -408,7 +445,7 @@ class IndicatorColumnBlock(blocks.StructBlock):
 class IndicatorRowBlock(blocks.StructBlock):
     unit = SnippetChooserBlock("units.Unit", required=False, label="单位")
     unit_name = blocks.CharBlock(label="单位名称（原文）", max_length=120)
-    values = blocks.ListBlock(blocks.FloatBlock(required=False, label="数值"), label="各列数值")
+    values = blocks.ListBlock(NumberBlock(required=False, label="数值"), label="各列数值")
 
     class Meta:
         icon = "form"
@@ -496,7 +533,7 @@ class GenericTableBlock(MarkdownBlockMixin, blocks.StructBlock):
     """Forms that fit no other block; merged cells and nested headers allowed."""
 
     title = blocks.CharBlock(label="表格标题", required=False, max_length=200)
-    header_rows = blocks.IntegerBlock(label="表头行数", default=1, min_value=0, max_value=6)
+    header_rows = IntBlock(label="表头行数", default=1, min_value=0, max_value=6)
     table = TableBlock(
         label="表格",
         table_options={

@@ -85,6 +85,8 @@ class GenerateLettersView(WagtailAdminTemplateMixin, FormView):
                 (letter.unit.name for letter in existing_letters(attachment).values()), key=str
             )
         context["submit_button_label"] = "生成草稿"
+        # generic/form.html renders {{ media.js }}: the page chooser needs its script.
+        context["media"] = context["form"].media
         return context
 
     def form_valid(self, form: GenerateLettersForm) -> HttpResponse:
