@@ -19,15 +19,12 @@ saved and, with WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True, the same
 from __future__ import annotations
 
 import contextlib
-import io
 import re
-import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
@@ -43,7 +40,6 @@ DOC_NUMBER = "集街办〔2024〕46号"
 SIGNER_FIXED = "王签发"
 SIGNER_AGAIN = "李签发"
 COMMENT = "请核对签发人姓名后重新提交。"
-WORKER_SIGNALS = [signal.SIGINT, signal.SIGTERM, *([signal.SIGQUIT] if hasattr(signal, "SIGQUIT") else [])]
 
 
 # --- helpers ------------------------------------------------------------------------
@@ -85,28 +81,6 @@ def new_user_page(browser: Browser, live_db_lock) -> Iterator[Callable[[str], Pa
             shot(page, f"zz-last-{getattr(page, 'story_label', 'page')}")
             dump(page, f"zz-last-{getattr(page, 'story_label', 'page')}")
         context.close()
-
-
-@pytest.fixture
-def run_worker(monkeypatch) -> Callable[[], str]:
-    """The real ``db_worker --backend exports --batch``, in-process (as tests/cms/publishing does)."""
-    import django_tasks_db.management.commands.db_worker as db_worker
-
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-    saved = {sig: signal.getsignal(sig) for sig in WORKER_SIGNALS}
-
-    def run() -> str:
-        out = io.StringIO()
-        try:
-            call_command(
-                "db_worker", "--backend", "exports", "--batch", "--no-startup-delay", "--no-reload", stdout=out
-            )
-        finally:
-            for sig, handler in saved.items():
-                signal.signal(sig, handler)
-        return out.getvalue()
-
-    return run
 
 
 def footer(page: Page):

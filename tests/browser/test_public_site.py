@@ -45,6 +45,7 @@ from django.db import connection, transaction
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request, expect, sync_playwright
 
 from cms.importer.service import import_documents
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
 # django_db: pytest-django only creates the test database when a collected test
 # asks for it; without the mark the module fixture would see the real database.
@@ -54,17 +55,6 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 SEEDS = sorted((PROJECT_DIR / "content" / "seeds").glob("*.txt"))
 ARTIFACTS = PROJECT_DIR / "test-artifacts" / "browser" / "public"
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TIMEOUT_MS = 15_000
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -179,7 +169,7 @@ def portal(site_dir: Path) -> Iterator[Portal]:
 def chromium(site_dir: Path) -> Iterator[Browser]:
     # Depends on site_dir so the ORM work is done before Playwright's loop starts.
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"chromium not found at {CHROMIUM}")
+        pytest.fail(f"chromium not found at {CHROMIUM}: scripts/test.sh installs Debian's chromium")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
