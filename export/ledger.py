@@ -101,6 +101,7 @@ _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_CODEPOINTS = np.array([ord(prefix) for prefix in _FORMULA_PREFIXES], dtype=np.uint32)
 _FIXED_CREATED = datetime(2000, 1, 1, 0, 0, 0)
 _EXCEL_MAX_ROWS = 1_048_576
+_STREAM_ROWS = 5_000
 _NEW_FILE_MODE = 0o644
 _WIDTH_SAMPLE_ROWS = 500
 
@@ -419,7 +420,10 @@ def _write_workbook(
     workbook = xlsxwriter.Workbook(
         target,
         {
-            "constant_memory": True,
+            # Streaming rows to a temp file keeps 50,000-row ledgers flat in
+            # memory; small per-unit ledgers are faster built in memory.
+            "constant_memory": row_count > _STREAM_ROWS,
+            "in_memory": row_count <= _STREAM_ROWS,
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "strings_to_numbers": False,
