@@ -500,47 +500,36 @@ def _home_page(site: Site, home_text: str) -> str:
     return "".join(out) + "\n"
 
 
-def _year_pages(site: Site) -> list[SitePage]:
-    groups = _by_year(site)
-    index = [_front_matter(title="按年度", search=False), "# 按年度\n\n"]
+def _grouped_pages(folder: str, heading: str, groups: list[tuple[str, str, str, list[DocumentPage]]]) -> list[SitePage]:
+    """An index page and one list page per group: (slug, label, page title, notices)."""
+    index = [_front_matter(title=heading, search=False), f"# {heading}\n\n"]
     index.append(
-        "\n".join(f"- [{year_label(y)}]({year_slug(y)}.md)（{len(ps)}件）" for y, ps in groups.items())
+        "\n".join(f"- [{md_text(label)}]({slug}.md)（{len(notices)}件）" for slug, label, _, notices in groups)
         or "暂无公开文件。"
     )
-    pages = [SitePage("years/index.md", "".join(index) + "\n")]
-    for year, notices in groups.items():
-        path = f"years/{year_slug(year)}.md"
-        title = f"{year_label(year)}公开文件"
-        text = f"{_front_matter(title=title, search=False)}# {title}\n\n共{len(notices)}件。\n\n"
+    pages = [SitePage(f"{folder}/index.md", "".join(index) + "\n")]
+    for slug, _, title, notices in groups:
+        path = f"{folder}/{slug}.md"
+        text = f"{_front_matter(title=title, search=False)}# {md_text(title)}\n\n共{len(notices)}件。\n\n"
         pages.append(SitePage(path, text + _notice_list(path, _sorted_notices(notices))))
     return pages
+
+
+def _year_pages(site: Site) -> list[SitePage]:
+    groups = [
+        (year_slug(y), year_label(y), f"{year_label(y)}公开文件", notices) for y, notices in _by_year(site).items()
+    ]
+    return _grouped_pages("years", "按年度", groups)
 
 
 def _issuer_pages(site: Site) -> list[SitePage]:
-    groups = _by_issuer(site)
-    index = [_front_matter(title="按发文机关", search=False), "# 按发文机关\n\n"]
-    index.append(
-        "\n".join(f"- [{md_text(name)}]({issuer_slug(name)}.md)（{len(ps)}件）" for name, ps in groups.items())
-        or "暂无公开文件。"
-    )
-    pages = [SitePage("issuers/index.md", "".join(index) + "\n")]
-    for name, notices in groups.items():
-        path = f"issuers/{issuer_slug(name)}.md"
-        text = f"{_front_matter(title=name, search=False)}# {md_text(name)}\n\n共{len(notices)}件。\n\n"
-        pages.append(SitePage(path, text + _notice_list(path, _sorted_notices(notices))))
-    return pages
+    groups = [(issuer_slug(name), name, name, notices) for name, notices in _by_issuer(site).items()]
+    return _grouped_pages("issuers", "按发文机关", groups)
 
 
 def _topic_pages(site: Site) -> list[SitePage]:
     topics = _by_topic(site)
-    index = [_front_matter(title="按主题", search=False), "# 按主题\n\n"]
-    index.append("\n".join(f"- [{label}]({slug}.md)（{len(topics[slug])}件）" for slug, label, _ in TOPIC_PAGES))
-    pages = [SitePage("topics/index.md", "".join(index) + "\n")]
-    for slug, label, _ in TOPIC_PAGES:
-        path = f"topics/{slug}.md"
-        text = f"{_front_matter(title=label, search=False)}# {label}\n\n共{len(topics[slug])}件。\n\n"
-        pages.append(SitePage(path, text + _notice_list(path, _sorted_notices(topics[slug]))))
-    return pages
+    return _grouped_pages("topics", "按主题", [(slug, label, label, topics[slug]) for slug, label, _ in TOPIC_PAGES])
 
 
 # --- unit pages -------------------------------------------------------------------
