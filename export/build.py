@@ -39,7 +39,7 @@ from typing import Any
 
 import yaml
 
-from .downloads import ledger_files, ledgers
+from .downloads import Ledger, LedgerStats, LedgerStep, LedgerStepError, ledgers
 from .site import NAV, Site, build_pages, source_date, walk
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -72,7 +72,11 @@ class ExportResult:
     files: int = 0
     output_bytes: int = 0
     search_index_bytes: int = 0
+    # Critical path only (snapshot, render, build); their sum is the export's wall-clock time.
     timings: dict[str, float] = field(default_factory=dict)
+    # The ledger step, overlapped with the build: its own wall-clock and CPU time, and
+    # how long the build step waited for it after MkDocs had finished.
+    ledgers: LedgerStats | None = None
 
 
 @dataclass
@@ -81,6 +85,7 @@ class RenderResult:
     pages: int
     units: int
     documents: int
+    ledgers: list[Ledger] = field(default_factory=list)
 
 
 # --- small filesystem helpers ------------------------------------------------------
@@ -189,17 +194,13 @@ def render_docs(snapshot: dict[str, Any], src_dir: Path) -> RenderResult:
             path = tmp / page.path
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(page.text, encoding="utf-8", newline="\n")
-        for relative, data in ledger_files(items):
-            path = tmp / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
         assets = hand_written(src_dir, ASSETS_DIRNAME)
         if assets.is_dir():
             shutil.copytree(assets, tmp / ASSETS_DIRNAME, dirs_exist_ok=True)
         replace_dir(tmp, target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return RenderResult(target, len(pages), len(site.units), sum(1 for _ in walk(site.notices)))
+    return RenderResult(target, len(pages), len(site.units), sum(1 for _ in walk(site.notices)), items)
 
 
 # --- step 3: build -----------------------------------------------------------------------
@@ -287,11 +288,17 @@ def build_site(
     epoch: int = 0,
     root_config: Path = ROOT_CONFIG,
     runner: MkdocsRunner | None = None,
-) -> None:
-    """Build into a temporary directory next to ``out_dir``, then swap it in."""
+    ledgers: list[Ledger] | None = None,
+) -> LedgerStats | None:
+    """Build into a temporary directory next to ``out_dir``, then swap it in.
+
+    ``ledgers`` are written by a :class:`LedgerStep` process while MkDocs
+    runs and moved into the site before the swap; both must succeed.
+    """
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(out_dir)
     work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
+    step = LedgerStep(ledgers) if ledgers else None
     try:
         site_dir = work / "site"
         config_path = work / "mkdocs.yml"
@@ -299,6 +306,8 @@ def build_site(
             docs_dir=docs_dir, site_dir=site_dir, src_dir=src_dir, base_url=base_url, root_config=root_config
         )
         write_config(config, config_path)
+        if step:
+            step.start(work)  # ends in the finally below if anything fails first
         result = (runner or run_mkdocs)(config_path, site_dir, _mkdocs_env(epoch))
         if result.returncode != 0:
             excerpt = _failure_excerpt((result.stdout or "") + "\n" + (result.stderr or ""))
@@ -308,12 +317,28 @@ def build_site(
         missing = [name for name in REQUIRED_OUTPUT if not (site_dir / name).is_file()]
         if missing:
             raise ExportError(f"网站构建结果不完整（缺少 {'、'.join(missing)}），原有网站 {out_dir} 保持不变。")
+        stats = _join_ledgers(step, site_dir, out_dir) if step else None
         try:
             replace_dir(site_dir, out_dir)
         except OSError as error:
             raise ExportError(f"无法把新网站换入 {out_dir}：{error}。原有网站保持不变。") from error
     finally:
+        if step:
+            step.stop()
         shutil.rmtree(work, ignore_errors=True)
+    return stats
+
+
+def _join_ledgers(step: LedgerStep, site_dir: Path, out_dir: Path) -> LedgerStats:
+    """Wait for the ledger process and move its files into the new site, or explain in Chinese."""
+    try:
+        stats = step.finish()
+        step.install(site_dir)
+    except LedgerStepError as error:
+        raise ExportError(f"{error}\n原有网站 {out_dir} 保持不变。") from error
+    except OSError as error:
+        raise ExportError(f"无法把台账文件放入新网站：{error}。原有网站 {out_dir} 保持不变。") from error
+    return stats
 
 
 # --- the whole export ---------------------------------------------------------------------
@@ -354,7 +379,7 @@ def export_site(
 
         started = time.perf_counter()
         day = source_date(snapshot)
-        build_site(
+        result.ledgers = build_site(
             rendered.docs_dir,
             out_dir,
             src_dir=src_dir,
@@ -362,6 +387,7 @@ def export_site(
             epoch=calendar.timegm(day.timetuple()) if day else 0,
             root_config=root_config,
             runner=runner,
+            ledgers=rendered.ledgers,
         )
         result.timings["build"] = time.perf_counter() - started
         result.files, result.output_bytes = tree_size(out_dir)
@@ -371,4 +397,10 @@ def export_site(
             f"构建：{result.files} 个文件，{result.output_bytes / 1_048_576:.1f} MB → {out_dir}"
             f"（{result.timings['build']:.2f} 秒）"
         )
+        if result.ledgers:
+            stats = result.ledgers
+            say(
+                f"台账：{stats.files} 个文件，{stats.bytes / 1_048_576:.1f} MB，与构建同时在另一进程中写入"
+                f"（{stats.seconds:.2f} 秒，CPU {stats.cpu_seconds:.2f} 秒；构建完成后等待 {stats.waited:.2f} 秒）"
+            )
     return result

@@ -2,24 +2,31 @@
 
 All tasks, per notice and per unit, each as BOM CSV, XLSX and JSON, under
 ``downloads/`` with ASCII names.  Built from the same ``Site`` the pages
-come from, so a download can only hold what the pages show.
+come from, so a download can only hold what the pages show.  The files are
+written by :class:`LedgerStep` in a child process during ``mkdocs build``
+(see :mod:`export.ledger_worker`), straight into the built site.
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable, Iterable
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
-
-import pandas as pd
 
 from cms.core.tasks import iter_task_rows
 
-from .ledger import build_ledger, build_unit_ledger, write_csv, write_json, write_xlsx
+from .ledger_worker import Plan, file_names, ledger_bytes, ledger_plan
 from .site import DocumentPage, Site, walk
 
-FORMATS: dict[str, Callable[[pd.DataFrame, Any], None]] = {"csv": write_csv, "xlsx": write_xlsx, "json": write_json}
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DOWNLOADS_DIR = "downloads"
 FORMAT_LABELS = {"csv": "CSV（Excel/WPS 可直接打开）", "xlsx": "Excel（XLSX）", "json": "JSON（供系统对接）"}
 
 
@@ -88,16 +95,113 @@ def ledgers(site: Site) -> list[Ledger]:
     return out
 
 
+def plan_of(items: Iterable[Ledger]) -> Plan:
+    """The worker's plan for these ledgers (plain data, from the snapshot only)."""
+    return ledger_plan((ledger.name, ledger.tasks, ledger.by_unit) for ledger in items)
+
+
 def ledger_files(items: Iterable[Ledger]) -> list[tuple[str, bytes]]:
-    """(path under the docs dir, bytes) for every ledger in every format."""
-    files = []
-    for ledger in items:
-        frame = build_unit_ledger(ledger.tasks) if ledger.by_unit else build_ledger(ledger.tasks)
-        for fmt, writer in FORMATS.items():
-            buffer = io.BytesIO()
-            writer(frame, buffer)
-            files.append((f"downloads/{ledger.name}.{fmt}", buffer.getvalue()))
-    return files
+    """(path under the site, bytes) for every ledger in every format, written in this process."""
+    return [(f"{DOWNLOADS_DIR}/{name}", data) for name, data in ledger_bytes(plan_of(items))]
+
+
+class LedgerStepError(Exception):
+    """The ledger process failed or left files out; the message is Chinese, for the editor."""
+
+
+@dataclass
+class LedgerStats:
+    files: int
+    bytes: int
+    seconds: float  # wall-clock of the worker
+    cpu_seconds: float  # CPU time of the worker (off the critical path while MkDocs builds)
+    waited: float  # how long the export waited for it after MkDocs had finished
+
+
+class LedgerStep:
+    """Writes the ledger files in a child process while ``mkdocs build`` runs on another core.
+
+    Why: the ledgers are not MkDocs pages (MkDocs only copied them, hundreds
+    of MB at 1,000 notices), and writing them cost several times the page
+    rendering.  Started before MkDocs and joined after it, the step costs the
+    export only what it takes longer than the build.  Its files land in
+    ``<work>/downloads`` and are moved into the built site by
+    :meth:`install`, before the atomic swap, so a failure of either process
+    still leaves the previous site untouched.
+    """
+
+    def __init__(self, items: list[Ledger]) -> None:
+        self.plan = plan_of(items)
+        self.process: subprocess.Popen[bytes] | None = None
+        self.out_dir: Path | None = None
+        self.started = 0.0
+
+    def start(self, work: Path) -> None:
+        plan_path, self.out_dir = work / "ledger-plan.json", work / DOWNLOADS_DIR
+        plan_path.write_text(json.dumps(self.plan, ensure_ascii=False), encoding="utf-8")
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_DIR), env.get("PYTHONPATH")]))
+        with open(work / "ledger.out", "wb") as stdout, open(work / "ledger.err", "wb") as stderr:
+            self.started = time.perf_counter()
+            self.process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+                [*worker_command(), str(plan_path), str(self.out_dir)],
+                stdout=stdout,
+                stderr=stderr,
+                env=env,
+                cwd=work,
+            )
+
+    def stop(self) -> None:
+        """End the worker if it still runs (the export failed elsewhere)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+    def finish(self) -> LedgerStats:
+        """Wait for the worker; every planned file must be there, or :class:`LedgerStepError`."""
+        assert self.process is not None and self.out_dir is not None, "start() first"
+        waiting = time.perf_counter()
+        code = self.process.wait()
+        waited = time.perf_counter() - waiting
+        work = self.out_dir.parent
+        if code != 0:
+            reason = f"信号 {-code} 终止" if code < 0 else f"退出码 {code}"
+            detail = _tail((work / "ledger.err").read_text(encoding="utf-8", errors="replace"))
+            raise LedgerStepError(f"台账文件生成失败（台账进程{reason}）。\n{detail}".rstrip())
+        expected = file_names(self.plan)
+        present = {path.name for path in self.out_dir.iterdir()} if self.out_dir.is_dir() else set()
+        missing = [name for name in expected if name not in present]
+        if missing:
+            shown = "、".join(missing[:5]) + ("等" if len(missing) > 5 else "")
+            raise LedgerStepError(f"台账文件不完整（缺少 {len(missing)} 个：{shown}）。")
+        try:
+            report = json.loads((work / "ledger.out").read_text(encoding="utf-8").splitlines()[-1])
+        except (IndexError, ValueError):
+            report = {}
+        return LedgerStats(
+            files=len(expected),
+            bytes=sum((self.out_dir / name).stat().st_size for name in expected),
+            seconds=float(report.get("seconds", time.perf_counter() - self.started)),
+            cpu_seconds=float(report.get("cpu_seconds", 0.0)),
+            waited=waited,
+        )
+
+    def install(self, site_dir: Path) -> None:
+        """Move the finished files to ``<site>/downloads`` (one rename, same filesystem)."""
+        assert self.out_dir is not None, "start() first"
+        target = site_dir / DOWNLOADS_DIR
+        if target.exists():  # the ledger step owns downloads/; nothing else may put files there
+            shutil.rmtree(target)
+        os.rename(self.out_dir, target)
+
+
+def worker_command() -> list[str]:
+    """The child's argv before its two arguments (a function, so tests can swap in a failing one)."""
+    return [sys.executable, "-m", "export.ledger_worker"]
+
+
+def _tail(text: str, limit: int = 10) -> str:
+    return "\n".join([line for line in text.splitlines() if line.strip()][-limit:])
 
 
 def download_links(from_path: str, stem: str) -> str:

@@ -28,6 +28,7 @@ import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -44,6 +45,7 @@ __all__ = [
     "build_ledger",
     "build_unit_ledger",
     "neutralise",
+    "select_rows",
     "write_csv",
     "write_json",
     "write_xlsx",
@@ -216,15 +218,28 @@ def build_ledger(tasks: Iterable[dict[str, Any]]) -> pd.DataFrame:
     return frame
 
 
-def build_unit_ledger(tasks: Iterable[dict[str, Any]]) -> pd.DataFrame:
+def select_rows(ledger: pd.DataFrame, positions: list[int]) -> pd.DataFrame:
+    """The ledger of a subset of its tasks, numbered 1..n again: equal to building it anew.
+
+    Why: the public export writes the same tasks into the all-tasks, the
+    per-notice and the per-unit ledgers; parsing deadlines and converting
+    every cell once, then slicing, is what keeps that cost linear.
+    """
+    frame = ledger.iloc[positions].reset_index(drop=True)
+    frame["序号"] = np.arange(1, len(frame) + 1, dtype="int64")
+    return frame
+
+
+def build_unit_ledger(tasks: Iterable[dict[str, Any]], base: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per (task, responsible unit): what each unit must do, lead units first.
 
     A unit named both as lead and support is listed once, as lead.  A task
     with no unit keeps one row with an empty 责任单位, so nothing silently
-    disappears from the per-unit view.
+    disappears from the per-unit view.  ``base``: ``build_ledger(tasks)``
+    when the caller already has it.
     """
     task_list = list(tasks)
-    base = build_ledger(task_list)
+    base = build_ledger(task_list) if base is None else base
     positions: list[int] = []
     units: list[str] = []
     roles: list[str] = []
@@ -235,8 +250,7 @@ def build_unit_ledger(tasks: Iterable[dict[str, Any]]) -> pd.DataFrame:
             positions.append(position)
             units.append(name)
             roles.append(role)
-    frame = base.iloc[positions].reset_index(drop=True)
-    frame["序号"] = np.arange(1, len(frame) + 1, dtype="int64")
+    frame = select_rows(base, positions)
     frame.insert(1, UNIT_COLUMN, pd.array(units, dtype="str"))
     frame.insert(2, ROLE_COLUMN, pd.array(roles, dtype="str"))
     return frame
@@ -353,8 +367,12 @@ def write_csv(df: pd.DataFrame, path_or_buffer: str | os.PathLike[str] | IO[Any]
 # --- XLSX -----------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65_536)
 def _display_width(text: str) -> int:
-    """Columns a text takes in Excel: CJK and full-width characters count double."""
+    """Columns a text takes in Excel: CJK and full-width characters count double.
+
+    Cached: the same titles, units and task texts recur in every ledger of an export.
+    """
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 

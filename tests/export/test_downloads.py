@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 
 import openpyxl
 import pandas as pd
 import pytest
 
+import export.downloads
 from cms.documents.models import Disclosure
 from cms.ledger.models import Task, TaskProgress
-from export.downloads import ledger_files, ledgers
+from export.downloads import LedgerStep, LedgerStepError, ledger_files, ledgers
+from export.ledger import build_ledger, build_unit_ledger, write_csv, write_json, write_xlsx
 from export.site import Site, build_pages
 from export.snapshot import take_snapshot
 from tests.factories import UnitFactory, make_attachment, make_notice, task_list
@@ -104,3 +107,47 @@ def test_pages__notice_attachment_and_unit_pages_link_their_ledgers(snapshot):
     unit_pages = [path for path in pages if path.startswith("units/unit-")]
     assert unit_pages and all("downloads/unit-" in pages[path] for path in unit_pages)
     assert "downloads/tasks.xlsx" in pages["downloads.md"]
+
+
+def _written_alone(ledger) -> dict[str, bytes]:
+    """One ledger's files built from its own tasks, as the exporter did before slicing."""
+    frame = build_unit_ledger(ledger.tasks) if ledger.by_unit else build_ledger(ledger.tasks)
+    out = {}
+    for fmt, writer in {"csv": write_csv, "xlsx": write_xlsx, "json": write_json}.items():
+        buffer = io.BytesIO()
+        writer(frame, buffer)
+        out[f"downloads/{ledger.name}.{fmt}"] = buffer.getvalue()
+    return out
+
+
+def test_ledger_files__sliced_from_one_frame_equal_ledgers_built_alone(snapshot):
+    items = ledgers(Site.from_snapshot(snapshot))
+    expected = {path: data for ledger in items for path, data in _written_alone(ledger).items()}
+    files = dict(ledger_files(items))
+    assert files.keys() == expected.keys()
+    assert [path for path in files if files[path] != expected[path]] == []
+
+
+def test_ledger_step__child_process_writes_the_same_bytes_as_in_process(snapshot, tmp_path):
+    items = ledgers(Site.from_snapshot(snapshot))
+    step = LedgerStep(items)
+    step.start(tmp_path)
+    stats = step.finish()
+    site = tmp_path / "site"
+    site.mkdir()
+    step.install(site)
+    written = {f"downloads/{p.name}": p.read_bytes() for p in (site / "downloads").iterdir()}
+    assert written == dict(ledger_files(items))
+    assert stats.files == len(written) == 3 * len(items)
+    assert stats.bytes == sum(len(data) for data in written.values())
+    assert stats.cpu_seconds > 0
+
+
+def test_ledger_step__missing_file_is_an_error_in_chinese(snapshot, tmp_path, monkeypatch):
+    script = "import pathlib, sys; d = pathlib.Path(sys.argv[2]); d.mkdir(); (d / 'tasks.csv').write_text('x')"
+    monkeypatch.setattr(export.downloads, "worker_command", lambda: [sys.executable, "-c", script])
+    step = LedgerStep(ledgers(Site.from_snapshot(snapshot)))
+    step.start(tmp_path)
+    with pytest.raises(LedgerStepError, match="台账文件不完整") as failure:
+        step.finish()
+    assert "tasks.xlsx" in str(failure.value)

@@ -14,6 +14,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,6 +28,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 import export.build
+import export.downloads
 from cms.documents.models import Disclosure, NoticePage, Validity
 from cms.documents.setup import ensure_site_structure
 from export.build import DEFAULT_SOURCE_DIR, export_site
@@ -530,6 +532,37 @@ def test_export_site__incomplete_build_is_not_swapped_in(built, tmp_path, monkey
     with pytest.raises(CommandError, match="不完整"):
         _export(out, built.src)
     assert tree_digest(out) == before
+
+
+def test_export_site__ledger_step_failure_keeps_previous_site_and_says_so(built, tmp_path, monkeypatch):
+    out = _copy_site(built, tmp_path)
+    before = tree_digest(out)
+    crash = "import sys; sys.stderr.write('模拟：台账进程写入失败\\n'); sys.exit(3)"
+    monkeypatch.setattr(export.downloads, "worker_command", lambda: [sys.executable, "-c", crash])
+    with pytest.raises(CommandError) as failure:
+        _export(out, built.src)
+    message = str(failure.value)
+    assert "台账文件生成失败" in message and "退出码 3" in message and "模拟：台账进程写入失败" in message
+    assert "原有网站" in message and "保持不变" in message
+    assert tree_digest(out) == before
+    assert not list(tmp_path.glob(".site.build-*"))
+
+
+def test_export_site__killed_ledger_step_keeps_previous_site(built, tmp_path, monkeypatch):
+    out = _copy_site(built, tmp_path)
+    before = tree_digest(out)
+    killed = "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"
+    monkeypatch.setattr(export.downloads, "worker_command", lambda: [sys.executable, "-c", killed])
+    with pytest.raises(CommandError, match="信号 9 终止"):
+        _export(out, built.src)
+    assert tree_digest(out) == before
+
+
+def test_export_site__ledgers_go_straight_into_the_site_not_the_docs(built):
+    assert not (built.src / "docs" / "downloads").exists()
+    names = {path.name for path in (built.out / "downloads").iterdir()}
+    assert {"tasks.csv", "tasks.xlsx", "tasks.json", "tasks-by-unit.xlsx"} <= names
+    assert "台账：" in built.log and "与构建同时在另一进程中写入" in built.log
 
 
 def test_export_site__defaults_to_the_settings_directories(built, tmp_path, settings, monkeypatch):
