@@ -76,6 +76,7 @@ def page_tasks(site: Site, page: DocumentPage) -> list[dict[str, Any]]:
 
 
 def ledgers(site: Site) -> list[Ledger]:
+    """All tasks, then per notice, then per unit (each unit's tasks in all-tasks order)."""
     all_tasks: list[dict[str, Any]] = []
     out: list[Ledger] = []
     for notice in site.notices:
@@ -84,8 +85,13 @@ def ledgers(site: Site) -> list[Ledger]:
             slug = notice.path.removeprefix("notices/").removesuffix(".md")
             out.append(Ledger(f"notice-{slug}", f"{notice.title}任务台账", tasks))
         all_tasks += tasks
+    # One pass over the tasks instead of one per unit: the registry has hundreds of units.
+    by_unit: dict[Any, list[dict[str, Any]]] = {}
+    for task in all_tasks:
+        for uid in dict.fromkeys(task["unit_ids"]):
+            by_unit.setdefault(uid, []).append(task)
     for uid, unit in site.units.items():
-        tasks = [t for t in all_tasks if uid in t["unit_ids"]]
+        tasks = by_unit.get(uid, [])
         if tasks:
             slug = site.unit_paths[uid].removeprefix("units/").removesuffix(".md")
             out.append(Ledger(f"unit-{slug}", f"{unit['name']}任务台账", tasks, by_unit=False))

@@ -33,6 +33,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from cms.core.blocks import format_number
@@ -136,10 +137,16 @@ def href(from_path: str, to_path: str, *, html: bool = False, anchor: str = "") 
     ``html=True`` gives the built file name (``.html``) for raw HTML, where
     MkDocs does not rewrite ``.md`` links.
     """
-    target = posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+    target = _relative(to_path, posixpath.dirname(from_path) or ".")
     if html and target.endswith(".md"):
         target = target[:-3] + ".html"
     return f"{target}#{anchor}" if anchor else target
+
+
+@lru_cache(maxsize=65_536)
+def _relative(to_path: str, from_dir: str) -> str:
+    """``posixpath.relpath``, remembered: a site links the same few folders to each page thousands of times."""
+    return posixpath.relpath(to_path, from_dir)
 
 
 def year_slug(year: int | None) -> str:
