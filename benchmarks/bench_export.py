@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -260,6 +261,17 @@ BARE_LIMIT = 1.3  # the whole export at most 1.3x a bare mkdocs build of the sam
 OURS_LIMIT = 0.15  # snapshot + render under 15% of the export's wall-clock time
 
 
+def cpu_seconds() -> tuple[float, float]:
+    """(this process, its finished children) user+system CPU seconds: unlike wall-clock, not skewed by load."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
+def cpu_since(before: tuple[float, float]) -> float:
+    now = cpu_seconds()
+    return (now[0] - before[0]) + (now[1] - before[1])
+
+
 def _verdict(ok: bool) -> str:
     return "met" if ok else "MISSED"
 
@@ -280,6 +292,10 @@ def targets(size: int, row: dict[str, float], smaller: dict[str, float] | None) 
     lines.append(
         f"  (2) export / bare mkdocs build: {row['total']:.2f} / {row['bare']:.2f} s = {ratio:.2f}"
         f" (limit {BARE_LIMIT}) -> {_verdict(ratio <= BARE_LIMIT)}"
+    )
+    lines.append(
+        f"      same in CPU time (load-independent cross-check): {row['export_cpu']:.1f} / {row['bare_cpu']:.1f} s"
+        f" = {row['export_cpu'] / row['bare_cpu']:.2f}, ledger step included"
     )
     ours = (row["snapshot"] + row["render"]) / row["total"]
     lines.append(
@@ -321,15 +337,21 @@ def main() -> None:
                 corpus.add_notice()
             generated = time.perf_counter() - started
             out, src = WORK / f"site-{size}", WORK / f"src-{size}"
+            before = cpu_seconds()
             result = export_site(out, src)
+            export_cpu = cpu_since(before)
             t = result.timings
             total = t["snapshot"] + t["render"] + t["build"]  # the critical path, wall-clock
+            before = cpu_seconds()
             bare = bare_build(result.docs_dir, WORK)
+            bare_cpu = cpu_since(before)
             ledger = result.ledgers
             row = {
                 "notices": float(size),
                 "total": total,
                 "bare": bare,
+                "export_cpu": export_cpu,
+                "bare_cpu": bare_cpu,
                 **t,
                 "ledger_cpu": ledger.cpu_seconds if ledger else 0.0,
                 "ledger_wall": ledger.seconds if ledger else 0.0,
