@@ -10,3 +10,7 @@ MEDIA_ROOT = BASE_DIR / "build" / "test-media"
 SITE_SOURCE_DIR = BASE_DIR / "build" / "test-site_src"
 SITE_OUTPUT_DIR = BASE_DIR / "build" / "test-site"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Django's test client ``login()`` calls authenticate() without a request,
+# which django-axes refuses; tests use force_login(), and the throttling tests
+# switch axes on (tests/cms/core/test_login_throttling.py).
+AXES_ENABLED = False
