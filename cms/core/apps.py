@@ -5,3 +5,8 @@ class CoreConfig(AppConfig):
     name = "cms.core"
     label = "core"
     verbose_name = "公共组件"
+
+    def ready(self) -> None:
+        from cms.core import csp
+
+        csp.install()

@@ -138,6 +138,11 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "安全生产和消防工作目标责任")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# No avatars from gravatar.com: editors may sit behind a filtered network, and
+# the admin makes no request to a foreign host (the CSP would block it anyway).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor the dashboard's check for new Wagtail releases (upgrades go through the lock file).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 
@@ -181,6 +186,7 @@ TRUSTED_PROXIES: list[str] = [
 # Wagtail admin, previews, the API.  Wagtail 8's admin runs with scripts from
 # its own origin only; it still writes style attributes (StreamField, tooltips,
 # the rich-text editor), so styles allow 'unsafe-inline', which cannot run code.
+# Wagtail widgets that start with inline scripts are rewritten by cms/core/csp.py.
 # Checked in Chromium by tests/browser/test_csp.py.  Media on an object store
 # add its origin in production.py.
 CONTENT_SECURITY_POLICY = {
