@@ -9,6 +9,7 @@ SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "audit_lock.py"
 spec = importlib.util.spec_from_file_location("audit_lock", SCRIPT)
 assert spec and spec.loader
 audit_lock = importlib.util.module_from_spec(spec)
+sys.modules["audit_lock"] = audit_lock  # dataclasses look their module up there
 spec.loader.exec_module(audit_lock)
 
 
