@@ -43,7 +43,7 @@ CONFLICT = "保存未完成"
 LOCKED = "页面已锁定，无法保存。"
 IN_MODERATION = "只有此步骤的审批人可以编辑"
 DETAIL_KEY = re.compile(r"^body-\d+-value-rows-\d+-value-detail$")
-APPROVE_URL = re.compile(r'data-workflow-action-url="(/admin/pages/\d+/workflow/action/approve/\d+/)"')
+APPROVE_URL = re.compile(r'data-workflow-action-url="(/admin/pages/workflow/action/\d+/approve/\d+/)"')
 SUBMIT_SHARE = 0.15
 MAX_RETRIES = 2
 
@@ -85,7 +85,7 @@ class Editor(AdminUser):
     def open(self, page_id: int) -> str | None:
         with self.client.get(f"/admin/pages/{page_id}/edit/", name="编辑：打开", catch_response=True) as response:
             if response.status_code != 200:
-                response.failure(f"打开编辑页 {response.status_code}")
+                response.failure(f"打开编辑页 {response.status_code} {response.error or ''}")
                 return None
             return response.text
 
@@ -132,7 +132,7 @@ class Editor(AdminUser):
                     response.success()
                     RESULTS["refused"].append({"page": page_id, "marker": marker, "why": "已锁定"})
                     return
-                response.failure(f"保存返回 {response.status_code}")
+                response.failure(f"保存返回 {response.status_code} {response.error or ''}")
                 RESULTS["refused"].append({"page": page_id, "marker": marker, "why": f"HTTP {response.status_code}"})
                 return
         RESULTS["refused"].append({"page": page_id, "marker": marker, "why": "多次冲突"})
@@ -156,7 +156,7 @@ class Approver(AdminUser):
     def approve_pending(self) -> None:
         with self.client.get("/admin/", name="审批：待办", catch_response=True) as response:
             if response.status_code != 200:
-                response.failure(f"待办 {response.status_code}")
+                response.failure(f"待办 {response.status_code} {response.error or ''}")
                 return
             urls = APPROVE_URL.findall(response.text)
         if not urls:
@@ -173,7 +173,7 @@ class Approver(AdminUser):
                 response.success()
                 RESULTS["approved"].append({"url": url, "user": self.username})
             else:
-                response.failure(f"审批 {response.status_code}")
+                response.failure(f"审批 {response.status_code} {response.error or ''}")
 
     @task(1)
     def export_now(self) -> None:
@@ -189,4 +189,4 @@ class Approver(AdminUser):
             if response.status_code == 302:
                 response.success()
             else:
-                response.failure(f"立即导出 {response.status_code}")
+                response.failure(f"立即导出 {response.status_code} {response.error or ''}")
