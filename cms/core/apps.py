@@ -9,4 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from cms.core import csp
 
+        from .threadsafe import patch_contentstate_converter
+
         csp.install()
+        patch_contentstate_converter()

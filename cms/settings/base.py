@@ -125,11 +125,20 @@ USE_I18N = True
 USE_TZ = True
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
+# Chinese for Wagtail admin messages its own zh_Hans catalogue leaves in English
+# (page locks, workflow locks, save conflicts): editors must understand why a save was refused.
+LOCALE_PATHS = [PROJECT_DIR / "locale"]
 # Public URLs must be ASCII so they survive copying into WeChat, e-mail and
 # portal CMSs; the Chinese title stays the page title.
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # An edit during approval invalidates earlier approvals (审核 must see what 签发 signs).
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+
+# The StreamField editor posts every block and cell as its own field: a 36-task list
+# (seed 001, 附件 重点项目清单) posts about 3,700 fields, and Django's default of 1,000
+# turned saving such a page into "400 Bad Request". Pages are split per attachment,
+# so 20,000 leaves room for the largest documents while still bounding a request.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "static"))

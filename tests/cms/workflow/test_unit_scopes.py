@@ -70,12 +70,17 @@ def test_create_unit_section__creates_section_group_scope_and_workflow(units):
     assert group.name == "编辑-甲镇"
     assert group.permissions.filter(codename="access_admin").exists()
     own = set(GroupPagePermission.objects.filter(group=group).values_list("page_id", "permission__codename"))
-    assert own == {(section.pk, "add_page"), (section.pk, "change_page")}
+    assert own == {(section.pk, "add_page"), (section.pk, "change_page"), (section.pk, "lock_page")}
     scope = UnitEditorScope.objects.get(group=group)
     assert scope.unit == units["a"] and scope.section_id == section.pk
     # The approvers of the workflow can finish it on this section too.
     signer_perms = GroupPagePermission.objects.filter(group__name=SIGNERS, page=section)
-    assert set(signer_perms.values_list("permission__codename", flat=True)) == {"change_page", "publish_page"}
+    assert set(signer_perms.values_list("permission__codename", flat=True)) == {
+        "change_page",
+        "publish_page",
+        "lock_page",
+        "unlock_page",
+    }
     # Idempotent.
     assert create_unit_section(units["a"]) == (group, section)
 
