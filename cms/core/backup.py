@@ -476,6 +476,16 @@ def _clear_tables(using: str) -> None:
     keep = {ContentType._meta.db_table, Permission._meta.db_table}
     tables = sorted(set(connection.introspection.django_table_names(only_existing=True)) - keep)
     statements = connection.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=False)
+    if connection.vendor == "postgresql":
+        # TRUNCATE refuses tables with deferred foreign-key checks still pending in
+        # this transaction (``--replace`` inside a larger one): run them now, and
+        # defer again so the backup's rows can load in any order.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        connection.ops.execute_sql_flush(statements)
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        return
     connection.ops.execute_sql_flush(statements)
 
 
@@ -568,17 +578,20 @@ def restore_backup(
         timings[name] = now - since
         return now
 
+    def seconds(name: str) -> str:
+        return f"（{timings[name]:.1f} 秒）"
+
     archive = open_archive(path)
     with archive.zip:
         mark = lap("verify", started)
         progress(
             f"备份文件校验通过：{archive.manifest['created_at']}，{len(archive.manifest['tables'])} 张表，"
-            f"{archive.rows} 行，{len(archive.manifest['media'])} 个媒体文件"
+            f"{archive.rows} 行，{len(archive.manifest['media'])} 个媒体文件{seconds('verify')}"
         )
         check_target(archive, replace=replace, using=using)
         call_command("migrate", database=using, interactive=False, verbosity=0)
         mark = lap("migrate", mark)
-        progress("数据库结构已迁移")
+        progress(f"数据库结构已迁移{seconds('migrate')}")
         root = Path(settings.MEDIA_ROOT)
         connection = connections[using]
         written: list[Path] = []
@@ -595,7 +608,7 @@ def restore_backup(
                             cursor.execute(statement)
                 _verify_counts(archive, using)
                 mark = lap("load", mark)
-                progress(f"数据已载入：{rows} 行")
+                progress(f"数据已载入：{rows} 行{seconds('load')}")
                 written = _restore_media(archive, root)
         except (DeserializationError, DatabaseError) as error:
             _remove(written)
@@ -604,8 +617,8 @@ def restore_backup(
             _remove(written)
             raise
         mark = lap("media", mark)
-        progress(f"媒体文件已恢复：{len(written)} 个")
+        progress(f"媒体文件已恢复：{len(written)} 个{seconds('media')}")
         call_command("update_index", verbosity=0)  # Wagtail indexes the default database
         lap("search_index", mark)
-        progress("搜索索引已重建")
+        progress(f"搜索索引已重建{seconds('search_index')}")
     return RestoreResult(rows, len(archive.manifest["tables"]), len(written), time.monotonic() - started, timings)
