@@ -516,18 +516,26 @@ def _verify_counts(archive: Archive, using: str) -> None:
 
 
 def _restore_media(archive: Archive, root: Path) -> list[Path]:
+    """Put the backed-up media files in place; returns the files created.
+
+    A file already there with the same content is left alone; one with other
+    content is only there with ``replace`` (otherwise refused beforehand) and
+    is overwritten. If the restore fails, created files are removed again.
+    """
     written = []
     try:
         for entry in archive.manifest["media"]:
             target = root / entry["path"]
-            if target.exists():
+            if target.is_file() and _file_sha256(target) == entry["sha256"]:
                 continue
+            existed = target.exists()
             target.parent.mkdir(parents=True, exist_ok=True)
             partial = target.with_name(f".{target.name}.part")
             with archive.zip.open(entry["file"]) as source, partial.open("wb") as sink:
                 shutil.copyfileobj(source, sink, 1 << 20)
             os.replace(partial, target)
-            written.append(target)
+            if not existed:
+                written.append(target)
     except BaseException:
         _remove(written)
         raise
