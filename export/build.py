@@ -319,6 +319,25 @@ def build_site(
 # --- the whole export ---------------------------------------------------------------------
 
 
+def _read_snapshot(out_dir: Path) -> dict[str, Any]:
+    """Take the snapshot; a database that went away becomes a message the editor can act on.
+
+    Nothing has been written yet at this point, so the previous site is
+    untouched and a retry once the database is back is all it takes.
+    """
+    from django.db import DatabaseError
+
+    from .snapshot import take_snapshot
+
+    try:
+        return take_snapshot()
+    except DatabaseError as error:
+        raise ExportError(
+            f"读取公开内容快照时数据库出错（连接中断或数据库不可用）：{error}。"
+            f"原有网站 {out_dir} 保持不变；请确认数据库恢复后重新导出。"
+        ) from error
+
+
 def export_site(
     out_dir: Path,
     src_dir: Path,
@@ -336,9 +355,7 @@ def export_site(
     with export_lock(out_dir):
         started = time.perf_counter()
         if snapshot is None:
-            from .snapshot import take_snapshot
-
-            snapshot = take_snapshot()
+            snapshot = _read_snapshot(out_dir)
         result.timings["snapshot"] = time.perf_counter() - started
         result.notices = len(snapshot.get("notices", []))
         say(f"快照：{result.notices} 份主动公开的公文（{result.timings['snapshot']:.2f} 秒）")
