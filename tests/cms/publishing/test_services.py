@@ -7,9 +7,15 @@ session ended by the server takes an enclosing test transaction with it.
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
+from django_tasks_db.models import DBTaskResult
 
 from cms.documents.setup import ensure_site_structure
 from cms.publishing.models import ExportRun, ExportStatus
@@ -54,4 +60,110 @@ def test_execute_run__database_gone_during_snapshot_marks_the_run_failed_then_ne
     retry = ExportRun.objects.exclude(pk=failed.pk).get()
     assert retry.status == ExportStatus.SUCCEEDED, retry.message
     assert "DBGONEFIRST01" in _html(out, first) and "DBGONESECOND01" in _html(out, second)
+    assert leftovers(out.parent, src) == []
+
+
+# --- the worker is killed while mkdocs builds -------------------------------------------------------------
+
+
+def _worker(database_url: str, out: Path, src: Path, *, batch: bool) -> subprocess.Popen[str]:
+    """The real ``manage.py db_worker --backend exports`` in its own process, on the shared database."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.test",
+        "DATABASE_URL": database_url,
+        "TEST_SITE_OUTPUT_DIR": str(out),
+        "TEST_SITE_SOURCE_DIR": str(src),
+    }
+    command = [sys.executable, "manage.py", "db_worker", "--backend", "exports", "--no-reload", "--no-startup-delay"]
+    command += ["--batch"] if batch else ["--interval", "0.2"]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _finish(worker: subprocess.Popen[str]) -> str:
+    output, _ = worker.communicate(timeout=300)
+    assert worker.returncode == 0, output
+    return output
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (from /proc: the worker's mkdocs subprocess)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def _alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie waiting for its reaper counts as gone)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+def _wait_for(condition, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_execute_run__worker_killed_mid_build_keeps_the_site_and_the_next_run_recovers(site_dirs, shared_database):
+    out, src = site_dirs
+    index = ensure_site_structure()
+    first = make_notice(index, body=[paragraph("KILLFIRST01")])
+    _finish(_worker(shared_database, out, src, batch=True))
+    assert ExportRun.objects.get().status == ExportStatus.SUCCEEDED
+    before = tree_digest(out)
+
+    second = make_notice(index, body=[paragraph("KILLSECOND01")])
+    killed = ExportRun.objects.get(status=ExportStatus.QUEUED)
+    worker = _worker(shared_database, out, src, batch=False)
+    try:
+        [mkdocs] = _wait_for(
+            lambda: [pid for pid in _children(worker.pid) if "mkdocs" in _cmdline(pid)], 120, "mkdocs to start"
+        )
+        _wait_for(lambda: list(out.parent.glob(".site.build-*/site/*")), 60, "mkdocs to write the new site")
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=30)
+        # A build takes seconds here; the orphaned mkdocs must not build on into what the next export cleans up.
+        _wait_for(lambda: not _alive(mkdocs), 1, "mkdocs to die with its worker")
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+        worker.communicate()
+
+    killed.refresh_from_db()
+    assert killed.status == ExportStatus.RUNNING, "nothing could record the kill"
+    assert tree_digest(out) == before, "the previous site must stay online, complete"
+
+    third = make_notice(index, body=[paragraph("KILLTHIRD01")])
+    _finish(_worker(shared_database, out, src, batch=True))
+
+    killed.refresh_from_db()
+    assert killed.status == ExportStatus.FAILED
+    assert "导出进程意外中止" in killed.message and killed.finished_at is not None
+    assert DBTaskResult.objects.get(id=killed.task_id).status == "FAILED"
+    latest = ExportRun.objects.order_by("-pk").first()
+    assert latest.status == ExportStatus.SUCCEEDED, latest.message
+    for notice, sentinel in ((first, "KILLFIRST01"), (second, "KILLSECOND01"), (third, "KILLTHIRD01")):
+        assert sentinel in _html(out, notice)
+    assert not ExportRun.objects.filter(status=ExportStatus.RUNNING).exists()
     assert leftovers(out.parent, src) == []
