@@ -154,28 +154,45 @@ def worker_lock(out_dir: Path) -> Iterator[bool | None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def fail_orphaned_runs(out_dir: Path) -> int:
+def fail_orphaned_runs(out_dir: Path) -> list[ExportRun]:
     """Mark runs a dead worker left 进行中 as failed, with their background task; call only under ``worker_lock``.
 
     Without this a killed worker's run says 进行中 for ever, and its task
-    row stays RUNNING in the queue.  Returns how many were found.
+    row stays RUNNING in the queue.  Returns the runs it failed.
     """
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    orphans = list(ExportRun.objects.filter(status=ExportStatus.RUNNING).values_list("pk", "task_id"))
+    orphans = list(ExportRun.objects.filter(status=ExportStatus.RUNNING).order_by("pk"))
     message = ORPHANED.format(out_dir=out_dir)
-    for run_id, task_id in orphans:
-        logger.warning("Export run %s was left running by a worker that died; marked failed", run_id)
-        _finish(run_id, ExportStatus.FAILED, only_if=ExportStatus.RUNNING, message=message)
-        if task_id:
-            DBTaskResult.objects.filter(pk=task_id, status=TaskResultStatus.RUNNING).update(
+    for run in orphans:
+        logger.warning("Export run %s was left running by a worker that died; marked failed", run.pk)
+        _finish(run.pk, ExportStatus.FAILED, only_if=ExportStatus.RUNNING, message=message)
+        if run.task_id:
+            DBTaskResult.objects.filter(pk=run.task_id, status=TaskResultStatus.RUNNING).update(
                 status=TaskResultStatus.FAILED,
                 finished_at=timezone.now(),
                 exception_class_path=f"{__name__}.{ExportInterrupted.__name__}",
                 traceback=message,
             )
-    return len(orphans)
+    return orphans
+
+
+def recover_orphaned_runs() -> ExportRun | None:
+    """At worker start: fail the runs a killed worker left 进行中 and queue one export in their place.
+
+    Without the new run, the change the dead run was exporting would stay
+    off the public site until somebody published again.  Does nothing
+    while another worker holds the lock (its run is alive).
+    """
+    out_dir = Path(settings.SITE_OUTPUT_DIR)
+    with worker_lock(out_dir) as held:
+        orphans = fail_orphaned_runs(out_dir) if held else []
+    if not orphans:
+        return None
+    last = orphans[-1]
+    run, _ = request_export(reason=last.reason, user=last.triggered_by, title=last.trigger_title)
+    return run
 
 
 def execute_run(run_id: int) -> dict[str, Any]:

@@ -18,7 +18,10 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 
 from cms.documents.setup import ensure_site_structure
+from cms.publishing import services
 from cms.publishing.models import ExportRun, ExportStatus
+from cms.publishing.tasks import run_export
+from export.build import ExportResult
 from tests.export.sitecheck import tree_digest
 from tests.factories import make_notice, paragraph
 from tests.faults import database_goes_away, leftovers
@@ -154,16 +157,58 @@ def test_execute_run__worker_killed_mid_build_keeps_the_site_and_the_next_run_re
     assert killed.status == ExportStatus.RUNNING, "nothing could record the kill"
     assert tree_digest(out) == before, "the previous site must stay online, complete"
 
-    third = make_notice(index, body=[paragraph("KILLTHIRD01")])
-    _finish(_worker(shared_database, out, src, batch=True))
+    # The restarted worker puts things right by itself: nobody publishes again.
+    log = _finish(_worker(shared_database, out, src, batch=True))
 
+    assert "已重新排队" in log, log
     killed.refresh_from_db()
     assert killed.status == ExportStatus.FAILED
     assert "导出进程意外中止" in killed.message and killed.finished_at is not None
     assert DBTaskResult.objects.get(id=killed.task_id).status == "FAILED"
-    latest = ExportRun.objects.order_by("-pk").first()
-    assert latest.status == ExportStatus.SUCCEEDED, latest.message
-    for notice, sentinel in ((first, "KILLFIRST01"), (second, "KILLSECOND01"), (third, "KILLTHIRD01")):
-        assert sentinel in _html(out, notice)
-    assert not ExportRun.objects.filter(status=ExportStatus.RUNNING).exists()
+    replacement = ExportRun.objects.order_by("-pk").first()
+    assert replacement.pk > killed.pk and replacement.reason == killed.reason
+    assert replacement.status == ExportStatus.SUCCEEDED, replacement.message
+    assert "KILLFIRST01" in _html(out, first) and "KILLSECOND01" in _html(out, second)
+    assert not ExportRun.objects.filter(status__in=[ExportStatus.RUNNING, ExportStatus.QUEUED]).exists()
     assert leftovers(out.parent, src) == []
+
+
+# --- the worker lock -----------------------------------------------------------------------------------------
+
+
+def test_execute_run__fails_a_run_left_running_by_a_dead_worker_before_exporting(site_dirs, monkeypatch):
+    """A worker died after this worker started: its run is failed when this worker's next run begins."""
+    orphan = ExportRun.objects.create(status=ExportStatus.RUNNING)  # what a killed worker leaves: no lock held
+    queued = ExportRun.objects.create(status=ExportStatus.QUEUED)
+    monkeypatch.setattr(services, "export_site", _exported)
+
+    assert run_export.call(queued.pk)["status"] == "succeeded"
+
+    orphan.refresh_from_db()
+    assert orphan.status == ExportStatus.FAILED and "导出进程意外中止" in orphan.message
+    queued.refresh_from_db()
+    assert queued.status == ExportStatus.SUCCEEDED
+
+
+def test_execute_run__while_another_worker_holds_the_lock_fails_at_once_and_leaves_its_run_alone(
+    site_dirs, monkeypatch
+):
+    out, _ = site_dirs
+    alive = ExportRun.objects.create(status=ExportStatus.RUNNING)  # its worker holds the lock below
+    queued = ExportRun.objects.create(status=ExportStatus.QUEUED)
+    monkeypatch.setattr(services, "export_site", lambda *a, **k: pytest.fail("must not export beside another"))
+
+    with services.worker_lock(out) as held:
+        assert held
+        outcome = run_export.call(queued.pk)
+        assert services.recover_orphaned_runs() is None
+
+    assert outcome["status"] == "failed"
+    queued.refresh_from_db()
+    assert queued.status == ExportStatus.FAILED and "另一个导出正在写入" in queued.message
+    alive.refresh_from_db()
+    assert alive.status == ExportStatus.RUNNING
+
+
+def _exported(out_dir: Path, src_dir: Path, **kwargs) -> ExportResult:
+    return ExportResult(out_dir=out_dir, docs_dir=src_dir / "docs", notices=0, pages=1, files=1)
