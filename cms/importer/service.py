@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from wagtail.models import ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
@@ -25,6 +25,16 @@ from cms.importer.parsing.coverage import coverage
 from cms.importer.parsing.tree import DocumentImportError, ParsedDocument, SourceTable
 
 MAX_BYTES = 50 * 1024 * 1024
+
+
+class ImportWriteError(DocumentImportError):
+    """The files were fine but the database failed while they were written (e.g. the connection dropped).
+
+    A subclass of :class:`DocumentImportError` so the command and the admin
+    view give it the same one-line treatment; the transaction was rolled
+    back, so nothing is half-written and importing again is safe.
+    """
+
 
 BLOCK_LABELS = {
     "heading": "章节标题",
@@ -132,6 +142,28 @@ def import_documents(
     for index, (name, data) in enumerate(sources, start=1):
         progress(f"[{index}/{len(sources)}] 解析 {name}")
         parsed.append((name, *parse_source(data, name)))
+    writing = "、".join(name for name, *_ in parsed)
+    try:
+        return _write(
+            parsed, publish=publish, disclosure=disclosure, dry_run=dry_run, user=user, parent=parent, progress=progress
+        )
+    except DatabaseError as error:
+        raise ImportWriteError(
+            writing, f"写入数据库时出错（数据库连接中断或不可用）：{error}。请确认数据库恢复后重新导入。"
+        ) from error
+
+
+def _write(
+    parsed: list[tuple[str, ParsedDocument, float, list[str]]],
+    *,
+    publish: bool,
+    disclosure: str | None,
+    dry_run: bool,
+    user: Any,
+    parent: NoticeIndexPage | None,
+    progress: Callable[[str], None],
+) -> list[ImportOutcome]:
+    """Write the parsed documents and their reports in one transaction: all of them or none."""
     outcomes = []
     # Reference-index rows are written once per page at the end instead of
     # on each of the three saves a page gets (create, revision, publish).
