@@ -19,7 +19,8 @@ not logged in.
 
 Columns, all on a notice in 甲镇公文 (甲镇's section) or a task of 甲镇:
 
-- view_draft: the edit view and 查看草稿 of a never-published notice.
+- view_draft: the edit view, 查看草稿, the revision, the history and the live
+  preview of a never-published notice, and its title in the page chooser.
 - edit: save a draft (a new revision with the change).
 - submit: submit the draft to 公文审批 (it waits at 审核).
 - approve: approve the workflow task at each step in turn; ``yes`` means the
@@ -38,9 +39,11 @@ and reports only on its own tasks; the central 编辑 has no page rights in a
 unit's section (only the workflow's approvers get them there, to finish
 approvals) but reports progress as the central office on any task; 审核 holds
 "change" to fix a typo, so it can also save and submit, but approves only its
-step and cannot publish; 签发 signs off and may publish; 审核 and 签发 only read
-the ledger; 立即导出 needs 添加网站导出 (no default group has it) or a superuser;
-the API is anonymous and read-only, so a session never widens it.
+step and cannot publish; 签发 signs off and may also publish directly (Wagtail
+publishes a finished workflow as its last approver, which needs that right);
+审核 and 签发 only read the ledger; 立即导出 needs 添加网站导出 (no default group
+has it) or a superuser; the API is anonymous and read-only, so a session never
+widens it.
 """
 
 from __future__ import annotations
