@@ -73,7 +73,7 @@ def header(draw: st.DrawFn) -> list[str]:
             lines.append(f"{organ}文件")
         brackets = draw(st.sampled_from(["〔〕", "[]", "［］", "【】", "()"]))
         year = draw(st.integers(1990, 2040))
-        lines.append(f"测安{brackets[0]}{year}{brackets[1]}{draw(st.integers(0, 999999))}号")
+        lines.append(f"测安{brackets[0]}{year}{brackets[1]}{draw(st.integers(0, 99999))}号")
         if draw(st.booleans()):
             lines.append("签发人：" + draw(st.sampled_from(["张三", "李 四", "王五" * draw(st.integers(1, 40))])))
     year = draw(st.integers(2000, 2030))
