@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from cms.core.markdown import md_text
 from cms.core.tasks import iter_task_rows
 
 from .ledger import build_ledger, build_unit_ledger, write_csv, write_json, write_xlsx
@@ -118,6 +119,7 @@ def downloads_page(items: list[Ledger]) -> str:
         return "".join(out) + "暂无任务台账。\n"
     out.append("CSV 为带 BOM 的 UTF-8，可直接用 Excel 或 WPS 打开；XLSX 首行冻结并可筛选。\n\n")
     for ledger in items:
-        out.append(f"## {ledger.title}（{len(ledger.tasks)}项）\n\n")
+        # Titles are editors' text (notice titles, unit names): data, never markup.
+        out.append(f"## {md_text(ledger.title)}（{len(ledger.tasks)}项）\n\n")
         out.append(download_links(path, ledger.name))
     return "".join(out)

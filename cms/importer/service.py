@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from wagtail.models import ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
@@ -171,7 +172,12 @@ def _write(
         target = parent or ensure_site_structure()
         for index, (name, doc, ratio, missing) in enumerate(parsed, start=1):
             progress(f"[{index}/{len(parsed)}] 写入 {name}")
-            stats = Loader(doc, target, publish=publish, disclosure=disclosure).load()
+            try:
+                stats = Loader(doc, target, publish=publish, disclosure=disclosure).load()
+            except ValidationError as exc:
+                # The parser should only produce values the models accept; if one
+                # slips through, the editor still gets a message, not a traceback.
+                raise DocumentImportError(name, "导入的内容未通过校验：" + "；".join(exc.messages)) from exc
             outcome = ImportOutcome(name, doc, ratio, missing, stats)
             outcome.report = ImportReport.objects.create(
                 source_name=name,
