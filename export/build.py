@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import calendar
 import contextlib
+import errno
 import os
 import re
 import shutil
@@ -39,6 +40,7 @@ from typing import Any
 
 import yaml
 
+from .children import die_with_parent
 from .downloads import Ledger, LedgerStats, LedgerStep, LedgerStepError, ledgers
 from .site import NAV, Site, build_pages, source_date, walk
 
@@ -153,6 +155,28 @@ def export_lock(out_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def no_space_message(where: Path, kept: str) -> str:
+    return (
+        f"磁盘空间不足：在 {where} 写入时空间用完。{kept}保持不变，这次写入的临时文件已删除；请腾出磁盘空间后重新导出。"
+    )
+
+
+@contextlib.contextmanager
+def disk_space(where: Path, kept: str) -> Iterator[None]:
+    """A full disk (or quota) while writing under ``where`` becomes the editor's message.
+
+    Wraps a whole step, outside the step's own ``try/finally``: by the time
+    the message is raised the temporary files are gone and the space is
+    given back, so the disk is not left full.
+    """
+    try:
+        yield
+    except OSError as error:
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        raise ExportError(no_space_message(where, kept)) from error
+
+
 def hand_written(src_dir: Path, relative: str | Path) -> Path:
     """A hand-written part: from ``src_dir`` if it has one, else the project's ``site_src``."""
     candidate = src_dir / relative
@@ -261,7 +285,13 @@ def run_mkdocs(config_path: Path, site_dir: Path, env: dict[str, str]) -> subpro
     """``mkdocs build --strict`` in a subprocess: a crash in MkDocs or a plugin cannot take the caller down."""
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_path), "-d", str(site_dir)]
     return subprocess.run(  # noqa: S603 - fixed argv, no shell
-        command, capture_output=True, text=True, env=env, cwd=config_path.parent, check=False
+        command,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=config_path.parent,
+        check=False,
+        preexec_fn=die_with_parent(os.getpid()),
     )
 
 
@@ -310,7 +340,10 @@ def build_site(
             step.start(work)  # ends in the finally below if anything fails first
         result = (runner or run_mkdocs)(config_path, site_dir, _mkdocs_env(epoch))
         if result.returncode != 0:
-            excerpt = _failure_excerpt((result.stdout or "") + "\n" + (result.stderr or ""))
+            output = (result.stdout or "") + "\n" + (result.stderr or "")
+            if "[Errno 28]" in output or "No space left on device" in output:
+                raise ExportError(no_space_message(out_dir.parent, f"原有网站 {out_dir} "))
+            excerpt = _failure_excerpt(output)
             raise ExportError(
                 f"网站构建失败（mkdocs 退出码 {result.returncode}），原有网站 {out_dir} 保持不变。\n{excerpt}"
             )
@@ -344,6 +377,25 @@ def _join_ledgers(step: LedgerStep, site_dir: Path, out_dir: Path) -> LedgerStat
 # --- the whole export ---------------------------------------------------------------------
 
 
+def _read_snapshot(out_dir: Path) -> dict[str, Any]:
+    """Take the snapshot; a database that went away becomes a message the editor can act on.
+
+    Nothing has been written yet at this point, so the previous site is
+    untouched and a retry once the database is back is all it takes.
+    """
+    from django.db import DatabaseError
+
+    from .snapshot import take_snapshot
+
+    try:
+        return take_snapshot()
+    except DatabaseError as error:
+        raise ExportError(
+            f"读取公开内容快照时数据库出错（连接中断或数据库不可用）：{error}。"
+            f"原有网站 {out_dir} 保持不变；请确认数据库恢复后重新导出。"
+        ) from error
+
+
 def export_site(
     out_dir: Path,
     src_dir: Path,
@@ -361,15 +413,14 @@ def export_site(
     with export_lock(out_dir):
         started = time.perf_counter()
         if snapshot is None:
-            from .snapshot import take_snapshot
-
-            snapshot = take_snapshot()
+            snapshot = _read_snapshot(out_dir)
         result.timings["snapshot"] = time.perf_counter() - started
         result.notices = len(snapshot.get("notices", []))
         say(f"快照：{result.notices} 份主动公开的公文（{result.timings['snapshot']:.2f} 秒）")
 
         started = time.perf_counter()
-        rendered = render_docs(snapshot, src_dir)
+        with disk_space(src_dir, f"原有的 {src_dir / DOCS_DIRNAME} 和网站 {out_dir} "):
+            rendered = render_docs(snapshot, src_dir)
         result.timings["render"] = time.perf_counter() - started
         result.pages, result.units, result.documents = rendered.pages, rendered.units, rendered.documents
         say(
@@ -379,16 +430,17 @@ def export_site(
 
         started = time.perf_counter()
         day = source_date(snapshot)
-        result.ledgers = build_site(
-            rendered.docs_dir,
-            out_dir,
-            src_dir=src_dir,
-            base_url=base_url,
-            epoch=calendar.timegm(day.timetuple()) if day else 0,
-            root_config=root_config,
-            runner=runner,
-            ledgers=rendered.ledgers,
-        )
+        with disk_space(out_dir.parent, f"原有网站 {out_dir} "):
+            result.ledgers = build_site(
+                rendered.docs_dir,
+                out_dir,
+                src_dir=src_dir,
+                base_url=base_url,
+                epoch=calendar.timegm(day.timetuple()) if day else 0,
+                root_config=root_config,
+                runner=runner,
+                ledgers=rendered.ledgers,
+            )
         result.timings["build"] = time.perf_counter() - started
         result.files, result.output_bytes = tree_size(out_dir)
         index = out_dir / "search" / "search_index.json"

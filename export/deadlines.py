@@ -263,7 +263,11 @@ def _parse_cached(text: str) -> Deadline:
     if range_starts:
         start = min(range_starts + open_starts)
         due = max(due_points) if due_points else max(end for _, _, end in matches)
-        start = min(start, due)
+        if start > due:
+            # "2022-2020年" is a range typed backwards: it spans both years,
+            # rather than collapsing to the earlier year's last day.
+            start = min(first for _, first, _ in matches)
+            due = max(end for _, _, end in matches)
         return Deadline(text=text, due=due, kind="range", start=start, recurring=recurring)
     if not due_points:
         start = min(open_starts)

@@ -9,6 +9,7 @@ written by :class:`LedgerStep` in a child process during ``mkdocs build``
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -20,8 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cms.core.markdown import md_text
 from cms.core.tasks import iter_task_rows
 
+from .children import die_with_parent
 from .ledger_worker import Plan, file_names, ledger_bytes, ledger_plan
 from .site import DocumentPage, Site, walk
 
@@ -155,6 +158,7 @@ class LedgerStep:
                 stderr=stderr,
                 env=env,
                 cwd=work,
+                preexec_fn=die_with_parent(os.getpid()),
             )
 
     def stop(self) -> None:
@@ -173,6 +177,9 @@ class LedgerStep:
         if code != 0:
             reason = f"信号 {-code} 终止" if code < 0 else f"退出码 {code}"
             detail = _tail((work / "ledger.err").read_text(encoding="utf-8", errors="replace"))
+            if "[Errno 28]" in detail or "No space left on device" in detail:
+                # Reported like a full disk in this process, so the export says 磁盘空间不足.
+                raise OSError(errno.ENOSPC, f"台账进程：{detail}")
             raise LedgerStepError(f"台账文件生成失败（台账进程{reason}）。\n{detail}".rstrip())
         expected = file_names(self.plan)
         present = {path.name for path in self.out_dir.iterdir()} if self.out_dir.is_dir() else set()
@@ -228,6 +235,7 @@ def downloads_page(items: list[Ledger]) -> str:
         return "".join(out) + "暂无任务台账。\n"
     out.append("CSV 为带 BOM 的 UTF-8，可直接用 Excel 或 WPS 打开；XLSX 首行冻结并可筛选。\n\n")
     for ledger in items:
-        out.append(f"## {ledger.title}（{len(ledger.tasks)}项）\n\n")
+        # Titles are editors' text (notice titles, unit names): data, never markup.
+        out.append(f"## {md_text(ledger.title)}（{len(ledger.tasks)}项）\n\n")
         out.append(download_links(path, ledger.name))
     return "".join(out)

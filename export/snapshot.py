@@ -12,11 +12,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Page
 
+from cms.core.db import consistent_read
 from cms.documents.models import AttachmentPage, Disclosure, NoticePage, ResponsibilityLetterPage
 from cms.units.models import Unit
 
@@ -120,12 +120,12 @@ def _attachment_record(page: AttachmentPage, children: dict[str, list[Any]]) -> 
 def take_snapshot(now: datetime | None = None) -> dict[str, Any]:
     """One consistent read of all public content.
 
-    Inside one transaction (REPEATABLE READ on PostgreSQL via the
-    ``transaction.atomic`` + a single connection) so a publish in the middle
-    cannot give a notice without its attachments.
+    One read-only snapshot (REPEATABLE READ on PostgreSQL, see
+    :func:`cms.core.db.consistent_read`), so a publish in the middle cannot
+    give a notice without its attachments.
     """
     now = now or timezone.now()
-    with transaction.atomic():
+    with consistent_read():
         notices = []
         queryset = _visible(NoticePage.objects, now).filter(disclosure=Disclosure.PUBLIC).order_by("path")
         candidates = list(queryset)

@@ -18,6 +18,10 @@ if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/soffice ]; } && [ "$(id -u)" 
 fi
 echo "== ruff"
 $PY -m ruff check cms export tests benchmarks
+echo "== 依赖漏洞审计（pip-audit，requirements/lock.txt）"
+# Fails on a known vulnerability; says loudly when no vulnerability database
+# could be reached (AUDIT_REQUIRED=1 makes that fail too).
+$PY scripts/audit_lock.py requirements/lock.txt
 echo "== manage.py check / makemigrations --check"
 $PY manage.py check
 $PY manage.py makemigrations --check --dry-run >/dev/null || { echo "!! 模型改动缺少迁移：运行 manage.py makemigrations"; exit 1; }

@@ -5,3 +5,11 @@ class CoreConfig(AppConfig):
     name = "cms.core"
     label = "core"
     verbose_name = "公共组件"
+
+    def ready(self) -> None:
+        from cms.core import csp
+
+        from .threadsafe import patch_contentstate_converter
+
+        csp.install()
+        patch_contentstate_converter()

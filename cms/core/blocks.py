@@ -225,7 +225,9 @@ class TargetBlock(MarkdownBlockMixin, blocks.StructBlock):
     def to_markdown(self, raw: dict, ctx: MarkdownContext, number: str = "") -> str:
         text = md_multiline(raw.get("text", ""))
         indicator = raw.get("indicator") or ""
-        tag = f' <span class="indicator">指标：{escape_html(indicator)}</span>' if indicator else ""
+        # Inline HTML inside a Markdown paragraph: Markdown still runs there, so
+        # the indicator needs Markdown escaping too ("[x](javascript:…)" was a link).
+        tag = f' <span class="indicator">指标：{md_text(indicator)}</span>' if indicator else ""
         return f"{md_text(number)}{text}{tag}"
 
 

@@ -60,7 +60,9 @@ def escape_html(text: str) -> str:
 
 def md_text(text: str) -> str:
     """Literal text inside a Markdown paragraph, heading or list item."""
-    text = escape_html(" ".join(str(text).split("\n")).strip())
+    # html.escape writes ' as &#x27;, whose # the Markdown escaping below would
+    # break into a visible "&#x27;"; &apos; has no Markdown special character.
+    text = escape_html(" ".join(str(text).split("\n")).strip()).replace("&#x27;", "&apos;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return _MD_ENTITY.sub(lambda m: f"&#{ord(m.group())};", text)
 

@@ -44,6 +44,22 @@ class DocumentPage(Page):
         """The Markdown the public site will show for this page."""
         raise NotImplementedError
 
+    def serve(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        """Django serves the same public view as the static site and the API.
+
+        Wagtail itself serves every live page, so a live 依申请公开 / 不予公开
+        notice, its attachments, or a notice under an unpublished section
+        would be readable by anyone at its URL. Admin previews do not pass
+        through here.
+        """
+        from django.http import Http404
+
+        from export.public import is_public_page
+
+        if not is_public_page(self):
+            raise Http404("页面不存在或未公开。")
+        return super().serve(request, *args, **kwargs)
+
     def get_context(self, request: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
         from django.utils.safestring import mark_safe
 

@@ -95,6 +95,14 @@ class NoticeIndexPage(Page):
     class Meta:
         verbose_name = "公文库"
 
+    def get_context(self, request: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """Lists only public notices: titles of 依申请公开 / 不予公开 ones are not public either."""
+        from export.public import public_children
+
+        context = super().get_context(request, *args, **kwargs)
+        context["notices"] = public_children(self)
+        return context
+
 
 class NoticePage(DocumentPage):
     """公文 with the elements of GB/T 9704-2012."""

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
 from wagtail.models import ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
@@ -25,6 +26,16 @@ from cms.importer.parsing.coverage import coverage
 from cms.importer.parsing.tree import DocumentImportError, ParsedDocument, SourceTable
 
 MAX_BYTES = 50 * 1024 * 1024
+
+
+class ImportWriteError(DocumentImportError):
+    """The files were fine but the database failed while they were written (e.g. the connection dropped).
+
+    A subclass of :class:`DocumentImportError` so the command and the admin
+    view give it the same one-line treatment; the transaction was rolled
+    back, so nothing is half-written and importing again is safe.
+    """
+
 
 BLOCK_LABELS = {
     "heading": "章节标题",
@@ -132,6 +143,28 @@ def import_documents(
     for index, (name, data) in enumerate(sources, start=1):
         progress(f"[{index}/{len(sources)}] 解析 {name}")
         parsed.append((name, *parse_source(data, name)))
+    writing = "、".join(name for name, *_ in parsed)
+    try:
+        return _write(
+            parsed, publish=publish, disclosure=disclosure, dry_run=dry_run, user=user, parent=parent, progress=progress
+        )
+    except DatabaseError as error:
+        raise ImportWriteError(
+            writing, f"写入数据库时出错（数据库连接中断或不可用）：{error}。请确认数据库恢复后重新导入。"
+        ) from error
+
+
+def _write(
+    parsed: list[tuple[str, ParsedDocument, float, list[str]]],
+    *,
+    publish: bool,
+    disclosure: str | None,
+    dry_run: bool,
+    user: Any,
+    parent: NoticeIndexPage | None,
+    progress: Callable[[str], None],
+) -> list[ImportOutcome]:
+    """Write the parsed documents and their reports in one transaction: all of them or none."""
     outcomes = []
     # Reference-index rows are written once per page at the end instead of
     # on each of the three saves a page gets (create, revision, publish).
@@ -139,7 +172,12 @@ def import_documents(
         target = parent or ensure_site_structure()
         for index, (name, doc, ratio, missing) in enumerate(parsed, start=1):
             progress(f"[{index}/{len(parsed)}] 写入 {name}")
-            stats = Loader(doc, target, publish=publish, disclosure=disclosure).load()
+            try:
+                stats = Loader(doc, target, publish=publish, disclosure=disclosure).load()
+            except ValidationError as exc:
+                # The parser should only produce values the models accept; if one
+                # slips through, the editor still gets a message, not a traceback.
+                raise DocumentImportError(name, "导入的内容未通过校验：" + "；".join(exc.messages)) from exc
             outcome = ImportOutcome(name, doc, ratio, missing, stats)
             outcome.report = ImportReport.objects.create(
                 source_name=name,

@@ -22,5 +22,9 @@ def on_unpublished(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 
 @receiver(post_save, sender=TaskProgress)
-def on_progress(sender: Any, instance: TaskProgress, created: bool, **kwargs: Any) -> None:
+def on_progress(sender: Any, instance: TaskProgress, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    # A restore (or fixture) loads tasks with their status as saved; re-applying
+    # each stored report on top would overwrite it with whichever loads last.
+    if raw:
+        return
     apply_progress(instance)

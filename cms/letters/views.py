@@ -58,15 +58,23 @@ class GenerateLettersView(WagtailAdminTemplateMixin, FormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def _initial_template(self) -> ResponsibilityLetterPage | None:
-        """From ?template=<letter> (letter page) or ?attachment=<page> (its first letter)."""
+        """From ?template=<letter> (letter page) or ?attachment=<page> (its first letter).
+
+        Only a template the user may generate from: the form shows its title
+        and the units that already have letters, which a unit's editors must
+        not learn about another unit's section.
+        """
+        template = None
         try:
             if "template" in self.request.GET:
-                return ResponsibilityLetterPage.objects.filter(pk=int(self.request.GET["template"])).first()
-            if "attachment" in self.request.GET:
-                return _first_letter_under(int(self.request.GET["attachment"]))
+                template = ResponsibilityLetterPage.objects.filter(pk=int(self.request.GET["template"])).first()
+            elif "attachment" in self.request.GET:
+                template = _first_letter_under(int(self.request.GET["attachment"]))
         except ValueError:
             return None
-        return None
+        if template is None or not template.get_parent().permissions_for_user(self.request.user).can_add_subpage():
+            return None
+        return template
 
     def get_initial(self) -> dict[str, Any]:
         initial = super().get_initial()
@@ -178,7 +186,8 @@ class CompareLetterView(WagtailAdminTemplateMixin, TemplateView):
                 page = ResponsibilityLetterPage.objects.filter(pk=int(requested)).first()
             except ValueError:
                 page = None
-            if page is None or page.pk == self.letter.pk:
+            # A template the user may not edit would show another section's (draft) clauses.
+            if page is None or page.pk == self.letter.pk or not page.permissions_for_user(self.request.user).can_edit():
                 raise Http404("没有这份模板责任书")
             return page
         origin = LetterOrigin.objects.filter(letter=self.letter).select_related("template").first()

@@ -7,8 +7,10 @@ does), and so the task itself stays a one-line wrapper.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
+from collections.abc import Iterator
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -38,6 +40,15 @@ NEXT_STEP = {
     "构建": "正在收尾……",
 }
 FIRST_STEP = "正在读取主动公开内容的快照……"
+ORPHANED = (
+    "导出进程意外中止（后台任务进程被终止，或服务器重启），这次导出没有完成。"
+    "原有网站 {out_dir} 保持不变；下一次导出会包含这次的修改。"
+)
+BUSY = "另一个导出正在写入 {out_dir}，请等它完成后再试。"
+
+
+class ExportInterrupted(Exception):
+    """Recorded on the background task of a run whose worker died mid-export (there is no traceback)."""
 
 
 def request_export(
@@ -115,7 +126,90 @@ def _finish(run_id: int, status: str, *, only_if: str | None = None, **fields: A
     runs.update(status=status, finished_at=timezone.now(), **fields)
 
 
+@contextlib.contextmanager
+def worker_lock(out_dir: Path) -> Iterator[bool | None]:
+    """Held by the worker from claiming a run until its outcome is recorded.
+
+    Yields True when this process holds it, False when another does, None
+    where there is no ``flock`` (not POSIX).  The kernel drops an flock
+    together with its process, SIGKILL and OOM kill included, so while one
+    process holds it, a run some other process left 进行中 belongs to a
+    worker that died: nothing else will ever finish it.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: orphaned runs are not detected
+        yield None
+        return
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    with open(out_dir.parent / f".{out_dir.name}.runs.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def fail_orphaned_runs(out_dir: Path) -> list[ExportRun]:
+    """Mark runs a dead worker left 进行中 as failed, with their background task; call only under ``worker_lock``.
+
+    Without this a killed worker's run says 进行中 for ever, and its task
+    row stays RUNNING in the queue.  Returns the runs it failed.
+    """
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    orphans = list(ExportRun.objects.filter(status=ExportStatus.RUNNING).order_by("pk"))
+    message = ORPHANED.format(out_dir=out_dir)
+    for run in orphans:
+        logger.warning("Export run %s was left running by a worker that died; marked failed", run.pk)
+        _finish(run.pk, ExportStatus.FAILED, only_if=ExportStatus.RUNNING, message=message)
+        if run.task_id:
+            DBTaskResult.objects.filter(pk=run.task_id, status=TaskResultStatus.RUNNING).update(
+                status=TaskResultStatus.FAILED,
+                finished_at=timezone.now(),
+                exception_class_path=f"{__name__}.{ExportInterrupted.__name__}",
+                traceback=message,
+            )
+    return orphans
+
+
+def recover_orphaned_runs() -> ExportRun | None:
+    """At worker start: fail the runs a killed worker left 进行中 and queue one export in their place.
+
+    Without the new run, the change the dead run was exporting would stay
+    off the public site until somebody published again.  Does nothing
+    while another worker holds the lock (its run is alive).
+    """
+    out_dir = Path(settings.SITE_OUTPUT_DIR)
+    with worker_lock(out_dir) as held:
+        orphans = fail_orphaned_runs(out_dir) if held else []
+    if not orphans:
+        return None
+    last = orphans[-1]
+    run, _ = request_export(reason=last.reason, user=last.triggered_by, title=last.trigger_title)
+    return run
+
+
 def execute_run(run_id: int) -> dict[str, Any]:
+    """Run one queued export under the worker lock, first failing the runs of workers that died.
+
+    A second worker that finds the lock taken fails its run at once with
+    the same message ``export_site`` gives, so a run is only ever 进行中
+    while its worker holds the lock.
+    """
+    out_dir = Path(settings.SITE_OUTPUT_DIR)
+    with worker_lock(out_dir) as held:
+        if held:
+            fail_orphaned_runs(out_dir)
+        return _execute(run_id, out_dir, busy=held is False)
+
+
+def _execute(run_id: int, out_dir: Path, *, busy: bool) -> dict[str, Any]:
     """Run one queued export with the real exporter and record the outcome on the run.
 
     The run is claimed by moving it 排队中 → 进行中 in one UPDATE, so a second
@@ -131,6 +225,10 @@ def execute_run(run_id: int) -> dict[str, Any]:
     if not claimed:
         logger.info("Export run %s is not queued any more; skipped", run_id)
         return {"run": run_id, "status": "skipped"}
+    if busy:
+        message = BUSY.format(out_dir=out_dir)
+        _finish(run_id, ExportStatus.FAILED, message=message, progress="")
+        return {"run": run_id, "status": "failed", "message": message}
 
     done: list[str] = []
 
@@ -140,7 +238,6 @@ def execute_run(run_id: int) -> dict[str, Any]:
         current = NEXT_STEP.get(step)
         ExportRun.objects.filter(pk=run_id).update(progress="\n".join(done + ([current] if current else [])))
 
-    out_dir = Path(settings.SITE_OUTPUT_DIR)
     src_dir = Path(settings.SITE_SOURCE_DIR)
     started = time.perf_counter()
     try:

@@ -8,9 +8,11 @@ default, so a fresh clone runs with nothing else installed.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PROJECT_DIR = BASE_DIR / "cms"
@@ -48,6 +50,8 @@ INSTALLED_APPS = [
     "taggit",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -57,6 +61,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -64,8 +70,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.security.SecurityMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes requires: turns a lockout into the Chinese lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -97,6 +104,13 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# django-axes first: it refuses a locked-out username/address before any
+# password is checked, then Django's own backend authenticates.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -111,19 +125,33 @@ USE_I18N = True
 USE_TZ = True
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
+# Chinese for Wagtail admin messages its own zh_Hans catalogue leaves in English
+# (page locks, workflow locks, save conflicts): editors must understand why a save was refused.
+LOCALE_PATHS = [PROJECT_DIR / "locale"]
 # Public URLs must be ASCII so they survive copying into WeChat, e-mail and
 # portal CMSs; the Chinese title stays the page title.
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # An edit during approval invalidates earlier approvals (审核 must see what 签发 signs).
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 
+# The StreamField editor posts every block and cell as its own field: a 36-task list
+# (seed 001, 附件 重点项目清单) posts about 3,700 fields, and Django's default of 1,000
+# turned saving such a page into "400 Bad Request". Pages are split per attachment,
+# so 20,000 leaves room for the largest documents while still bounding a request.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
+
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "安全生产和消防工作目标责任")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# No avatars from gravatar.com: editors may sit behind a filtered network, and
+# the admin makes no request to a foreign host (the CSP would block it anyway).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor the dashboard's check for new Wagtail releases (upgrades go through the lock file).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 
@@ -142,6 +170,49 @@ SITE_OUTPUT_DIR = Path(os.environ.get("SITE_OUTPUT_DIR", BASE_DIR / "site"))
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "exports": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
+
+# Password guessing on /admin/login/ (django-axes).  Five wrong passwords for
+# one username from one address lock that pair out for the cool-off period;
+# the same user from another address, and other users, can still log in.
+# Attempts are stored in the database, so every gunicorn worker sees them.
+# ``manage.py axes_reset_username <用户名>`` lifts a lockout early.
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_COOLOFF_MESSAGE = "登录失败次数过多，该账号已在此地址暂时锁定，请稍后再试或联系管理员解锁。"
+AXES_PERMALOCK_MESSAGE = "登录失败次数过多，该账号已在此地址锁定，请联系管理员解锁。"
+# The client address is read by cms.core.client_ip: X-Forwarded-For counts
+# only when the request comes from one of these proxy addresses.
+AXES_CLIENT_IP_CALLABLE = "cms.core.client_ip.client_ip"
+TRUSTED_PROXIES: list[str] = [
+    p.strip() for p in os.environ.get("DJANGO_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+
+# Content-Security-Policy (django-csp) for everything Django serves: the
+# Wagtail admin, previews, the API.  Wagtail 8's admin runs with scripts from
+# its own origin only; it still writes style attributes (StreamField, tooltips,
+# the rich-text editor), so styles allow 'unsafe-inline', which cannot run code.
+# Wagtail widgets that start with inline scripts are rewritten by cms/core/csp.py.
+# Checked in Chromium by tests/browser/test_csp.py.  Media on an object store
+# add its origin in production.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "media-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
 }
 
 LOGGING = {

@@ -28,12 +28,15 @@ UNIT_GROUP_PREFIX = "编辑-"
 # Page permissions each default group gets on the 公文库 subtree. Review
 # needs "change" so a reviewer can open the editor and fix a typo; approving
 # itself happens through the workflow task, never through "publish".
+# "lock" lets whoever is reworking a document lock it (Wagtail then refuses
+# everyone else's save) instead of two people editing at once; 签发 may also
+# "unlock" a page someone left locked.
 PAGE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    EDITORS: ("add", "change"),
-    REVIEWERS: ("change",),
-    SIGNERS: ("change", "publish"),
+    EDITORS: ("add", "change", "lock"),
+    REVIEWERS: ("change", "lock"),
+    SIGNERS: ("change", "publish", "lock", "unlock"),
 }
-UNIT_PAGE_PERMISSIONS: tuple[str, ...] = ("add", "change")
+UNIT_PAGE_PERMISSIONS: tuple[str, ...] = ("add", "change", "lock")
 
 # (model, action) pairs on the ledger app. Editors report progress; reviewers
 # and signers only read the ledger.

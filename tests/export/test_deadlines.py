@@ -10,7 +10,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from export.deadlines import DEADLINE_KIND_LABELS, Deadline, deadline_coverage, parse_deadline
+from export.deadlines import (
+    _MAX_YEAR,
+    _MIN_YEAR,
+    DEADLINE_KIND_LABELS,
+    Deadline,
+    _parse_cached,
+    deadline_coverage,
+    parse_deadline,
+)
+from tests.fuzzing import fuzz_settings
 
 SEEDS = Path(__file__).resolve().parents[2] / "content" / "seeds"
 DEADLINE_HEADERS = {"完成时限", "完成年限"}
@@ -321,3 +330,77 @@ def test_deadline_coverage__seed_tables_with_a_year_all_get_a_due_date() -> None
     assert understood / total > 0.95
     undated = [text for text in texts if re.search(r"\d{4}", text) and parse_deadline(text).due is None]
     assert undated == []
+
+
+# --- more properties (fuzz: FUZZ_EXAMPLES raises the counts, see tests/fuzzing.py) ------
+
+
+# Any str a database, a form or a spreadsheet cell can hold, lone surrogates included.
+_ANY_STR = st.text(st.characters(codec=None, categories=None), max_size=60)
+_DATE_WORDS = st.sampled_from(
+    ["年", "月", "日", "号", "底", "前", "末", "初", "中", "旬", "季度", "半年", "起", "至", "-", "."]
+)
+_NEAR_DATES = st.lists(
+    st.one_of(_DATE_WORDS, st.integers(0, 99999).map(str), st.integers(1890, 2210).map(str)), max_size=12
+).map("".join)
+
+
+def _sane(value: date | None) -> bool:
+    return value is None or (type(value) is date and _MIN_YEAR <= value.year <= _MAX_YEAR)
+
+
+@fuzz_settings(300)
+@given(
+    st.one_of(
+        _ANY_STR,
+        _NEAR_DATES,
+        _NEAR_DATES.map(lambda s: s.translate(str.maketrans("0123456789", "０１２３４５６７８９"))),
+    )
+)
+def test_parse_deadline__dates_are_real_dates_in_a_sane_range(text: str) -> None:
+    """Whatever the text, a due or start date is a plain ``date`` between 1900 and 2199, kinds consistent.
+
+    The rules are checked without ``parse_deadline``'s catch-all, which would
+    hide a crash as a silent "未识别" on a deadline that has a date.
+    """
+    parsed = _parse_cached.__wrapped__(text)
+    assert parsed == parse_deadline(text)
+    assert parsed.kind in DEADLINE_KIND_LABELS and parsed.label == DEADLINE_KIND_LABELS[parsed.kind]
+    assert _sane(parsed.due) and _sane(parsed.start)
+    if parsed.kind in ("ongoing", "unknown"):
+        assert parsed.due is None
+    if parsed.kind == "unknown":
+        assert parsed.start is None and parsed.recurring == ""
+    if parsed.kind == "range":
+        assert parsed.start is not None and parsed.start <= parsed.due
+    assert (parsed.kind == "recurring") <= bool(parsed.recurring)
+
+
+@fuzz_settings(300)
+@given(
+    st.dates(date(_MIN_YEAR, 1, 1), date(_MAX_YEAR, 12, 31)),
+    st.sampled_from(["{y}年{m}月{d}日前", "{y}-{m:02d}-{d:02d}", "{y}/{m}/{d}", "{y}.{m}.{d}", "{y}年{m}月{d}日"]),
+    st.booleans(),
+)
+def test_parse_deadline__any_written_day_round_trips(day: date, pattern: str, full_width: bool) -> None:
+    text = pattern.format(y=day.year, m=day.month, d=day.day)
+    if full_width:
+        text = text.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    assert (parse_deadline(text).kind, parse_deadline(text).due) == ("date", day)
+
+
+@fuzz_settings(200)
+@given(st.integers(_MIN_YEAR, _MAX_YEAR), st.integers(_MIN_YEAR, _MAX_YEAR))
+def test_parse_deadline__year_ranges_in_either_order_never_invert(first: int, second: int) -> None:
+    parsed = parse_deadline(f"{first}-{second}年")
+    assert parsed.kind == "range"
+    assert parsed.start is not None and parsed.due is not None and parsed.start <= parsed.due
+    assert (parsed.start, parsed.due) == (date(min(first, second), 1, 1), date(max(first, second), 12, 31))
+
+
+@fuzz_settings(200)
+@given(st.integers(0, 99999).filter(lambda y: not _MIN_YEAR <= y <= _MAX_YEAR))
+def test_parse_deadline__years_out_of_range_give_no_date(year: int) -> None:
+    for text in (f"{year}年底前", f"{year}年6月30日", f"{year}-{year}年"):
+        parsed = parse_deadline(text)
+        assert parsed.due is None and parsed.start is None, text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import io
 import json
 import sys
@@ -18,6 +19,7 @@ from export.ledger import build_ledger, build_unit_ledger, write_csv, write_json
 from export.site import Site, build_pages
 from export.snapshot import take_snapshot
 from tests.factories import UnitFactory, make_attachment, make_notice, task_list
+from tests.spreadsheets import FORMULA_PAYLOADS, LOOKALIKES, check_ledger, csv_rows, hostile_corpus, xlsx_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -151,3 +153,39 @@ def test_ledger_step__missing_file_is_an_error_in_chinese(snapshot, tmp_path, mo
     with pytest.raises(LedgerStepError, match="台账文件不完整") as failure:
         step.finish()
     assert "tasks.xlsx" in str(failure.value)
+
+
+# --- formula injection: every payload in every text an editor or a unit writes ------------------
+
+HOSTILE = FORMULA_PAYLOADS + LOOKALIKES
+
+
+@pytest.fixture
+def hostile_files(notice_index) -> dict[str, bytes]:
+    hostile_corpus(notice_index, HOSTILE)
+    return frames(take_snapshot())
+
+
+@pytest.mark.parametrize(("fmt", "read"), [("csv", csv_rows), ("xlsx", xlsx_rows)])
+@pytest.mark.parametrize("ledger", ["tasks", "tasks-by-unit", "notice-*", "unit-*"])
+def test_ledgers__no_cell_starts_a_formula_and_text_is_kept(hostile_files, ledger: str, fmt: str, read) -> None:
+    """Every ledger file, CSV and XLSX (no formula cell at all), every text column of every payload."""
+    paths = sorted(p for p in hostile_files if fnmatch.fnmatch(p, f"downloads/{ledger}.{fmt}"))
+    assert paths
+    rows = [row for path in paths for row in read(hostile_files[path])]
+    check_ledger(rows, HOSTILE)
+
+
+def test_ledgers__json_keeps_the_payloads_unchanged_for_machines(hostile_files) -> None:
+    rows = json.loads(hostile_files["downloads/tasks.json"])
+    assert {row["工作任务"] for row in rows} == set(HOSTILE)
+
+
+def test_downloads_page__titles_are_text_not_markup(notice_index) -> None:
+    """The 台账下载 page wrote notice titles and unit names into Markdown raw: a <script> title ran there."""
+    unit = UnitFactory(name="<script>alert(1)</script>单位")
+    notice = make_notice(notice_index, title="<img src=x onerror=alert(1)>通知")
+    make_attachment(notice, body=[task_list([{"task": "任务", "units": [(unit, "lead")]}])])
+    page = {p.path: p.text for p in build_pages(take_snapshot())}["downloads.md"]
+    assert "<script>" not in page and "<img" not in page
+    assert "&lt;script&gt;" in page and "&lt;img" in page

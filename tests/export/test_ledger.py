@@ -27,6 +27,14 @@ from export.ledger import (
     write_xlsx,
 )
 from export.ledger import _neutralised as neutralised_frame
+from tests.spreadsheets import (
+    FORMULA_PAYLOADS,
+    LOOKALIKES,
+    assert_no_cell_starts_a_formula,
+    csv_rows,
+    protected,
+    xlsx_rows,
+)
 
 DANGEROUS = ["=1+1", "@SUM(A1)", "+1", "-1", "\t=x", "\r=x", "-5"]
 
@@ -350,3 +358,58 @@ def test_neutralise__frame_matches_cell_by_cell(values: list[str | None]) -> Non
 def test_write_csv__new_file_readable_by_web_server(tasks: list[dict[str, Any]], tmp_path: Path) -> None:
     write_csv(build_ledger(tasks), tmp_path / "ledger.csv")
     assert (tmp_path / "ledger.csv").stat().st_mode & 0o777 == 0o644
+
+
+# --- formula injection, table-driven over every payload and every text column ------------------
+
+_TEXT_FIELDS = (
+    "doc_number",
+    "doc_title",
+    "attachment",
+    "topic",
+    "task",
+    "detail",
+    "deadline_text",
+    "units_text",
+    "progress_status",
+    "progress_note",
+    "url",
+    "row_id",
+)
+_NOT_TEXT = {"序号", "年度", "截止日期", "更新日期", "时限类型", "角色"}
+
+
+def _hostile_task(text: str) -> dict[str, Any]:
+    return _task(**dict.fromkeys(_TEXT_FIELDS, text), lead_units=[text], support_units=[text + "配合"])
+
+
+def _text_columns(frame: pd.DataFrame) -> list[str]:
+    return [name for name in frame.columns if name not in _NOT_TEXT]
+
+
+@pytest.mark.parametrize("build", [build_ledger, build_unit_ledger], ids=["ledger", "unit_ledger"])
+@pytest.mark.parametrize("text", FORMULA_PAYLOADS + LOOKALIKES)
+def test_write_csv_and_xlsx__every_text_column_protected_and_kept(build, text: str) -> None:
+    frame = build([_hostile_task(text)])
+    columns = _text_columns(frame)
+    assert len(columns) >= 13
+    buffer = io.BytesIO()
+    write_csv(frame, buffer)
+    for rows in (csv_rows(buffer.getvalue()), xlsx_rows(_xlsx_bytes(frame))):
+        assert_no_cell_starts_a_formula(rows)
+        assert len(rows) == len(frame)
+        for position, row in enumerate(rows):
+            for column in columns:
+                written = frame[column].iloc[position]
+                assert row[column] == protected(written), (column, row[column])
+                assert text.strip() in row[column] or column in ("牵头单位", "配合单位", "责任单位"), column
+
+
+@pytest.mark.parametrize("name", FORMULA_PAYLOADS)
+def test_write_csv_and_xlsx__hostile_header_is_protected(name: str) -> None:
+    """Column names come from code today; a frame built elsewhere must not smuggle a formula through them."""
+    frame = pd.DataFrame({name: pd.array(["x"], dtype="str")})
+    buffer = io.BytesIO()
+    write_csv(frame, buffer)
+    assert list(csv_rows(buffer.getvalue())[0]) == [protected(name)]
+    assert list(xlsx_rows(_xlsx_bytes(frame))[0]) == [protected(name)]

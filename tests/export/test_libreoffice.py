@@ -14,12 +14,15 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils.escape import unescape
 
 from cms.importer.service import import_documents
 from export.downloads import ledger_files, ledgers
+from export.ledger import build_ledger, write_csv, write_xlsx
 from export.site import Site
 from export.snapshot import take_snapshot
 from tests.factories import UnitFactory, make_attachment, make_notice, task_list
+from tests.spreadsheets import FORMULA_PAYLOADS, FORMULA_PREFIXES, LOOKALIKES
 
 SEED = next((Path(__file__).resolve().parents[2] / "content" / "seeds").glob("003_*.txt"))
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -89,3 +92,24 @@ def test_libreoffice__bom_csv_reads_as_chinese_and_formula_stays_text(downloads,
     hostile = [v for v in values if isinstance(v, str) and "1+1" in v]
     assert hostile == ["'=1+1"]
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+
+
+def test_libreoffice__no_payload_becomes_a_formula_in_csv_or_xlsx(tmp_path):
+    """Every formula payload and whitespace look-alike, written by the ledger writers, opens as text."""
+    texts = FORMULA_PAYLOADS + LOOKALIKES
+    frame = build_ledger(
+        [{"task": text, "detail": text, "units_text": text, "row_id": str(n)} for n, text in enumerate(texts)]
+    )
+    write_csv(frame, tmp_path / "hostile.csv")
+    write_xlsx(frame, tmp_path / "hostile.xlsx")
+    from_csv = convert(
+        tmp_path / "hostile.csv", "xlsx", tmp_path / "csv", infilter="Text - txt - csv (StarCalc):44,34,76"
+    )
+    from_xlsx = convert(tmp_path / "hostile.xlsx", "xlsx", tmp_path / "xlsx")
+    for result in (from_csv, from_xlsx):
+        sheet = openpyxl.load_workbook(result).active
+        assert not [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"], result
+        # LibreOffice reads a CR inside a quoted CSV cell as a line feed: text all the same.
+        tasks = [unescape(c.value).replace("\r", "\n") for c in sheet["G"][1:]]
+        shown = [t[1:] if t.startswith("'") and t[1:].startswith((*FORMULA_PREFIXES, "\n")) else t for t in tasks]
+        assert shown == [text.replace("\r", "\n") for text in texts], result

@@ -55,7 +55,7 @@ _NUMBERING: list[tuple[int, re.Pattern[str]]] = [
 
 _DOC_NUMBER = re.compile(
     r"^(?P<org>[\u4e00-\u9fff]{1,15})\s*[〔\[［【(（]\s*(?P<year>[0-9]{4})\s*[〕\]］】)）]\s*"
-    r"(?P<seq>[0-9]{1,6})\s*号"
+    r"(?P<seq>[0-9]{1,5})\s*号"  # as cms.documents.models.DOC_NUMBER_RE accepts
     r"(?:\s+签\s*发\s*人\s*[:：]\s*(?P<signer>\S.*))?$"
 )
 _SIGNER = re.compile(r"^签\s*发\s*人\s*[:：]\s*(?P<signer>\S.*)$")
@@ -647,7 +647,10 @@ class _Recogniser:
                 raise DocumentImportError(self.source, "没有找到文件标题，也没有带标题的附件。", line)
             doc.title = first.title
         organ = re.match(r"^(?P<org>[^，。、]{2,40}?)关于", doc.title)
-        if doc.signature:
+        # The 发文机关标志 above the 文号 names the issuer; without one the
+        # signature does, and failing both the "…关于" of the title.  The mark
+        # is never overwritten: it is the only field that keeps its text.
+        if doc.signature and not doc.issuer:
             doc.issuer = doc.signature
         elif not doc.issuer and organ:
             doc.issuer = organ.group("org")

@@ -60,7 +60,14 @@ _LABEL = re.compile(r"^\s*附\s*件\s*[0-9０-９一二三四五六七八九十]
 
 
 def _line_of(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
+    """The 1-based line of a byte offset, counting line breaks as text editors show them.
+
+    ``\r\n``, ``\n`` and a lone ``\r`` (old Mac files) each end a line, the
+    same rule ``split_items`` numbers paragraphs by, so an error message and
+    the import report point at the same line the editor sees.
+    """
+    head = data[:offset]
+    return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
 
 
 def decode_text(data: bytes, source: str) -> str:
@@ -173,8 +180,14 @@ def _is_continuation(line: str) -> bool:
 
 def split_items(text: str) -> list[SourceItem]:
     """Split decoded text into ``SourceParagraph`` and ``SourceTable`` items."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n").replace("\x0c", "\n")
-    lines = text.split("\n")
+    # Word's manual line break (VT) and page break (FF) split paragraphs but
+    # are not line breaks in a text editor: the parts keep their line's number.
+    lines: list[str] = []
+    numbers: list[int] = []
+    for number, physical in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+        parts = physical.replace("\x0c", "\x0b").split("\x0b")
+        lines += parts
+        numbers += [number] * len(parts)
     items: list[SourceItem] = []
     i = 0
     n = len(lines)
@@ -187,13 +200,14 @@ def split_items(text: str) -> list[SourceItem]:
                 rows.append([SourceCell(text=cell.strip()) for cell in lines[i].split("\t")])
                 i += 1
             _mark_merges(rows)
-            items.append(SourceTable(rows=rows, line=start + 1))
+            items.append(SourceTable(rows=rows, line=numbers[start]))
         elif _is_cell_line(line):
             table, i = _read_cell_table(lines, i)
+            table.line = numbers[table.line - 1]
             items.append(table)
         else:
             if line.strip():
-                items.append(SourceParagraph(text=line.strip(), line=i + 1))
+                items.append(SourceParagraph(text=line.strip(), line=numbers[i]))
             i += 1
     return items
 

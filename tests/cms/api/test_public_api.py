@@ -97,3 +97,20 @@ def test_api__is_read_only(client, corpus):
     assert client.post("/api/v2/pages/", {}).status_code in (403, 405)
     assert client.delete(f"/api/v2/pages/{notice.pk}/").status_code in (403, 405)
     assert client.post("/api/v2/tasks/", {}).status_code in (403, 405)
+
+
+def test_served_pages__are_exactly_the_public_view(client, corpus):
+    """Django serves what the API and the static site publish, and nothing else, at each page's URL."""
+    from wagtail.models import Page
+
+    from export.public import is_public_page, public_page_ids
+
+    public = public_page_ids()
+    pages = [*corpus["public"], *corpus["hidden"].values()]
+    for page in pages:
+        assert client.get(page.url or f"/{page.slug}/").status_code == (200 if page.pk in public else 404), page
+    for page in Page.objects.filter(depth__gt=1):
+        assert is_public_page(page) == (page.pk in public), page
+    listing = client.get(corpus["public"][0].get_parent().url).content.decode()
+    assert f'href="{corpus["public"][0].url}"' in listing
+    assert not any(f'href="{page.url}"' in listing for page in corpus["hidden"].values())

@@ -8,73 +8,14 @@ having to remember to add a sample.
 
 from __future__ import annotations
 
-import itertools
-import uuid
-from typing import Any
+import html
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import ValidationError
-from wagtail import blocks
-from wagtail.contrib.table_block.blocks import TableBlock
-from wagtail.fields import StreamField
-from wagtail.snippets.blocks import SnippetChooserBlock
 
 from cms.core.blocks import DocumentBodyBlock, MarkdownBlockMixin, richtext_to_markdown
 from cms.core.markdown import MarkdownContext, md_text
-
-UNIT_ID = 424242
-
-
-class Sampler:
-    def __init__(self) -> None:
-        self.counter = itertools.count(1)
-        self.markers: list[str] = []
-        self.unit_link = f"/units/{UNIT_ID}/"
-
-    def marker(self) -> str:
-        text = f"标记{next(self.counter)}号"
-        self.markers.append(text)
-        return text
-
-    def sample(self, block: blocks.Block) -> Any:
-        if isinstance(block, SnippetChooserBlock):
-            if self.unit_link not in self.markers:
-                self.markers.append(self.unit_link)
-            return UNIT_ID
-        if isinstance(block, TableBlock):
-            cells = [[self.marker(), self.marker()], [self.marker(), ""]]
-            return {"data": cells, "mergeCells": [{"row": 1, "col": 0, "rowspan": 1, "colspan": 2}]}
-        if isinstance(block, blocks.StructBlock):
-            return {name: self.sample(child) for name, child in block.child_blocks.items()}
-        if isinstance(block, blocks.ListBlock):
-            return [{"type": "item", "id": str(uuid.uuid4()), "value": self.sample(block.child_block)}]
-        if isinstance(block, blocks.ChoiceBlock):
-            return block.field.choices[-1][0]
-        if isinstance(block, blocks.RichTextBlock):
-            return f"<p>{self.marker()}</p>"
-        if isinstance(block, blocks.FloatBlock):
-            value = 1000 + next(self.counter) + 0.5
-            self.markers.append(f"{value:g}")
-            return value
-        if isinstance(block, blocks.IntegerBlock):
-            return 1
-        if isinstance(block, blocks.CharBlock | blocks.TextBlock):
-            return self.marker()
-        raise AssertionError(f"no sample for {type(block).__name__}: teach the sampler and the exporter")
-
-
-def stream_fields() -> list[tuple[str, StreamField]]:
-    return [
-        (f"{model.__name__}.{field.name}", field)
-        for model in apps.get_models()
-        for field in model._meta.get_fields()
-        if isinstance(field, StreamField)
-    ]
-
-
-def reachable(stream_block: blocks.StreamBlock) -> list[tuple[str, blocks.Block]]:
-    return list(stream_block.child_blocks.items())
+from tests.cms.core.block_samples import Sampler, reachable, stream_fields
 
 
 def test_stream_fields__exist_on_every_document_page():
@@ -196,3 +137,22 @@ def test_indicator_table__grouped_header_spans_its_columns():
     assert '<th colspan="2">市政消火栓建设任务</th>' in md
     assert '<th rowspan="2">专职防火队人员额定人数</th>' in md
     assert "<td>5</td><td>0</td><td>10</td>" in md
+
+
+def test_md_text__apostrophe_is_shown_as_typed():
+    """md_text used to write ' as &\\#x27;, so the site showed "&#x27;" instead of the apostrophe."""
+    import markdown
+
+    rendered = markdown.markdown(md_text("它's '引号' \"双引号\""))
+    assert "&amp;" not in rendered and "#x27" not in rendered
+    assert html.unescape(rendered) == "<p>它's '引号' \"双引号\"</p>"
+
+
+def test_target__indicator_markdown_link_is_text_not_a_link():
+    """The indicator sits in inline HTML inside a paragraph, where Markdown still makes links."""
+    import markdown
+
+    block = DocumentBodyBlock().child_blocks["target"]
+    md = block.to_markdown({"text": "目标", "indicator": "[点我](javascript:alert(1))"}, MarkdownContext())
+    rendered = markdown.markdown(md)
+    assert "<a " not in rendered and "[点我](javascript:alert(1))" in html.unescape(rendered)

@@ -11,9 +11,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from wagtail.models import Page
 
+from cms.documents.models import NoticePage
+from cms.documents.setup import ensure_site_structure
 from cms.importer.models import ImportReport
 from cms.importer.parsing.docx_writer import text_to_docx
 from cms.units.models import Unit
+from tests.faults import database_goes_away
 
 ROOT = Path(__file__).resolve().parents[3]
 SEED_004 = next((ROOT / "content" / "seeds").glob("004_*.txt"))
@@ -80,3 +83,25 @@ def test_import_document__command_line_exits_1_with_the_message(tmp_path):
     )
     assert result.returncode == 1
     assert "old.doc" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_document__database_gone_mid_import_writes_nothing_then_retry_imports_once(capsys):
+    """The server ends the session after the pages are written, as the import report is saved."""
+    ensure_site_structure()
+    before = counts()
+
+    with database_goes_away('INSERT INTO "importer_importreport"') as hit, pytest.raises(CommandError) as error:
+        call_command("import_document", str(SEED_004), "--publish")
+
+    assert hit, "the fault must strike after the pages were written"
+    message = str(error.value)
+    assert error.value.returncode == 1
+    assert "未写入任何内容" in message and "数据库" in message and SEED_004.name in message, message
+    assert "Traceback" not in message
+    assert counts() == before
+
+    call_command("import_document", str(SEED_004), "--publish")
+    assert NoticePage.objects.filter(doc_number="集街办〔2024〕46号").count() == 1
+    assert ImportReport.objects.count() == before[2] + 1
+    assert "已导入并发布" in capsys.readouterr().out

@@ -195,3 +195,35 @@ def test_compare_clauses_aligns_an_inserted_clause():
     result = compare_clauses(template, letter)
     assert result.identical == 2
     assert [(d.status, d.label) for d in result.diffs] == [("added", "（二）")]
+
+
+def test_compare_and_generate__reveal_nothing_of_another_units_section(client, notice_index, django_user_model):
+    """乙镇's editors may compare and generate only from letters they may edit, never from 甲镇's drafts."""
+    from tests.cms.workflow.conftest import build_units
+    from tests.factories import make_attachment, make_letter, make_notice, paragraph
+
+    units = build_units()
+    secret = make_letter(
+        make_attachment(make_notice(units["section_a"], publish=False), publish=False),
+        units["a"],
+        publish=False,
+        title="甲镇草稿责任书",
+        body=[paragraph("（一）甲镇未公开条款SECRET_A")],
+    )
+    attachment_b = make_attachment(make_notice(units["section_b"], publish=False), publish=False)
+    own = make_letter(attachment_b, units["b"], publish=False, body=[paragraph("（一）乙镇条款")])
+    sibling = make_letter(
+        attachment_b, units["a"], publish=False, title="乙镇附件下的模板", body=[paragraph("（一）模板条款")]
+    )
+    editor_b = django_user_model.objects.create_user("editor-b", "", "secret-pass-123")
+    editor_b.groups.add(units["group_b"])
+    client.force_login(editor_b)
+
+    compare = reverse("letters:compare", args=[own.pk])
+    response = client.get(f"{compare}?template={secret.pk}")
+    assert response.status_code == 404 and b"SECRET_A" not in response.content
+    assert client.get(f"{compare}?template={sibling.pk}").status_code == 200
+
+    response = client.get(f"{GENERATE_URL}?template={secret.pk}")
+    assert response.status_code == 200 and "甲镇草稿责任书" not in response.content.decode()
+    assert "乙镇附件下的模板" in client.get(f"{GENERATE_URL}?template={sibling.pk}").content.decode()

@@ -13,42 +13,10 @@ from cms.ledger.models import ProgressStatus, Task, TaskProgress
 from cms.workflow.models import UnitEditorScope
 from cms.workflow.setup import EDITORS, REVIEWERS, SIGNERS, WORKFLOW_NAME, create_unit_section
 from tests.cms.workflow.test_approval import act, draft_notice, edit_url, latest_state, post_edit
-from tests.factories import UnitFactory, make_attachment, make_notice, task_list
+from tests.factories import UnitFactory
 
 PROGRESS_CREATE = "/admin/ledger/taskprogress/create/"
 TASKS = "/admin/ledger/task/"
-
-
-@pytest.fixture
-def units(notice_index) -> dict[str, Any]:
-    town_a, town_b = UnitFactory(name="甲镇"), UnitFactory(name="乙镇")
-    group_a, section_a = create_unit_section(town_a)
-    _group_b, section_b = create_unit_section(town_b)
-    return {
-        "a": town_a,
-        "b": town_b,
-        "group_a": group_a,
-        "section_a": section_a,
-        "section_b": section_b,
-        "notice_b": make_notice(section_b, title="乙镇2024年度消防工作要点"),
-    }
-
-
-@pytest.fixture
-def editor_a(units, make_user) -> Any:
-    return make_user("editor-a", units["group_a"])
-
-
-@pytest.fixture
-def tasks(units, notice_index) -> dict[str, Task]:
-    notice = make_notice(notice_index)
-    rows = [
-        {"task": "甲镇建设微型消防站", "deadline": "2025年底前", "units": [(units["a"], "lead")]},
-        {"task": "乙镇打通消防车通道", "deadline": "2025年底前", "units": [(units["b"], "lead")]},
-        {"task": "两镇联合开展宣传", "deadline": "每年", "units": [(units["b"], "lead"), (units["a"], "support")]},
-    ]
-    make_attachment(notice, body=[task_list(rows)])
-    return {t.task[:2]: t for t in Task.objects.all()}
 
 
 def progress_form(task: Task, unit: Any, **extra: Any) -> dict[str, Any]:
@@ -70,12 +38,17 @@ def test_create_unit_section__creates_section_group_scope_and_workflow(units):
     assert group.name == "编辑-甲镇"
     assert group.permissions.filter(codename="access_admin").exists()
     own = set(GroupPagePermission.objects.filter(group=group).values_list("page_id", "permission__codename"))
-    assert own == {(section.pk, "add_page"), (section.pk, "change_page")}
+    assert own == {(section.pk, "add_page"), (section.pk, "change_page"), (section.pk, "lock_page")}
     scope = UnitEditorScope.objects.get(group=group)
     assert scope.unit == units["a"] and scope.section_id == section.pk
     # The approvers of the workflow can finish it on this section too.
     signer_perms = GroupPagePermission.objects.filter(group__name=SIGNERS, page=section)
-    assert set(signer_perms.values_list("permission__codename", flat=True)) == {"change_page", "publish_page"}
+    assert set(signer_perms.values_list("permission__codename", flat=True)) == {
+        "change_page",
+        "publish_page",
+        "lock_page",
+        "unlock_page",
+    }
     # Idempotent.
     assert create_unit_section(units["a"]) == (group, section)
 
