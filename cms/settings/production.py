@@ -44,6 +44,21 @@ X_FRAME_OPTIONS = "DENY"
 # Links in notification e-mails; defaults to the first host over HTTPS.
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")
 
+# Wagtail e-mails approvers when a page waits for them.  Without an SMTP
+# relay the messages are dropped instead of failing every approval with a
+# connection error to localhost:25.
+if os.environ.get("DJANGO_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["DJANGO_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = as_bool(os.environ.get("DJANGO_EMAIL_USE_TLS"), default=False)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", f"noreply@{ALLOWED_HOSTS[0]}")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
 # Static files: collectstatic writes hashed, pre-compressed copies into
 # STATIC_ROOT; WhiteNoise serves them from gunicorn with a one-year cache, so
 # the admin works behind any proxy (nginx may also serve STATIC_ROOT itself).

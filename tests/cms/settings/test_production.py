@@ -123,3 +123,24 @@ def test_production__uploads_go_to_the_s3_bucket(s3_server):
     assert url.startswith(f"{s3_server}/media/documents/")
     body = s3.get_object(Bucket="media", Key=name)["Body"].read()
     assert body.decode() == "此件主动公开"
+
+
+EMAIL = """
+import json
+from django.conf import settings
+print(json.dumps([settings.EMAIL_BACKEND, getattr(settings, "EMAIL_HOST", ""), settings.DEFAULT_FROM_EMAIL]))
+"""
+
+
+def test_production__approval_mail_goes_to_the_configured_relay_or_nowhere():
+    def email(**overrides: str | None) -> list[str]:
+        result = run_python(EMAIL, production_environ(**overrides))
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout.strip().splitlines()[-1])
+
+    backend, _, sender = email(DJANGO_EMAIL_HOST=None)
+    assert backend.endswith("dummy.EmailBackend")
+    assert sender.startswith("noreply@")
+    backend, host, _ = email(DJANGO_EMAIL_HOST="smtp.example.gov.cn")
+    assert backend.endswith("smtp.EmailBackend")
+    assert host == "smtp.example.gov.cn"
