@@ -17,7 +17,7 @@ if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/soffice ]; } && [ "$(id -u)" 
     || echo "!! 无法安装 chromium / LibreOffice，相关测试将失败"
 fi
 echo "== ruff"
-$PY -m ruff check cms export tests benchmarks
+$PY -m ruff check cms export tests benchmarks scripts
 echo "== 依赖漏洞审计（pip-audit，requirements/lock.txt）"
 # Fails on a known vulnerability; says loudly when no vulnerability database
 # could be reached (AUDIT_REQUIRED=1 makes that fail too).
