@@ -30,8 +30,12 @@ def _page_revisions(page: Any) -> QuerySet[Revision]:
     return Revision.page_revisions.filter(object_id=str(page.pk))
 
 
-def revisions_saved_since_loaded(page: Any, data: Mapping[str, Any]) -> list[Revision]:
-    """Revisions of ``page`` saved after the edit form in ``data`` was loaded.
+def revisions_saved_since_loaded(page: Any, data: Mapping[str, Any], user: Any = None) -> list[Revision]:
+    """Revisions of ``page`` saved by someone other than ``user`` after the edit form in ``data`` was loaded.
+
+    The editor's own revisions never count: Wagtail's autosave writes them in
+    the background, and a 保存 clicked while an autosave is answering would
+    otherwise be refused as if another person had saved.
 
     Follows Wagtail's ``is_out_of_date``: an autosave revision id, when
     posted, must still be the latest revision; otherwise the loaded revision
@@ -51,6 +55,8 @@ def revisions_saved_since_loaded(page: Any, data: Mapping[str, Any]) -> list[Rev
     if not data.get("overwrite_revision_id") and loaded_at is not None:
         # The loaded revision itself was rewritten by someone's autosave after it was loaded.
         newer |= Q(pk=reference_id) & ~Q(created_at=loaded_at)
+    if user is not None and user.pk is not None:
+        revisions = revisions.exclude(user_id=user.pk)
     return list(revisions.filter(newer))
 
 

@@ -25,7 +25,7 @@ class DocumentPageForm(WagtailAdminPageForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if self.is_bound and self.instance.pk is not None:
-            newer = revisions_saved_since_loaded(self.instance, self.data)
+            newer = revisions_saved_since_loaded(self.instance, self.data, getattr(self, "for_user", None))
             if newer:
                 raise ValidationError(conflict_message(newer), code="stale_revision")
         return cleaned

@@ -124,6 +124,17 @@ def test_same_editor_saving_twice__is_not_a_conflict(make_user, login, notice_in
     assert page.revisions.count() == 3
 
 
+def test_save_after_own_autosave__is_not_a_conflict(make_user, login, notice_index):
+    """Autosave wrote a revision the form has not heard of yet: it is the editor's own, so 保存 goes through."""
+    page = attachment(notice_index)
+    client = login(make_user("zhang", EDITORS))
+    form = open_edit(client, page)
+    autosave = client.post(edit_url(page.pk), with_detail(form, "自动保存"), HTTP_ACCEPT="application/json")
+    assert autosave.json()["success"] is True
+    assert client.post(edit_url(page.pk), with_detail(form, "点击保存")).status_code == 302
+    assert "点击保存" in revision_texts(page)
+
+
 def test_page_in_moderation__is_locked_for_editors_not_for_the_reviewer(make_user, login, notice_index):
     page = attachment(notice_index)
     editor, other = login(make_user("zhang", EDITORS)), login(make_user("li", EDITORS))
