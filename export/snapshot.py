@@ -9,6 +9,7 @@ ancestor on the way is live too.  Page rows hold the *published* version
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -89,22 +90,30 @@ def _progress(notice: NoticePage) -> dict[str, dict[str, Any]]:
     }
 
 
-def _descendants_by_parent(now: datetime) -> dict[str, list[Any]]:
-    """Every visible attachment and letter, grouped by its parent's path, in path order.
+def children_by_parent(pages: Iterable[Any]) -> dict[str, list[Any]]:
+    """``pages`` grouped by their parent's tree path, each group in path order.
 
     Why: asking each notice and attachment for its children cost one query
-    per page (hundreds at 100 notices, most of the snapshot's time).  Two
-    queries fetch them all; the tree walk below then only reaches the ones
-    under public notices, exactly as the per-page queries did.
+    per page (hundreds at 100 notices, most of the snapshot's time).  One
+    query fetches them all; walking down from the public notices then only
+    reaches the pages under them, exactly as the per-page queries did.
     """
     children: dict[str, list[Any]] = {}
-    pages = [
-        *_visible(AttachmentPage.objects.all(), now),
-        *_visible(ResponsibilityLetterPage.objects.all(), now),
-    ]
     for page in sorted(pages, key=lambda page: page.path):
         children.setdefault(page.path[: -page.steplen], []).append(page)
     return children
+
+
+def _documents(now: datetime) -> list[Any]:
+    """Every visible attachment and letter (the pages a notice's record is made of)."""
+    return [*_visible(AttachmentPage.objects.all(), now), *_visible(ResponsibilityLetterPage.objects.all(), now)]
+
+
+def public_notices(now: datetime) -> list[NoticePage]:
+    """Visible 主动公开 notices whose ancestors are all live, in path order (the roots of the public view)."""
+    candidates = list(_visible(NoticePage.objects, now).filter(disclosure=Disclosure.PUBLIC).order_by("path"))
+    dead = _dead_ancestor_paths(candidates)
+    return [notice for notice in candidates if not any(path in dead for path in _ancestor_paths(notice))]
 
 
 def _attachment_record(page: AttachmentPage, children: dict[str, list[Any]]) -> dict[str, Any]:
@@ -127,13 +136,9 @@ def take_snapshot(now: datetime | None = None) -> dict[str, Any]:
     now = now or timezone.now()
     with consistent_read():
         notices = []
-        queryset = _visible(NoticePage.objects, now).filter(disclosure=Disclosure.PUBLIC).order_by("path")
-        candidates = list(queryset)
-        dead = _dead_ancestor_paths(candidates)
-        children = _descendants_by_parent(now) if candidates else {}
-        for notice in candidates:
-            if any(path in dead for path in _ancestor_paths(notice)):
-                continue
+        roots = public_notices(now)
+        children = children_by_parent(_documents(now)) if roots else {}
+        for notice in roots:
             record = page_record(notice)
             record["attachments"] = [
                 _attachment_record(child, children)
@@ -171,8 +176,3 @@ def _dead_ancestor_paths(pages: list[Any]) -> set[str]:
     if not paths:
         return set()
     return set(Page.objects.filter(path__in=paths, live=False).values_list("path", flat=True))
-
-
-def _ancestors_live(page: Any) -> bool:
-    """Whether every ancestor below the root is live (one page; the API's check)."""
-    return not _dead_ancestor_paths([page])
