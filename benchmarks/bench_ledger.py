@@ -25,7 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from export.ledger import build_ledger, write_csv, write_json, write_xlsx
+from cms.ledger.tables import build_ledger, write_csv, write_json, write_xlsx
 
 TOPICS = [
     "学习宣贯专题",

@@ -7,7 +7,7 @@ hands a *plan* (the ledger tasks, already taken from the snapshot) to this
 module in a child process that runs on another core while MkDocs builds, and
 moves the files into the built site before the swap.
 
-The module imports only :mod:`export.ledger` (pandas and xlsxwriter, no
+The module imports only :mod:`cms.ledger.tables` (pandas and xlsxwriter, no
 Django): the child cannot read the database, so a download can only hold
 what the snapshot gave the parent.  The same functions also produce the
 bytes in-process (:func:`ledger_bytes`), so both paths write identical files.
@@ -28,7 +28,7 @@ from typing import Any
 
 import pandas as pd
 
-from .ledger import build_ledger, build_unit_ledger, select_rows, write_csv, write_json, write_xlsx
+from cms.ledger.tables import build_ledger, build_unit_ledger, select_rows, write_csv, write_json, write_xlsx
 
 FORMATS: dict[str, Callable[[pd.DataFrame, Any], None]] = {"csv": write_csv, "xlsx": write_xlsx, "json": write_json}
 

@@ -10,7 +10,7 @@ from django.http import FileResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from export.ledger import build_ledger, write_csv, write_xlsx
+from cms.ledger.tables import build_ledger, write_csv, write_xlsx
 
 from .models import Task
 

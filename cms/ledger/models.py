@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from export.deadlines import DEADLINE_KIND_LABELS
+from cms.ledger.deadlines import DEADLINE_KIND_LABELS
 
 
 class ProgressStatus(models.TextChoices):

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from cms.core.tasks import iter_task_rows
 from cms.documents.models import NoticePage
-from export.deadlines import parse_deadline
+from cms.ledger.deadlines import parse_deadline
 
 from .models import Task, TaskProgress, TaskUnit
 

@@ -14,8 +14,8 @@ import pytest
 import export.downloads
 from cms.documents.models import Disclosure
 from cms.ledger.models import Task, TaskProgress
+from cms.ledger.tables import build_ledger, build_unit_ledger, write_csv, write_json, write_xlsx
 from export.downloads import LedgerStep, LedgerStepError, ledger_files, ledgers
-from export.ledger import build_ledger, build_unit_ledger, write_csv, write_json, write_xlsx
 from export.site import Site, build_pages
 from export.snapshot import take_snapshot
 from tests.factories import UnitFactory, make_attachment, make_notice, task_list

@@ -17,8 +17,8 @@ import pytest
 from openpyxl.utils.escape import unescape
 
 from cms.importer.service import import_documents
+from cms.ledger.tables import build_ledger, write_csv, write_xlsx
 from export.downloads import ledger_files, ledgers
-from export.ledger import build_ledger, write_csv, write_xlsx
 from export.site import Site
 from export.snapshot import take_snapshot
 from tests.factories import UnitFactory, make_attachment, make_notice, task_list

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl.utils.escape import unescape
 
-from export.ledger import (
+from cms.ledger.tables import (
     LEDGER_COLUMNS,
     ROW_ID_COLUMN,
     UNIT_LEDGER_COLUMNS,
@@ -26,7 +26,7 @@ from export.ledger import (
     write_json,
     write_xlsx,
 )
-from export.ledger import _neutralised as neutralised_frame
+from cms.ledger.tables import _neutralised as neutralised_frame
 from tests.spreadsheets import (
     FORMULA_PAYLOADS,
     LOOKALIKES,

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from export.deadlines import (
+from cms.ledger.deadlines import (
     _MAX_YEAR,
     _MIN_YEAR,
     DEADLINE_KIND_LABELS,
@@ -21,7 +21,7 @@ from export.deadlines import (
 )
 from tests.fuzzing import fuzz_settings
 
-SEEDS = Path(__file__).resolve().parents[2] / "content" / "seeds"
+SEEDS = Path(__file__).resolve().parents[3] / "content" / "seeds"
 DEADLINE_HEADERS = {"完成时限", "完成年限"}
 
 
