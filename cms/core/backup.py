@@ -29,6 +29,7 @@ Why it looks like this:
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import io
 import json
@@ -53,6 +54,7 @@ from django.core import serializers
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.core.serializers.base import DeserializationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.serializers.jsonl import Serializer as JsonlSerializer
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, router, transaction
 from django.db.migrations.loader import MigrationLoader
@@ -149,6 +151,26 @@ def _unapplied_migrations(using: str) -> list[str]:
 # ------------------------------------------------------------ serialising
 
 
+class _PreciseEncoder(DjangoJSONEncoder):
+    """Django's encoder, but datetimes and times keep every microsecond.
+
+    ``DjangoJSONEncoder`` cuts them to milliseconds (ECMA-262 style), which
+    loses data and is not stable: a value with 0 < microsecond < 1000 is
+    written ``…:00.000``; restored, it has microsecond 0 and is written ``…:00``
+    on the next backup, so a restored database did not re-back-up byte-identically.
+    """
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime.datetime):
+            text = o.isoformat()
+            return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
+        if isinstance(o, datetime.time):
+            if timezone.is_aware(o):
+                raise ValueError("JSON can't represent timezone-aware times.")
+            return o.isoformat()
+        return super().default(o)
+
+
 class _Serializer(JsonlSerializer):
     """JSON Lines with natural keys only for references to content types and permissions.
 
@@ -165,6 +187,7 @@ class _Serializer(JsonlSerializer):
             )
         }
         self.json_kwargs.pop("using", None)
+        self.json_kwargs["cls"] = _PreciseEncoder
 
     def _natural(self, model: type[Model], pk: Any) -> Any:
         if model is ContentType:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import zipfile
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import django
@@ -201,3 +201,23 @@ def test_restore_backup__replace_brings_back_exactly_the_saved_rows_and_media(co
 
 def notice_index_home(notice):
     return notice.get_parent().get_parent().specific
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("microsecond", [456, 123456])
+def test_restore_backup__datetimes_keep_every_microsecond_and_back_up_identically(
+    content, tmp_path, media, microsecond
+):
+    # 456 µs was written as ".000" (milliseconds), restored as 0 µs and written without a fraction next time.
+    notice, _task, _document = content
+    moment = datetime(2024, 5, 1, 8, 30, 15, microsecond, tzinfo=UTC)
+    Page.objects.filter(pk=notice.pk).update(last_published_at=moment, first_published_at=moment)
+    first = create_backup(tmp_path / "first.zip").path
+
+    restore_backup(first, replace=True)
+
+    assert Page.objects.get(pk=notice.pk).last_published_at == moment
+    second = create_backup(tmp_path / "second.zip").path
+    with zipfile.ZipFile(first) as a, zipfile.ZipFile(second) as b:
+        assert json.loads(a.read("manifest.json"))["tables"] == json.loads(b.read("manifest.json"))["tables"]
+        assert f"15.{microsecond:06d}Z".encode() in a.read("data/wagtailcore.page.jsonl")
