@@ -1,25 +1,24 @@
 """The public snapshot: everything the public may see, as plain data.
 
-This is the only place the exporter, the ledgers and the API read content
-from.  A page enters it only if it is live, not expired, without view
-restrictions, under a live notice whose 公开属性 is 主动公开, and every
-ancestor on the way is live too.  Page rows hold the *published* version
+This is the only place the exporter and the ledgers read content from.
+Which pages enter it is decided by the page models' own rule
+(:mod:`cms.documents.visibility`: ``NoticePage.objects.public()`` and the
+visible pages below them), the same rule the API and Django's serving use.  Page rows hold the *published* version
 (drafts live in revisions), so a newer unapproved draft never leaks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
-from wagtail.models import Page
 
 from cms.core.db import consistent_read
-from cms.documents.models import AttachmentPage, Disclosure, NoticePage, ResponsibilityLetterPage
+from cms.documents.models import AttachmentPage, NoticePage, ResponsibilityLetterPage
+from cms.documents.visibility import children_by_parent
 from cms.importer.models import ImportReport
+from cms.ledger.models import Task
 from cms.units.models import Unit
 
 NOTICE_FIELDS = [
@@ -49,10 +48,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
-
-
-def _visible(queryset, now: datetime):
-    return queryset.live().public().filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
 
 
 def page_record(page: Any, *, imported: bool | None = None) -> dict[str, Any]:
@@ -86,8 +81,6 @@ def page_record(page: Any, *, imported: bool | None = None) -> dict[str, Any]:
 
 def _progress(notice: NoticePage) -> dict[str, dict[str, Any]]:
     """Latest progress per task row, only for notices that publish it."""
-    from cms.ledger.models import Task
-
     return {
         task.row_id: {
             "status": task.get_status_display(),
@@ -98,30 +91,9 @@ def _progress(notice: NoticePage) -> dict[str, dict[str, Any]]:
     }
 
 
-def children_by_parent(pages: Iterable[Any]) -> dict[str, list[Any]]:
-    """``pages`` grouped by their parent's tree path, each group in path order.
-
-    Why: asking each notice and attachment for its children cost one query
-    per page (hundreds at 100 notices, most of the snapshot's time).  One
-    query fetches them all; walking down from the public notices then only
-    reaches the pages under them, exactly as the per-page queries did.
-    """
-    children: dict[str, list[Any]] = {}
-    for page in sorted(pages, key=lambda page: page.path):
-        children.setdefault(page.path[: -page.steplen], []).append(page)
-    return children
-
-
 def _documents(now: datetime) -> list[Any]:
     """Every visible attachment and letter (the pages a notice's record is made of)."""
-    return [*_visible(AttachmentPage.objects.all(), now), *_visible(ResponsibilityLetterPage.objects.all(), now)]
-
-
-def public_notices(now: datetime) -> list[NoticePage]:
-    """Visible 主动公开 notices whose ancestors are all live, in path order (the roots of the public view)."""
-    candidates = list(_visible(NoticePage.objects, now).filter(disclosure=Disclosure.PUBLIC).order_by("path"))
-    dead = _dead_ancestor_paths(candidates)
-    return [notice for notice in candidates if not any(path in dead for path in _ancestor_paths(notice))]
+    return [*AttachmentPage.objects.visible(now), *ResponsibilityLetterPage.objects.visible(now)]
 
 
 def _attachment_record(page: AttachmentPage, children: dict[str, list[Any]]) -> dict[str, Any]:
@@ -144,7 +116,7 @@ def take_snapshot(now: datetime | None = None) -> dict[str, Any]:
     now = now or timezone.now()
     with consistent_read():
         notices = []
-        roots = public_notices(now)
+        roots = list(NoticePage.objects.public(now).order_by("path"))
         children = children_by_parent(_documents(now)) if roots else {}
         imported = set(ImportReport.objects.filter(notice__isnull=False).values_list("notice_id", flat=True))
         for notice in roots:
@@ -168,20 +140,3 @@ def take_snapshot(now: datetime | None = None) -> dict[str, Any]:
             for unit in Unit.objects.prefetch_related("aliases").order_by("sort_order", "name")
         ]
     return {"notices": notices, "units": units}
-
-
-def _ancestor_paths(page: Any) -> list[str]:
-    """Tree paths of a page's ancestors below the root (the root is never live)."""
-    return [page.path[:end] for end in range(2 * page.steplen, len(page.path), page.steplen)]
-
-
-def _dead_ancestor_paths(pages: list[Any]) -> set[str]:
-    """Paths of the not-live ancestors of ``pages``, in one query instead of one per page.
-
-    A notice under an unpublished section must stay out even though the
-    notice itself is live.
-    """
-    paths = sorted({path for page in pages for path in _ancestor_paths(page)})
-    if not paths:
-        return set()
-    return set(Page.objects.filter(path__in=paths, live=False).values_list("path", flat=True))

@@ -11,15 +11,15 @@ from rest_framework.views import APIView
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.models import Page
 
+from cms.documents.models import NoticePage
 from cms.ledger.models import Task
-from export.public import public_page_ids
 
 
 class PublicPagesAPIViewSet(PagesAPIViewSet):
     """Wagtail's pages endpoint, limited to what the static site publishes."""
 
     def get_base_queryset(self) -> QuerySet:
-        return Page.objects.filter(pk__in=public_page_ids()).order_by("path")
+        return Page.objects.filter(pk__in=NoticePage.objects.public_tree_ids()).order_by("path")
 
 
 class PublicTasksAPIView(APIView):
@@ -27,7 +27,7 @@ class PublicTasksAPIView(APIView):
 
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         tasks = (
-            Task.objects.filter(page_id__in=public_page_ids())
+            Task.objects.filter(page_id__in=NoticePage.objects.public_tree_ids())
             .select_related("notice")
             .prefetch_related("task_units__unit")
             .order_by("notice__path", "page__path", "position")

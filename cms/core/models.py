@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
+from django.utils.safestring import mark_safe
 from wagtail.fields import StreamField
 from wagtail.models import Page
 
@@ -44,6 +46,14 @@ class DocumentPage(Page):
         """The Markdown the public site will show for this page."""
         raise NotImplementedError
 
+    def public_html(self) -> str:
+        """:meth:`public_markdown` as the public site's HTML."""
+        raise NotImplementedError
+
+    def visible_to_public(self) -> bool:
+        """Whether the public view includes this page (the rule lives in ``cms.documents.visibility``)."""
+        raise NotImplementedError
+
     def serve(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         """Django serves the same public view as the static site and the API.
 
@@ -52,23 +62,15 @@ class DocumentPage(Page):
         would be readable by anyone at its URL. Admin previews do not pass
         through here.
         """
-        from django.http import Http404
-
-        from export.public import is_public_page
-
-        if not is_public_page(self):
+        if not self.visible_to_public():
             raise Http404("页面不存在或未公开。")
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from django.utils.safestring import mark_safe
-
-        from export.html import to_html
-
         context = super().get_context(request, *args, **kwargs)
         # Everything user-typed is escaped by the block renderers, so the
         # generated HTML is safe to mark as such.
-        context["rendered"] = mark_safe(to_html(self.public_markdown()))  # noqa: S308
+        context["rendered"] = mark_safe(self.public_html())  # noqa: S308
         return context
 
     def markdown_context(self) -> MarkdownContext:

@@ -17,6 +17,10 @@ from wagtail.search import index
 
 from cms.core.models import DocumentPage
 
+from . import preview
+from .choices import DEFAULT_DISCLOSURE_WORDING, AttachmentKind, Disclosure, Topic, Validity
+from .visibility import DocumentPageManager, NoticePageManager
+
 # 机关代字〔年份〕序号号; the brackets are often typed as [] ［］ () or 【】.
 DOC_NUMBER_RE = re.compile(
     r"^(?P<code>[^\s〔〕\[\]［］()（）【】]{1,20})[〔\[［(（【](?P<year>\d{4})[〕\]］)）】]第?(?P<serial>\d{1,5})号$"
@@ -42,37 +46,23 @@ def split_doc_number(text: str) -> tuple[str, int, int] | None:
     return (match["code"], int(match["year"]), int(match["serial"])) if match else None
 
 
-class Disclosure(models.TextChoices):
-    PUBLIC = "public", "主动公开"
-    ON_REQUEST = "on_request", "依申请公开"
-    NOT_PUBLIC = "not_public", "不予公开"
+class PublicDocumentPage(DocumentPage):
+    """A document page of the public tree: its visibility and rendering are the public site's."""
 
+    objects = DocumentPageManager()
 
-DEFAULT_DISCLOSURE_WORDING = {
-    Disclosure.PUBLIC: "此件主动公开",
-    Disclosure.ON_REQUEST: "此件依申请公开",
-    Disclosure.NOT_PUBLIC: "此件不予公开",
-}
+    class Meta:
+        abstract = True
 
+    def visible_to_public(self) -> bool:
+        return NoticePage.objects.public_contains(self)
 
-class Topic(models.TextChoices):
-    SAFETY = "safety", "安全生产"
-    FIRE = "fire", "消防"
-    BOTH = "both", "安全生产和消防"
+    def public_markdown(self) -> str:
+        return preview.renderer().markdown(self)
 
-
-class Validity(models.TextChoices):
-    VALID = "valid", "有效"
-    EXPIRED = "expired", "失效"
-    REPEALED = "repealed", "废止"
-
-
-class AttachmentKind(models.TextChoices):
-    TARGETS = "targets", "目标责任"
-    LETTERS = "letters", "目标责任书"
-    PLAN = "plan", "实施方案"
-    TASKS = "tasks", "任务清单"
-    OTHER = "other", "其他"
+    def public_html(self) -> str:
+        renderer = preview.renderer()
+        return renderer.html(renderer.markdown(self))
 
 
 class HomePage(Page):
@@ -99,14 +89,12 @@ class NoticeIndexPage(Page):
 
     def get_context(self, request: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """Lists only public notices: titles of 依申请公开 / 不予公开 ones are not public either."""
-        from export.public import public_children
-
         context = super().get_context(request, *args, **kwargs)
-        context["notices"] = public_children(self)
+        context["notices"] = list(NoticePage.objects.public_children(self))
         return context
 
 
-class NoticePage(DocumentPage):
+class NoticePage(PublicDocumentPage):
     """公文 with the elements of GB/T 9704-2012."""
 
     issuer = models.CharField("发文机关", max_length=120, blank=True)
@@ -208,6 +196,8 @@ class NoticePage(DocumentPage):
     parent_page_types = ["documents.NoticeIndexPage"]
     subpage_types = ["documents.AttachmentPage"]
 
+    objects = NoticePageManager()
+
     class Meta:
         verbose_name = "公文"
         verbose_name_plural = "公文"
@@ -238,14 +228,6 @@ class NoticePage(DocumentPage):
             self.year = self.infer_year()
         if self.printed_date and self.written_date and self.printed_date < self.written_date:
             raise ValidationError({"printed_date": "印发日期不能早于成文日期。"})
-
-    def public_markdown(self) -> str:
-        from export.render import render_notice
-        from export.snapshot import page_record
-
-        children = self.get_children().specific().order_by("path")
-        links = [(f"{c.label}：{c.title}", c.url or "#") for c in children if isinstance(c, AttachmentPage)]
-        return render_notice(page_record(self), ctx_factory=self.markdown_context, attachment_links=links)
 
     def release_date(self, *, imported: bool) -> date | None:
         """发布日期 as the public site prints it: when the document was first made public.
@@ -293,7 +275,7 @@ def next_index_number(year: int) -> str:
     return f"{prefix}{serial:05d}"
 
 
-class AttachmentPage(DocumentPage):
+class AttachmentPage(PublicDocumentPage):
     """附件N: a document issued with a notice; may hold letters and nested 附件."""
 
     number = models.PositiveIntegerField(
@@ -327,22 +309,8 @@ class AttachmentPage(DocumentPage):
     def notice(self) -> NoticePage | None:
         return NoticePage.objects.ancestor_of(self).first()
 
-    def public_markdown(self) -> str:
-        from export.render import render_attachment
-        from export.snapshot import page_record
 
-        notice = self.notice()
-        children = self.get_children().specific().order_by("path")
-        links = [(c.title, c.url or "#") for c in children]
-        return render_attachment(
-            page_record(self),
-            page_record(notice) if notice else {"title": ""},
-            ctx_factory=self.markdown_context,
-            child_links=links,
-        )
-
-
-class ResponsibilityLetterPage(DocumentPage):
+class ResponsibilityLetterPage(PublicDocumentPage):
     """目标责任书: one unit's letter, mostly shared clauses with its own values."""
 
     unit = models.ForeignKey("units.Unit", verbose_name="责任单位", on_delete=models.PROTECT, related_name="letters")
@@ -364,14 +332,3 @@ class ResponsibilityLetterPage(DocumentPage):
 
     def notice(self) -> NoticePage | None:
         return NoticePage.objects.ancestor_of(self).first()
-
-    def public_markdown(self) -> str:
-        from cms.core.markdown import escape_html
-        from export.render import render_letter
-        from export.snapshot import page_record
-
-        notice = self.notice()
-        unit = escape_html(self.unit.name) if self.unit_id else ""
-        return render_letter(
-            page_record(self), page_record(notice) if notice else {"title": ""}, unit, ctx_factory=self.markdown_context
-        )

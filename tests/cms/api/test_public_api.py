@@ -7,8 +7,9 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from wagtail.models import Page
 
-from cms.documents.models import Disclosure
+from cms.documents.models import Disclosure, NoticePage
 from tests.factories import UnitFactory, make_attachment, make_notice, paragraph, task_list
 
 
@@ -101,16 +102,12 @@ def test_api__is_read_only(client, corpus):
 
 def test_served_pages__are_exactly_the_public_view(client, corpus):
     """Django serves what the API and the static site publish, and nothing else, at each page's URL."""
-    from wagtail.models import Page
-
-    from export.public import is_public_page, public_page_ids
-
-    public = public_page_ids()
+    public = NoticePage.objects.public_tree_ids()
     pages = [*corpus["public"], *corpus["hidden"].values()]
     for page in pages:
         assert client.get(page.url or f"/{page.slug}/").status_code == (200 if page.pk in public else 404), page
     for page in Page.objects.filter(depth__gt=1):
-        assert is_public_page(page) == (page.pk in public), page
+        assert NoticePage.objects.public_contains(page) == (page.pk in public), page
     listing = client.get(corpus["public"][0].get_parent().url).content.decode()
     assert f'href="{corpus["public"][0].url}"' in listing
     assert not any(f'href="{page.url}"' in listing for page in corpus["hidden"].values())
