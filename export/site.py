@@ -39,7 +39,7 @@ from typing import Any
 from cms.core.blocks import format_number
 from cms.core.markdown import MarkdownContext, escape_html, html_multiline, list_items, list_items_with_ids, md_text
 from cms.core.slugs import ascii_slug
-from cms.units.models import UnitKind
+from cms.units.choices import UnitKind
 
 from .render import (
     VALIDITY_LABELS,

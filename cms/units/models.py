@@ -13,14 +13,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
 
-
-class UnitKind(models.TextChoices):
-    TOWNSHIP = "township", "乡镇"
-    STREET = "street", "街道"
-    COMMUNITY = "community", "村社区"
-    DEPARTMENT = "department", "部门"
-    ENTERPRISE = "enterprise", "企业"
-    AGENCY = "agency", "机构"
+from .choices import UnitKind
 
 
 class Unit(ClusterableModel):
