@@ -48,7 +48,8 @@ def page_tasks(site: Site, page: DocumentPage) -> list[dict[str, Any]]:
     attachment = page.link_label if page.kind != "notice" else ""
     tasks = []
     for row_id, row in iter_task_rows(page.record.get("body") or []):
-        leads, supports = [], []
+        leads: list[str] = []
+        supports: list[str] = []
         for ref in row["units"]:
             unit = site.units.get(ref["unit"]) if ref["unit"] is not None else None
             name = unit["name"] if unit else ref["name"]

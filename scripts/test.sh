@@ -18,6 +18,8 @@ if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/soffice ]; } && [ "$(id -u)" 
 fi
 echo "== ruff"
 $PY -m ruff check cms export tests benchmarks scripts
+echo "== mypy（django-stubs 插件，cms/ 与 export/，配置见 pyproject.toml）"
+$PY -m mypy
 echo "== 依赖漏洞审计（pip-audit，requirements/lock.txt）"
 # Fails on a known vulnerability; says loudly when no vulnerability database
 # could be reached (AUDIT_REQUIRED=1 makes that fail too).

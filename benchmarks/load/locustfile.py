@@ -32,7 +32,7 @@ django.setup()
 from django.db import close_old_connections  # noqa: E402
 from locust import HttpUser, between, events, task  # noqa: E402
 
-from cms.core.edit_form import opened_form_data  # noqa: E402
+from tests.edit_form import opened_form_data  # noqa: E402
 
 PLAN: dict[str, Any] = json.loads(open(os.environ["LOAD_PLAN"], encoding="utf-8").read())  # noqa: SIM115
 RESULTS: dict[str, list[Any]] = {"saved": [], "refused": [], "conflicts": [], "abandoned": [], "approved": []}

@@ -178,6 +178,8 @@ class _Serializer(JsonlSerializer):
     their ids here, because revisions and other stored JSON refer to them by id.
     """
 
+    _current: dict[str, Any]  # the row being written (set by Django's serialiser)
+
     def start_serialization(self) -> None:
         super().start_serialization()
         self._permission_keys = {

@@ -50,5 +50,5 @@ def render_chooser(
 def install() -> None:
     """Replace BaseChooser.render once (called from CoreConfig.ready)."""
     if "_cms_original_render" not in BaseChooser.__dict__:
-        BaseChooser._cms_original_render = BaseChooser.render  # type: ignore[attr-defined]
-        BaseChooser.render = render_chooser  # type: ignore[method-assign]
+        BaseChooser._cms_original_render = BaseChooser.render
+        BaseChooser.render = render_chooser

@@ -57,7 +57,7 @@ class DocumentPageQuerySet(PageQuerySet):
 
 
 class NoticePageQuerySet(DocumentPageQuerySet):
-    def public(self, at: datetime | None = None) -> NoticePageQuerySet:  # type: ignore[override]
+    def public(self, at: datetime | None = None) -> NoticePageQuerySet:
         """The notices the public sees at ``at`` (now by default): the roots of the public view.
 
         Refines Wagtail's ``public()`` (no view restriction) with the rest of

@@ -7,7 +7,7 @@ the importer, so the editor sees the same message as on the command line.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
@@ -67,7 +67,7 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         indexes = addable_notice_indexes(user)
-        field = self.fields["parent"]
+        field = cast(forms.ModelChoiceField, self.fields["parent"])
         field.queryset = NoticeIndexPage.objects.filter(pk__in=[index.pk for index in indexes]).order_by("path")
         # The default 公文库 is the first one; a non-superuser who cannot add
         # there must pick one explicitly instead of failing after the upload.

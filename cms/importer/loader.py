@@ -87,7 +87,7 @@ class Loader:
         if key in self._unit_cache:
             return self._unit_cache[key]
         match = resolve_unit(written)
-        if match.found:
+        if match.unit is not None:
             result = (match.unit, match.division)
         else:
             unit = Unit.objects.create(name=key[:120], kind=guess_unit_kind(key), needs_review=True)
@@ -273,7 +273,7 @@ class Loader:
         for index, parsed in enumerate(attachments):
             page = self._match_attachment(existing, parsed, index)
             created = page is None
-            if created:
+            if page is None:
                 page = AttachmentPage(live=False)
             page.title = parsed.title or (f"附件{parsed.number}" if parsed.number else "附件")
             page.number = parsed.number
@@ -303,7 +303,7 @@ class Loader:
             unit, _ = self.unit_for(parsed.unit_name)
             page = existing.get(unit.pk)
             created = page is None
-            if created:
+            if page is None:
                 page = ResponsibilityLetterPage(live=False, unit=unit)
             page.title = parsed.title or f"{parsed.unit_name}目标责任书"
             page.body = self.stream(parsed.body, f"{path}/l{index}")

@@ -9,10 +9,11 @@ before it writes, and its message is shown on the form.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -45,7 +46,7 @@ class ImportView(WagtailAdminTemplateMixin, FormView):
     page_title = "导入文件"
     header_icon = "upload"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not can_import(request.user):
             return forbidden(request, "您没有导入文件的权限：需要在某个公文库下新建页面的权限。")
         return super().dispatch(request, *args, **kwargs)
@@ -58,7 +59,7 @@ class ImportView(WagtailAdminTemplateMixin, FormView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["recent_reports"] = ImportReport.objects.filter(user=self.request.user)[:5]
+        context["recent_reports"] = ImportReport.objects.filter(user=cast(Any, self.request.user))[:5]
         return context
 
     def form_valid(self, form: ImportForm) -> HttpResponse:
@@ -92,6 +93,7 @@ class ImportView(WagtailAdminTemplateMixin, FormView):
             logger.exception("import of %s failed", name)
             form.add_error("file", f"{name}：导入失败，未写入任何内容。请检查文件后重试，或联系管理员。")
             return self.form_invalid(form)
+        assert outcome.report is not None  # import_documents saves a report for every file it imports
         return HttpResponseRedirect(reverse("importer:report", args=[outcome.report.pk]))
 
 
@@ -128,7 +130,7 @@ class ImportReportView(WagtailAdminTemplateMixin, TemplateView):
     page_title = "导入报告"
     header_icon = "doc-full"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         self.report = get_object_or_404(ImportReport.objects.select_related("notice"), pk=kwargs["pk"])
         user = request.user
         notice = self.report.notice

@@ -260,6 +260,7 @@ def _parse_cached(text: str) -> Deadline:
     open_starts = [matches[i][1] for i in range(count) if not joins_next[i] and _START_MARKER.match(between[i])]
     due_points = [matches[i][2] for i in range(count) if not joins_next[i] and not _START_MARKER.match(between[i])]
 
+    start: date | None
     if range_starts:
         start = min(range_starts + open_starts)
         due = max(due_points) if due_points else max(end for _, _, end in matches)

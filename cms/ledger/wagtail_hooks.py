@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import admin
 from django.contrib.admin import SimpleListFilter
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -82,27 +83,27 @@ class TaskAdmin(ModelAdmin):
         queryset = super().get_queryset(request).select_related("notice").prefetch_related("task_units__unit")
         return restrict_tasks(queryset, request.user)
 
+    @admin.display(description="工作任务")
     def task_title(self, obj: Task) -> str:
         return (obj.task or obj.detail)[:40]
 
-    task_title.short_description = "工作任务"
 
+    @admin.display(description="文件")
     def notice_number(self, obj: Task) -> str:
         return obj.notice.doc_number or obj.notice.title[:20]
 
-    notice_number.short_description = "文件"
 
+    @admin.display(description="牵头单位")
     def leads(self, obj: Task) -> str:
         return "、".join(obj.lead_units())
 
-    leads.short_description = "牵头单位"
 
+    @admin.display(description="进展")
     def status_label(self, obj: Task) -> str:
         if obj.overdue:
             return format_html('<span class="status-tag status-tag--critical">逾期</span> {}', obj.get_status_display())
         return obj.get_status_display()
 
-    status_label.short_description = "进展"
 
     def get_extra_class_names_for_field_col(self, obj: Task, field_name: str) -> list[str]:
         return ["overdue"] if field_name == "status_label" and obj.overdue else []

@@ -51,7 +51,7 @@ def inline_diff(old: str, new: str) -> SafeString:
     """``old`` → ``new`` as escaped HTML with deletions in <del> and insertions in <ins>."""
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     opcodes = matcher.get_opcodes()
-    parts = []
+    parts: list[str] = []
     for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
         if tag == "equal":
             # Keep the text next to a change; elide the middle of long unchanged runs.

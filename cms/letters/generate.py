@@ -102,7 +102,7 @@ def _rewrite(raw: Any, replacements: list[tuple[str, str]], old_pk: int, new_pk:
     if isinstance(raw, list):
         return [_rewrite(item, replacements, old_pk, new_pk) for item in raw]
     if isinstance(raw, dict):
-        result = {}
+        result: dict[str, Any] = {}
         for key, value in raw.items():
             if key == "id" and isinstance(value, str):
                 result[key] = str(uuid.uuid4())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -46,7 +47,7 @@ class GenerateLettersView(WagtailAdminTemplateMixin, FormView):
     page_title = "生成目标责任书"
     header_icon = "copy"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not can_generate(request.user):
             return forbidden(request, "您没有生成目标责任书的权限：需要在附件下新建页面的权限。")
         return super().dispatch(request, *args, **kwargs)
@@ -156,7 +157,7 @@ class CompareLetterView(WagtailAdminTemplateMixin, TemplateView):
     page_title = "与模板比较"
     header_icon = "doc-full"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         self.letter = get_object_or_404(ResponsibilityLetterPage, pk=kwargs["pk"])
         if not self.letter.permissions_for_user(request.user).can_edit():
             return forbidden(request, "您没有编辑这份责任书的权限，不能查看比较。")

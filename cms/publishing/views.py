@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -78,7 +79,7 @@ class RunIndexView(WagtailAdminTemplateMixin, TemplateView):
     breadcrumbs_items: list[dict[str, Any]] = []
     paginate_by = 50
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         _require_view(request)
         return super().dispatch(request, *args, **kwargs)
 
@@ -95,7 +96,7 @@ class RunDetailView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "upload"
     breadcrumbs_items: list[dict[str, Any]] = []
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         _require_view(request)
         self.run = get_object_or_404(ExportRun.objects.select_related("triggered_by"), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)

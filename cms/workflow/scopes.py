@@ -94,17 +94,19 @@ def scoped_progress_form_class(form_class: type[forms.ModelForm], user: Any) -> 
     from cms.ledger.models import Task
     from cms.units.models import Unit
 
+    allowed: frozenset[int] = unit_ids  # narrowed for the class below (a closure does not keep the narrowing)
+
     class ScopedProgressForm(form_class):  # type: ignore[misc, valid-type]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            units = Unit.objects.filter(pk__in=unit_ids)
+            units = Unit.objects.filter(pk__in=allowed)
             unit_field = self.fields["unit"]
             unit_field.queryset = units
             unit_field.required = True
-            if len(unit_ids) == 1 and not self.initial.get("unit"):
-                self.initial["unit"] = next(iter(unit_ids))
+            if len(allowed) == 1 and not self.initial.get("unit"):
+                self.initial["unit"] = next(iter(allowed))
             choices: dict[str, str] = {}
-            for task in Task.objects.filter(task_units__unit_id__in=unit_ids).select_related("notice").distinct():
+            for task in Task.objects.filter(task_units__unit_id__in=allowed).select_related("notice").distinct():
                 choices.setdefault(task.row_id, f"{task.row_id} {(task.task or task.detail)[:40]}")
             self.fields["row_id"] = forms.ChoiceField(
                 label=self.fields["row_id"].label,

@@ -208,7 +208,7 @@ def create_unit_section(unit: Any) -> tuple[Any, Any]:
 
     group_name = f"{UNIT_GROUP_PREFIX}{unit.name}"
     existing = UnitEditorScope.objects.filter(unit=unit, group__name=group_name).select_related("group").first()
-    if existing is not None and existing.section_id:
+    if existing is not None and existing.section is not None:
         return existing.group, existing.section.specific
 
     main_index = ensure_site_structure()

@@ -168,9 +168,9 @@ def test_import_review_request_changes_approve_sign_and_export(
     live_server, live_db_lock, browser, new_user_page, site_index, run_worker, settings, tmp_path
 ):
     from cms.documents.models import Disclosure, NoticePage
-    from cms.importer.parsing.docx_writer import text_to_docx
     from cms.publishing.models import ExportRun, ExportStatus
     from cms.workflow.setup import EDITORS, REVIEWERS, SIGNERS, create_unit_section
+    from tests.docx_writer import text_to_docx
     from tests.factories import UnitFactory
 
     base = live_server.url

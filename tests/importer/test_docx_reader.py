@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 
 from cms.importer.parsing import docx_reader
 from cms.importer.parsing.docx_reader import format_number, read_docx
-from cms.importer.parsing.docx_writer import items_to_docx, text_to_docx
 from cms.importer.parsing.text_reader import read_text, split_items
 from cms.importer.parsing.tree import (
     DocumentImportError,
@@ -30,6 +29,7 @@ from cms.importer.parsing.tree import (
     SourceParagraph,
     SourceTable,
 )
+from tests.docx_writer import items_to_docx, text_to_docx
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "content" / "seeds"
 SEEDS = sorted(SEED_DIR.glob("00*.txt"))

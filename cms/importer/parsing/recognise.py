@@ -21,9 +21,13 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from .tree import (
+    AttachmentKind,
     Block,
+    BlockType,
+    Disclosure,
     DocumentImportError,
     ParsedAttachment,
     ParsedDocument,
@@ -239,8 +243,8 @@ def _letter_title(items: Sequence[Item], i: int) -> tuple[str, str, int] | None:
     match = _LETTER_ONE.match(text)
     if match:
         return text, match.group("unit"), 1
-    if _LETTER_HEAD.match(text) and i + 1 < len(items) and isinstance(items[i + 1], SourceParagraph):
-        second = _squash(items[i + 1].text)
+    if _LETTER_HEAD.match(text) and i + 1 < len(items) and isinstance(following := items[i + 1], SourceParagraph):
+        second = _squash(following.text)
         if _LETTER_TAIL.match(second):
             match = _LETTER_ONE.match(text + second)
             if match:
@@ -373,11 +377,17 @@ class _Recogniser:
         i = 0
 
         def para(k: int) -> SourceParagraph | None:
-            return work[k] if k < len(work) and isinstance(work[k], SourceParagraph) else None
+            item = work[k] if k < len(work) else None
+            return item if isinstance(item, SourceParagraph) else None
 
         organ_mark = ""
-        if (p := para(i)) and _ORGAN_MARK.match(p.text) and para(i + 1) and _DOC_NUMBER.match(para(i + 1).text):
-            organ_mark = _squash(_ORGAN_MARK.match(p.text).group("org"))
+        if (
+            (p := para(i))
+            and (mark := _ORGAN_MARK.match(p.text))
+            and (number_line := para(i + 1))
+            and _DOC_NUMBER.match(number_line.text)
+        ):
+            organ_mark = _squash(mark.group("org"))
             doc.issuer = organ_mark
             self.token("文件")
             i += 1
@@ -401,7 +411,7 @@ class _Recogniser:
         start = i
         lines = self._title_lines(work, i)
         if not lines:
-            if i < len(work) and isinstance(work[i], SourceParagraph) and _LABEL.match(work[i].text):
+            if i < len(work) and isinstance(first := work[i], SourceParagraph) and _LABEL.match(first.text):
                 return work[i:]  # the file starts with 附件1: the title comes from it
             line = work[i].line if i < len(work) else work[-1].line
             where = "发文字号之后" if doc.doc_number else "文件开头"
@@ -461,8 +471,9 @@ class _Recogniser:
                 self.token(m.group("tail"))
                 org = m.group("org").strip()
                 work.pop()
-                if not org and work and isinstance(work[-1], SourceParagraph) and _organ_like(work[-1].text):
-                    org = work.pop().text
+                if not org and work and isinstance(last := work[-1], SourceParagraph) and _organ_like(last.text):
+                    work.pop()
+                    org = last.text
                 doc.printed_by = org
                 found = True
                 continue
@@ -499,6 +510,7 @@ class _Recogniser:
         if not match:
             return False
         kind = match.group("kind")
+        value: Disclosure
         if kind == "依申请公开":
             value = "on_request"
         elif kind.startswith(("不", "免")):
@@ -539,8 +551,9 @@ class _Recogniser:
                 doc.written_date = written
                 self._date_tokens(main[-1].text, written)
                 main.pop()
-                if main and isinstance(main[-1], SourceParagraph) and _organ_like(main[-1].text) and len(main) > 1:
-                    doc.signature = main.pop().text
+                if main and isinstance(last := main[-1], SourceParagraph) and _organ_like(last.text) and len(main) > 1:
+                    main.pop()
+                    doc.signature = last.text
         # 附件说明: "附件：…" possibly followed by list lines, at the end of the body
         for k in range(len(main) - 1, max(-1, len(main) - 12), -1):
             item = main[k]
@@ -551,7 +564,7 @@ class _Recogniser:
                 tail = main[k + 1 :]
                 if all(isinstance(t, SourceParagraph) and _note_line(t.text) for t in tail):
                     self.token(head.group("tok"))
-                    parts = [head.group("text").strip(), *(t.text for t in tail)]
+                    parts = [head.group("text").strip(), *(t.text for t in tail if isinstance(t, SourceParagraph))]
                     doc.attachment_note = "\n".join(p for p in parts if p)
                     del main[k:]
                 break
@@ -715,7 +728,7 @@ def _split_letters(items: list[Item]) -> tuple[list[Item], list[tuple[str, str, 
     return shared, letters
 
 
-def _attachment_kind(title: str, has_letters: bool) -> str:
+def _attachment_kind(title: str, has_letters: bool) -> AttachmentKind:
     if has_letters or "责任书" in title:
         return "letters"
     if "清单" in title:
@@ -923,7 +936,7 @@ class _BodyBuilder:
             return
         self.phase = None
         owner.token(tok)
-        kind = "heading" if heading else "paragraph"
+        kind: BlockType = "heading" if heading else "paragraph"
         self._push(level, rest, heading)
         self.blocks.append(Block(kind, {"level": level, "text": rest}, p.line))
 
@@ -1152,6 +1165,7 @@ def _task_table(table: SourceTable, title: str, token: Callable[[str], None]) ->
         return None
     header = [_bare(cell.text) for cell in rows[header_index]]
     fields: dict[int, str] = {}
+    key: str | None
     for c, name in enumerate(header):
         for key, pattern in _COLUMN_FIELDS:
             if name and pattern.search(name) and key not in fields.values():
@@ -1316,7 +1330,7 @@ def _generic_table(table: SourceTable, title: str, token: Callable[[str], None])
             title = f"{title}\n{title_row}"
         else:
             token(title_row)  # the same title twice: above the table and in its first row
-    out = [
+    out: list[list[dict[str, Any]]] = [
         [
             {"text": cell.text, "rowspan": cell.rowspan, "colspan": cell.colspan}
             for cell in row

@@ -11,8 +11,8 @@ from wagtail.models import GroupPagePermission, Page
 
 from cms.documents.models import NoticePage
 from cms.importer.models import ImportReport
-from cms.importer.parsing.docx_writer import text_to_docx
 from cms.units.models import Unit
+from tests.docx_writer import text_to_docx
 
 SEEDS = Path(__file__).resolve().parents[3] / "content" / "seeds"
 URL = "/admin/import/"

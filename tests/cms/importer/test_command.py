@@ -14,8 +14,8 @@ from wagtail.models import Page
 from cms.documents.models import NoticePage
 from cms.documents.setup import ensure_site_structure
 from cms.importer.models import ImportReport
-from cms.importer.parsing.docx_writer import text_to_docx
 from cms.units.models import Unit
+from tests.docx_writer import text_to_docx
 from tests.faults import database_goes_away
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -14,10 +14,10 @@ from wagtail.models import Page
 
 from cms.documents.models import AttachmentPage, Disclosure, NoticePage, ResponsibilityLetterPage
 from cms.importer.models import ImportReport
-from cms.importer.parsing.docx_writer import text_to_docx
 from cms.importer.parsing.tree import DocumentImportError
 from cms.importer.service import import_documents
 from cms.units.models import Unit
+from tests.docx_writer import text_to_docx
 
 SEEDS = Path(__file__).resolve().parents[3] / "content" / "seeds"
 

@@ -14,9 +14,9 @@ from django.test import Client
 from django.urls import reverse
 from wagtail.models import Revision
 
-from cms.core.edit_form import loaded_revision_inputs, opened_form_data
 from cms.workflow.setup import EDITORS
 from tests.cms.workflow.test_approval import act, edit_url, latest_state
+from tests.edit_form import loaded_revision_inputs, opened_form_data
 from tests.factories import make_attachment, make_notice, paragraph, task_list
 
 LOCKED = "页面已锁定，无法保存。"

@@ -25,6 +25,6 @@ class Command(BaseCommand):
         missing = [m for m in matches if not m.found]
         if missing:
             raise CommandError("；".join(f"{m.written}：{m.reason}" for m in missing))
-        for match in matches:
-            group, section = create_unit_section(match.unit)
-            self.stdout.write(f"{match.unit.name}：栏目“{section.title}”，用户组“{group.name}”")
+        for unit in [m.unit for m in matches if m.unit is not None]:
+            group, section = create_unit_section(unit)
+            self.stdout.write(f"{unit.name}：栏目“{section.title}”，用户组“{group.name}”")

@@ -22,8 +22,8 @@ from collections.abc import Sequence
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-from .text_reader import split_items
-from .tree import SourceItem, SourceParagraph, SourceTable
+from cms.importer.parsing.text_reader import split_items
+from cms.importer.parsing.tree import SourceItem, SourceParagraph, SourceTable
 
 __all__ = ["items_to_docx", "text_to_docx"]
 

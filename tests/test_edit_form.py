@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from cms.core.edit_form import edit_form_data, opened_form_data
 from cms.documents.models import NoticePage
+from tests.edit_form import edit_form_data, opened_form_data
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[1]
 SEED_003 = next((ROOT / "content" / "seeds").glob("003_*.txt"))
 # Draftail gives every paragraph a key and re-serialises entities; the browser does the same.
 BLOCK_KEY = re.compile(r' data-block-key="\w+"|&quot;')
