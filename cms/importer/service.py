@@ -19,13 +19,13 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from cms.documents.models import NoticeIndexPage
 from cms.documents.setup import ensure_site_structure
+from cms.importer import parsing
 from cms.importer.loader import DISCLOSURE_WORDS, Loader, LoadStats
 from cms.importer.models import ImportReport
-from cms.importer.parsing import parse_bytes
 from cms.importer.parsing.coverage import coverage
-from cms.importer.parsing.tree import DocumentImportError, ParsedDocument, SourceTable
+from cms.importer.parsing.tree import DocumentImportError, ParsedDocument
 
-MAX_BYTES = 50 * 1024 * 1024
+MAX_BYTES = parsing.MAX_FILE_BYTES  # the one 50 MB input limit (defined in parsing.text_reader)
 
 
 class ImportWriteError(DocumentImportError):
@@ -99,31 +99,10 @@ def read_source(path: Path) -> bytes:
 
 
 def parse_source(data: bytes, name: str) -> tuple[ParsedDocument, float, list[str]]:
-    doc = parse_bytes(data, name)
-    text = data_to_text(data, name)
-    ratio, missing = coverage(text, doc) if text is not None else (1.0, [])
-    return doc, ratio, missing
-
-
-def data_to_text(data: bytes, name: str) -> str | None:
-    """The source text the coverage is measured against (None for .docx)."""
-    from cms.importer.parsing.text_reader import decode_text
-
-    if data[:2] == b"PK":
-        from cms.importer.parsing.docx_reader import read_docx
-
-        return _items_text(read_docx(data, name))
-    return decode_text(data, name)
-
-
-def _items_text(items: list[Any]) -> str:
-    lines = []
-    for item in items:
-        if isinstance(item, SourceTable):
-            lines += [cell.text for row in item.rows for cell in row if cell.merged_from is None]
-        else:
-            lines.append(item.text)
-    return "\n".join(lines)
+    """Parse one file and measure its coverage against the text the parser read (the file is read once)."""
+    parsed = parsing.parse_source(data, name)
+    ratio, missing = coverage(parsed.text, parsed.document)
+    return parsed.document, ratio, missing
 
 
 def import_documents(

@@ -36,6 +36,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
+from .text_reader import MAX_TEXT_BYTES
 from .tree import DocumentImportError, SourceCell, SourceItem, SourceParagraph, SourceTable
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 
 __all__ = ["MAX_DOCX_BYTES", "read_docx"]
 
-MAX_DOCX_BYTES = 50 * 1024 * 1024
+MAX_DOCX_BYTES = MAX_TEXT_BYTES  # one input limit for every format
 # A 50 MB upload can hide a zip bomb; real documents inflate a few times at most.
 MAX_UNCOMPRESSED_BYTES = 500 * 1024 * 1024
 
