@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 import factory
+import wagtail_factories
 
 from cms.core.blocks import plain_to_richtext
 from cms.documents.models import AttachmentPage, Disclosure, NoticePage, ResponsibilityLetterPage
@@ -61,44 +62,83 @@ def task_list(rows: list[dict[str, Any]], title: str = "") -> dict[str, Any]:
     return {"type": "task_list", "value": {"title": title, "rows": list_value(full_rows)}}
 
 
-def make_notice(parent, *, publish: bool = True, body: list | None = None, **fields: Any) -> NoticePage:
-    n = next(_serial)
-    fields.setdefault("title", f"关于下达2024年度安全生产和消防工作目标责任的通知{n}")
-    fields.setdefault("doc_number", f"测安办〔2024〕{n}号")
-    fields.setdefault("issuer", "测试县人民政府")
-    fields.setdefault("disclosure", Disclosure.PUBLIC)
-    fields.setdefault("year", 2024)
+class DocumentPageFactory(wagtail_factories.PageFactory):
+    """A document page under ``parent``, saved with a revision and published unless ``published=False``.
+
+    ``NoticePageFactory(parent=index)`` is a public notice in one line;
+    ``body=[paragraph(...), task_list([...])]`` gives it content.
+    """
+
+    class Meta:
+        abstract = True
+        skip_postgeneration_save = True  # the revision hook saves (and publishes) the page itself
+
+    class Params:
+        published = True
+
     # Wagtail's Page.live defaults to True; a page that was never published must not be live.
-    fields.setdefault("live", publish)
-    notice = NoticePage(body=body or [paragraph("正文内容。")], **fields)
-    parent.add_child(instance=notice)
-    revision = notice.save_revision()
-    if publish:
-        revision.publish()
-    notice.refresh_from_db()
-    return notice
+    live = factory.SelfAttribute("published")
+    slug = ""  # DocumentPage derives an ASCII slug; slugify() of a Chinese title would collide
+    body = factory.LazyFunction(list)
+
+    @factory.post_generation
+    def revision(obj, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if not create:
+            return
+        revision = obj.save_revision()
+        if obj.live:
+            revision.publish()
+        obj.refresh_from_db()
+
+
+class NoticePageFactory(DocumentPageFactory):
+    class Meta:
+        model = NoticePage
+
+    title = factory.LazyAttribute(lambda o: f"关于下达2024年度安全生产和消防工作目标责任的通知{o.serial}")
+    doc_number = factory.LazyAttribute(lambda o: f"测安办〔2024〕{o.serial}号")
+    issuer = "测试县人民政府"
+    disclosure = Disclosure.PUBLIC
+    year = 2024
+    body = factory.LazyFunction(lambda: [paragraph("正文内容。")])
+
+    class Params:
+        serial = factory.LazyFunction(lambda: next(_serial))
+
+
+class AttachmentPageFactory(DocumentPageFactory):
+    class Meta:
+        model = AttachmentPage
+
+    title = "目标责任"
+    number = 1
+
+
+class ResponsibilityLetterPageFactory(DocumentPageFactory):
+    class Meta:
+        model = ResponsibilityLetterPage
+
+    unit = factory.SubFactory(UnitFactory)
+    title = factory.LazyAttribute(lambda o: f"2023年{o.unit.name}消防工作目标责任")
+
+
+class TaskRowFactory(factory.DictFactory):
+    """One row of :func:`task_list` (units as ``[(unit, "lead" | "support"), …]``)."""
+
+    topic = ""
+    task = factory.Sequence(lambda n: f"工作任务{n}")
+    detail = ""
+    deadline = "2024年底前"
+    units = factory.LazyFunction(list)
+
+
+def make_notice(parent, *, publish: bool = True, body: list | None = None, **fields: Any) -> NoticePage:
+    return NoticePageFactory(parent=parent, published=publish, body=body or [paragraph("正文内容。")], **fields)
 
 
 def make_attachment(parent, *, publish: bool = True, body: list | None = None, **fields: Any) -> AttachmentPage:
-    fields.setdefault("title", "目标责任")
-    fields.setdefault("number", 1)
-    fields.setdefault("live", publish)
-    page = AttachmentPage(body=body or [], **fields)
-    parent.add_child(instance=page)
-    revision = page.save_revision()
-    if publish:
-        revision.publish()
-    page.refresh_from_db()
-    return page
+    return AttachmentPageFactory(parent=parent, published=publish, body=body or [], **fields)
 
 
 def make_letter(parent, unit: Unit, *, publish: bool = True, body: list | None = None, **fields: Any):
-    fields.setdefault("title", f"2023年{unit.name}消防工作目标责任")
-    fields.setdefault("live", publish)
-    page = ResponsibilityLetterPage(unit=unit, body=body or [], **fields)
-    parent.add_child(instance=page)
-    revision = page.save_revision()
-    if publish:
-        revision.publish()
-    page.refresh_from_db()
-    return page
+    return ResponsibilityLetterPageFactory(parent=parent, unit=unit, published=publish, body=body or [], **fields)

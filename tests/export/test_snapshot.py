@@ -16,7 +16,15 @@ from cms.importer.models import ImportReport
 from cms.importer.service import import_documents
 from export.site import build_pages
 from export.snapshot import take_snapshot
-from tests.factories import UnitFactory, make_attachment, make_letter, make_notice
+from tests.factories import (
+    AttachmentPageFactory,
+    NoticePageFactory,
+    ResponsibilityLetterPageFactory,
+    TaskRowFactory,
+    UnitFactory,
+    make_notice,
+    task_list,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,12 +32,12 @@ SEEDS = Path(__file__).resolve().parents[2] / "content" / "seeds"
 
 
 def _notice_with_children(index, n: int):
-    notice = make_notice(index, title=f"通知{n}")
-    letters = make_attachment(notice, number=1, title=f"目标责任书{n}", kind="letters")
-    make_letter(letters, UnitFactory(name=f"单位{n}"), title=f"责任书{n}")
-    inner = make_attachment(letters, number=1, title=f"附件中的附件{n}")
-    make_attachment(notice, number=2, title=f"重点项目清单{n}")
-    make_attachment(notice, number=3, title=f"草稿附件{n}", publish=False)
+    notice = NoticePageFactory(parent=index, title=f"通知{n}")
+    letters = AttachmentPageFactory(parent=notice, number=1, title=f"目标责任书{n}", kind="letters")
+    ResponsibilityLetterPageFactory(parent=letters, unit__name=f"单位{n}", title=f"责任书{n}")
+    inner = AttachmentPageFactory(parent=letters, number=1, title=f"附件中的附件{n}")
+    AttachmentPageFactory(parent=notice, number=2, title=f"重点项目清单{n}")
+    AttachmentPageFactory(parent=notice, number=3, title=f"草稿附件{n}", published=False)
     return notice, inner
 
 
@@ -46,6 +54,20 @@ def test_take_snapshot__tree_of_attachments_letters_and_nested_attachments(notic
     letters = notice["attachments"][0]
     assert [letter["title"] for letter in letters["letters"]] == ["责任书1"]
     assert [a["title"] for a in letters["attachments"]] == ["附件中的附件1"]
+
+
+def test_take_snapshot__task_rows_of_a_factory_built_list_keep_units_and_order(notice_index):
+    lead, support = UnitFactory(name="城关镇"), UnitFactory(name="应急管理局")
+    rows = [TaskRowFactory(units=[(lead, "lead"), (support, "support")]), TaskRowFactory(task="第二项")]
+    AttachmentPageFactory(parent=NoticePageFactory(parent=notice_index), body=[task_list(rows)])
+    (attachment,) = take_snapshot()["notices"][0]["attachments"]
+    (block,) = attachment["body"]
+    stored = [row["value"] for row in block["value"]["rows"]]
+    assert [row["task"] for row in stored] == [rows[0]["task"], "第二项"]
+    assert [(u["value"]["name"], u["value"]["role"]) for u in stored[0]["units"]] == [
+        ("城关镇", "lead"),
+        ("应急管理局", "support"),
+    ]
 
 
 def test_take_snapshot__query_count_does_not_grow_with_notices(notice_index):
