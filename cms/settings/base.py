@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "cms.letters",
     "cms.publishing",
     "cms.workflow",
+    "cms.backup",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -1,6 +1,6 @@
 """``manage.py backup_data``: one archive of the database and the media files.
 
-Thin on purpose: the work is in :mod:`cms.core.backup`; this command parses
+Thin on purpose: the work is in :mod:`cms.backup.service`; this command parses
 options, prints progress and turns a refusal into a Chinese message with
 exit status 1.
 """
@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cms.core.backup import BackupError, create_backup, default_backup_path
+from cms.backup.service import BackupError, create_backup, default_backup_path
 
 
 class Command(BaseCommand):

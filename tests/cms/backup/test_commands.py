@@ -23,7 +23,7 @@ import dj_database_url
 import psycopg
 import pytest
 
-from cms.core.backup import create_backup
+from cms.backup.service import create_backup
 
 ROOT = Path(__file__).resolve().parents[3]
 SEEDS = [next((ROOT / "content" / "seeds").glob(pattern)) for pattern in ("000_*.txt", "003_*.txt", "004_*.txt")]

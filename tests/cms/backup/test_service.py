@@ -1,4 +1,4 @@
-"""cms.core.backup in-process: manifest, verification, refusals, and restore with --replace.
+"""cms.backup.service in-process: manifest, verification, refusals, and restore with --replace.
 
 The full round trip into a brand-new database (with ``migrate``) runs as
 real subprocesses in test_backup_commands.py; here restore goes into the
@@ -22,7 +22,7 @@ from django.core.management import CommandError, call_command
 from wagtail.documents.models import Document
 from wagtail.models import Page, Site, Workflow
 
-from cms.core.backup import (
+from cms.backup.service import (
     FORMAT,
     BackupError,
     backup_models,

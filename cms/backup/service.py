@@ -62,7 +62,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Model
 from django.utils import timezone
 
-from .db import consistent_read
+from cms.core.db import consistent_read
 
 FORMAT = "mubiao-zeren-backup"
 FORMAT_VERSION = 1
