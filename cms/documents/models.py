@@ -19,12 +19,8 @@ from cms.core.models import DocumentPage
 
 from . import preview
 from .choices import DEFAULT_DISCLOSURE_WORDING, AttachmentKind, Disclosure, Topic, Validity
+from .doc_number import DOC_NUMBER_RE
 from .visibility import DocumentPageManager, NoticePageManager
-
-# 机关代字〔年份〕序号号; the brackets are often typed as [] ［］ () or 【】.
-DOC_NUMBER_RE = re.compile(
-    r"^(?P<code>[^\s〔〕\[\]［］()（）【】]{1,20})[〔\[［(（【](?P<year>\d{4})[〕\]］)）】]第?(?P<serial>\d{1,5})号$"
-)
 
 
 def normalise_doc_number(text: str) -> str:

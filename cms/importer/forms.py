@@ -13,15 +13,11 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from cms.documents.models import NoticeIndexPage
+from cms.importer.loader import DISCLOSURE_WORDS
 from cms.importer.service import MAX_BYTES
 
 # Values are what ``import_documents(disclosure=…)`` accepts; "" keeps what the text says.
-DISCLOSURE_CHOICES = [
-    ("", "以原文为准"),
-    ("主动公开", "主动公开"),
-    ("依申请公开", "依申请公开"),
-    ("不予公开", "不予公开"),
-]
+DISCLOSURE_CHOICES = [("", "以原文为准"), *((word, word) for word in DISCLOSURE_WORDS)]
 
 
 def addable_notice_indexes(user: Any) -> list[NoticeIndexPage]:

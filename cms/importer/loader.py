@@ -32,11 +32,8 @@ from cms.units.models import Unit, UnitKind
 
 ROW_NAMESPACE = uuid.UUID("6f1c7a52-3b0e-4c55-9f3e-2d4b8e1a7c90")
 
-DISCLOSURE_WORDS = {
-    "主动公开": Disclosure.PUBLIC,
-    "依申请公开": Disclosure.ON_REQUEST,
-    "不予公开": Disclosure.NOT_PUBLIC,
-}
+# The labels an editor types (主动公开 …) to the stored values; the labels are the model's own.
+DISCLOSURE_WORDS = {str(label): Disclosure(value) for value, label in Disclosure.choices}
 
 
 @dataclass

@@ -23,6 +23,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from cms.documents.doc_number import CLOSE as DOC_CLOSE
+from cms.documents.doc_number import OPEN as DOC_OPEN
+
 from .tree import (
     AttachmentKind,
     Block,
@@ -58,8 +61,8 @@ _NUMBERING: list[tuple[int, re.Pattern[str]]] = [
 ]
 
 _DOC_NUMBER = re.compile(
-    r"^(?P<org>[\u4e00-\u9fff]{1,15})\s*[〔\[［【(（]\s*(?P<year>[0-9]{4})\s*[〕\]］】)）]\s*"
-    r"(?P<seq>[0-9]{1,5})\s*号"  # as cms.documents.models.DOC_NUMBER_RE accepts
+    rf"^(?P<org>[\u4e00-\u9fff]{{1,15}})\s*{DOC_OPEN}\s*(?P<year>[0-9]{{4}})\s*{DOC_CLOSE}\s*"
+    r"(?P<seq>[0-9]{1,5})\s*号"  # the brackets cms.documents.doc_number.DOC_NUMBER_RE accepts
     r"(?:\s+签\s*发\s*人\s*[:：]\s*(?P<signer>\S.*))?$"
 )
 _SIGNER = re.compile(r"^签\s*发\s*人\s*[:：]\s*(?P<signer>\S.*)$")

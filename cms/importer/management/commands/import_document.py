@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from cms.importer.loader import DISCLOSURE_WORDS
 from cms.importer.parsing.tree import DocumentImportError
 from cms.importer.service import import_documents, read_source
 
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="只解析并显示报告，不写入数据库")
         parser.add_argument(
             "--disclosure",
-            choices=["主动公开", "依申请公开", "不予公开"],
+            choices=list(DISCLOSURE_WORDS),
             help="指定公开属性；不指定时以原文为准，原文未写明的按依申请公开保存",
         )
 
