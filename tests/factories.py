@@ -10,6 +10,7 @@ import factory
 import wagtail_factories
 
 from cms.core.blocks import plain_to_richtext
+from cms.core.tasks import task_row, unit_ref
 from cms.documents.models import AttachmentPage, Disclosure, NoticePage, ResponsibilityLetterPage
 from cms.units.models import Unit, UnitAlias, UnitKind
 
@@ -47,16 +48,14 @@ def list_value(values: list[Any]) -> list[dict[str, Any]]:
 
 def task_list(rows: list[dict[str, Any]], title: str = "") -> dict[str, Any]:
     full_rows = [
-        {
-            "topic": r.get("topic", ""),
-            "task": r.get("task", ""),
-            "detail": r.get("detail", ""),
-            "deadline": r.get("deadline", ""),
-            "units": list_value(
-                [{"unit": u.pk, "name": u.name, "role": role, "division": ""} for u, role in r.get("units", [])]
-            ),
-            "units_text": r.get("units_text", ""),
-        }
+        task_row(
+            topic=r.get("topic", ""),
+            task=r.get("task", ""),
+            detail=r.get("detail", ""),
+            deadline=r.get("deadline", ""),
+            units=list_value([unit_ref(u.pk, u.name, role) for u, role in r.get("units", [])]),
+            units_text=r.get("units_text", ""),
+        )
         for r in rows
     ]
     return {"type": "task_list", "value": {"title": title, "rows": list_value(full_rows)}}

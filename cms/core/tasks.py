@@ -1,7 +1,9 @@
-"""Task rows as they sit in a stored body stream.
+"""Task rows as they sit in a stored body stream: built here, walked here.
 
-One walker for the database task index, the public ledgers and the unit
-pages, so a task is the same thing wherever it is counted.
+One owner of the shape: the importer's loader and the test factories build
+rows with :func:`task_row` / :func:`unit_ref`; the database task index, the
+public ledgers and the unit pages walk them with :func:`iter_task_rows`, so
+a task is the same thing wherever it is written or counted.
 """
 
 from __future__ import annotations
@@ -10,6 +12,31 @@ from collections.abc import Iterator
 from typing import Any
 
 from .markdown import list_items, list_items_with_ids
+
+
+def unit_ref(unit: int | None, name: str, role: str = "lead", division: str = "") -> dict[str, Any]:
+    """One responsible unit of a row: registry id (or None), the name as written, lead/support, sub-division."""
+    return {"unit": unit, "name": name, "role": role or "lead", "division": division}
+
+
+def task_row(
+    *,
+    topic: str = "",
+    task: str = "",
+    detail: str = "",
+    deadline: str = "",
+    units: list[dict[str, Any]] | None = None,
+    units_text: str = "",
+) -> dict[str, Any]:
+    """One stored task-list row; ``units`` are list items (``{"type": "item", "value": unit_ref(…), "id": …}``)."""
+    return {
+        "topic": topic,
+        "task": task,
+        "detail": detail,
+        "deadline": deadline,
+        "units": units or [],
+        "units_text": units_text,
+    }
 
 
 def iter_task_rows(raw_body: list[dict[str, Any]]) -> Iterator[tuple[str, dict[str, Any]]]:

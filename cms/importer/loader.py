@@ -19,6 +19,7 @@ from typing import Any
 from django.db.models import Q
 
 from cms.core.blocks import plain_to_richtext
+from cms.core.tasks import task_row, unit_ref
 from cms.documents.models import (
     AttachmentPage,
     Disclosure,
@@ -152,23 +153,16 @@ class Loader:
             refs = []
             for ref in row.get("units", []):
                 unit, division = self.unit_for(ref["name"])
-                refs.append(
-                    {
-                        "unit": unit.pk,
-                        "name": ref["name"],
-                        "role": ref.get("role") or "lead",
-                        "division": ref.get("division") or division,
-                    }
-                )
+                refs.append(unit_ref(unit.pk, ref["name"], ref.get("role") or "lead", ref.get("division") or division))
             rows.append(
-                {
-                    "topic": row.get("topic", ""),
-                    "task": row.get("task", ""),
-                    "detail": row.get("detail", ""),
-                    "deadline": row.get("deadline", ""),
-                    "units": self._items(refs, f"{path}/r{i}/u"),
-                    "units_text": row.get("units_text", ""),
-                }
+                task_row(
+                    topic=row.get("topic", ""),
+                    task=row.get("task", ""),
+                    detail=row.get("detail", ""),
+                    deadline=row.get("deadline", ""),
+                    units=self._items(refs, f"{path}/r{i}/u"),
+                    units_text=row.get("units_text", ""),
+                )
             )
         self.stats.task_rows += len(rows)
         return {"title": v.get("title", ""), "rows": self._items(rows, f"{path}/r")}
