@@ -9,6 +9,8 @@ from django.utils.safestring import mark_safe
 from wagtail.fields import StreamField
 from wagtail.models import Page
 
+from cms.units.models import Unit
+
 from .blocks import DocumentBodyBlock, body_to_markdown, body_to_text
 from .forms import DocumentPageForm
 from .markdown import MarkdownContext
@@ -81,8 +83,6 @@ class DocumentPage(Page):
         A unit picked with the chooser has no typed name: its registry name is
         shown, as the exporter does with the snapshot's units.
         """
-        from cms.units.models import Unit
-
         return MarkdownContext(unit_names=dict(Unit.objects.values_list("pk", "name")))
 
     def body_markdown(self, ctx: MarkdownContext | None = None) -> str:
