@@ -19,6 +19,11 @@ from django.contrib.auth.models import Permission
 from django.db.models import Q, QuerySet
 from wagtail_modeladmin.helpers import PermissionHelper
 
+from cms.ledger.models import Task, TaskUnit
+from cms.units.models import Unit
+
+from .models import UnitEditorScope
+
 _CACHE_ATTR = "_workflow_unit_scope"
 
 
@@ -31,7 +36,6 @@ def scoped_unit_ids(user: Any) -> frozenset[int] | None:
     if hasattr(user, _CACHE_ATTR):
         return getattr(user, _CACHE_ATTR)
 
-    from .models import UnitEditorScope
 
     ledger = Permission.objects.filter(content_type__app_label="ledger")
     central = (
@@ -47,7 +51,6 @@ def scoped_unit_ids(user: Any) -> frozenset[int] | None:
 
 
 def _row_ids_for(unit_ids: frozenset[int]) -> QuerySet:
-    from cms.ledger.models import Task
 
     return Task.objects.filter(task_units__unit_id__in=unit_ids).values("row_id")
 
@@ -57,7 +60,6 @@ def restrict_tasks(queryset: QuerySet, user: Any) -> QuerySet:
     unit_ids = scoped_unit_ids(user)
     if unit_ids is None:
         return queryset
-    from cms.ledger.models import TaskUnit
 
     return queryset.filter(pk__in=TaskUnit.objects.filter(unit_id__in=unit_ids).values("task_id"))
 
@@ -75,7 +77,6 @@ def can_report(user: Any, row_id: str, unit_id: int | None) -> bool:
     unit_ids = scoped_unit_ids(user)
     if unit_ids is None:
         return True
-    from cms.ledger.models import TaskUnit
 
     return unit_id in unit_ids and TaskUnit.objects.filter(task__row_id=row_id, unit_id=unit_id).exists()
 
@@ -91,8 +92,6 @@ def scoped_progress_form_class(form_class: type[forms.ModelForm], user: Any) -> 
     if unit_ids is None:
         return form_class
 
-    from cms.ledger.models import Task
-    from cms.units.models import Unit
 
     allowed: frozenset[int] = unit_ids  # narrowed for the class below (a closure does not keep the narrowing)
 
