@@ -251,6 +251,10 @@ class Loader:
             "year": doc.year,
             "topic": doc.topic,
         }
+        if doc.external_index:
+            fields["external_index_number"] = doc.external_index
+        if doc.validity:
+            fields["validity"] = doc.validity
         for name, value in fields.items():
             setattr(notice, name, value)
         notice.body = self.stream(doc.body, "body")

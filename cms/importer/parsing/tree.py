@@ -126,6 +126,13 @@ class ParsedDocument:
     printed_date: date | None = None  # 印发日期
     year: int | None = None
     topic: Literal["safety", "fire", "both"] = "both"
+    external_index: str = ""  # the portal's 索引号, kept as written
+    validity: str = ""  # 有效性 as the 信息公开 block states it ("valid"/"expired"/"repealed"), "" when not stated
+    # A portal copy: page chrome dropped (line, text), the 信息公开 block's
+    # pairs and the lines they came from; all listed in the import report.
+    chrome: list[tuple[int, str]] = field(default_factory=list)
+    metadata: dict[str, str] = field(default_factory=dict)
+    metadata_lines: list[tuple[int, str]] = field(default_factory=list)
     body: list[Block] = field(default_factory=list)
     attachments: list[ParsedAttachment] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)
