@@ -50,12 +50,15 @@ _PLAN_TITLE = re.compile(
 
 
 def title_from_content(items: Sequence[Item], limit: int = 30) -> str:
-    """The title a document states in its own words near its start, or ``""``."""
+    """The title a document states in its own words near its start, or ``""``.
+
+    A ``关于…的通知`` inside 《》 names another document (根据《…》), not this one.
+    """
     for item in items[:limit]:
         if isinstance(item, SourceParagraph):
-            match = _STATED_TITLE.search(item.text)
-            if match:
-                return re.sub(r"\s+", "", match.group(0))
+            for match in _STATED_TITLE.finditer(item.text):
+                if item.text[max(0, match.start() - 1) : match.start()] != "《":  # 《…》 cites another document
+                    return re.sub(r"\s+", "", match.group(0))
     return ""
 
 

@@ -32,6 +32,7 @@ from .header import (
     title_from_content,
 )
 from .portal import split_portal
+from .traditional import simplified_copy
 from .tree import (
     Block,
     DocumentImportError,
@@ -767,7 +768,8 @@ class _Recogniser:
         doc.topic = "both" if safety == fire else ("safety" if safety else "fire")
         if doc.disclosure is None:
             self.warn(1, "文中没有写明公开属性（如“此件主动公开”），请在导入后选择公开属性；未选择前不会公开发布。")
-        if doc.doc_number and doc.written_date is None:
+        damaged = any("不是完整的日期" in w.message for w in doc.warnings)
+        if doc.doc_number and doc.written_date is None and not damaged:
             self.warn(1, "没有找到成文日期（如“2022年11月23日”），请在导入后补充。")
         if not doc.body and not doc.attachments:
             self.warn(1, "只有文件头，没有正文内容。")
@@ -1438,10 +1440,17 @@ def recognise(items: list[SourceItem], source: str) -> ParsedDocument:
     """Recognise the document structure in a reader's item stream.
 
     Raises ``DocumentImportError`` (with a Chinese message naming the file and
-    line) when the stream has no content or no title.
+    line) when the stream has no readable content (a missing title is a warning).
     """
-    document = _Recogniser(source).run(list(items))
+    work, restore = simplified_copy(list(items))
+    document = _Recogniser(source).run(work)
     _drop_private_keys(document)
+    if restore is not None:
+        restore(document)  # 繁体: the text is stored as written
+        if "號" in document.doc_number:
+            # the 文号 is an identifier whose pattern (and re-import matching) uses 号; the written form is kept
+            document.stripped_tokens.append(document.doc_number)
+            document.doc_number = document.doc_number.replace("號", "号")
     return document
 
 
