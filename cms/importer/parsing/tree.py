@@ -133,6 +133,8 @@ class ParsedDocument:
     chrome: list[tuple[int, str]] = field(default_factory=list)
     metadata: dict[str, str] = field(default_factory=dict)
     metadata_lines: list[tuple[int, str]] = field(default_factory=list)
+    # Fields the editor stated beside the file (command line, sidecar, form), as report lines.
+    stated_notes: list[str] = field(default_factory=list)
     body: list[Block] = field(default_factory=list)
     attachments: list[ParsedAttachment] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)
