@@ -50,6 +50,46 @@ class LoadStats:
     units_linked: set[int] = field(default_factory=set)
     units_created: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # A re-import: what the new version changes against the notice as it was (the live one when published).
+    changes: list[str] = field(default_factory=list)
+
+
+# Fields a file may leave unstated; on a re-import the existing notice's value stays.
+KEPT_IF_UNSTATED = (
+    "signer",
+    "issuer",
+    "doc_number",
+    "recipients",
+    "signature",
+    "written_date",
+    "remarks",
+    "copied_to",
+    "printed_by",
+    "printed_date",
+    "year",
+)
+# Fields only editors set (or the file states rarely): a re-import carries them over from the last revision.
+EDITOR_ONLY = ("validity", "external_index_number", "publish_progress", "published_date")
+CHANGE_LABELS = {
+    "title": "标题",
+    "issuer": "发文机关",
+    "doc_number": "发文字号",
+    "signer": "签发人",
+    "recipients": "主送机关",
+    "written_date": "成文日期",
+    "disclosure": "公开属性",
+    "validity": "有效性",
+    "year": "年度",
+}
+
+
+def _shown(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _comparable(raw: Any) -> list[Any]:
+    """A body stream without block ids, to tell whether the text changed."""
+    return [{"type": block.get("type"), "value": block.get("value")} for block in list(raw or [])]
 
 
 def guess_unit_kind(name: str) -> str:
@@ -223,6 +263,8 @@ class Loader:
         self.stats.created = notice is None
         if notice is None:
             notice = NoticePage(live=False)
+        # What editors last saved (a draft revision may be newer than the page row).
+        base = notice.get_latest_revision_as_object() if notice.latest_revision_id else notice
         disclosure = self.disclosure or doc.disclosure
         if self.disclosure:
             # The editor decided: the parser's "not stated" warning no longer applies.
@@ -230,9 +272,16 @@ class Loader:
             label = dict(Disclosure.choices)[self.disclosure]
             written = doc.disclosure_wording or "无"
             self.stats.warnings.append(f"公开属性按导入时的选择设为“{label}”（原文写明的为：{written}）")
+        if disclosure is None and not self.stats.created:
+            # A corrected file for an existing notice: what the editors chose stays.
+            disclosure = base.disclosure
+            doc.warnings = [w for w in doc.warnings if "公开属性" not in w.message]
+            self.stats.warnings.append(f"原文未写明公开属性，保留原有的“{dict(Disclosure.choices)[disclosure]}”。")
         if disclosure is None:
             disclosure = Disclosure.ON_REQUEST
             self.stats.warnings.append("原文未写明公开属性，已按“依申请公开”保存（不会公开发布），请编辑确认。")
+        compared = notice if notice.live else base  # the live version when there is one
+        before = {} if self.stats.created else {name: getattr(compared, name) for name in CHANGE_LABELS}
         fields = {
             "title": doc.title,
             "issuer": doc.issuer,
@@ -255,9 +304,28 @@ class Loader:
             fields["external_index_number"] = doc.external_index
         if doc.validity:
             fields["validity"] = doc.validity
+        if not self.stats.created:
+            # Fields the file does not state keep what editors set on the existing notice.
+            kept = {name: value for name, value in fields.items() if value in ("", None) and name in KEPT_IF_UNSTATED}
+            for name in kept:
+                fields[name] = getattr(base, name)
+            for name in EDITOR_ONLY:
+                if name not in fields and hasattr(base, name):
+                    fields[name] = getattr(base, name)
+            if doc.disclosure is None and not self.disclosure:
+                fields["disclosure_wording"] = base.disclosure_wording
         for name, value in fields.items():
             setattr(notice, name, value)
+        old_body = None if self.stats.created else _comparable(compared.body.raw_data)
         notice.body = self.stream(doc.body, "body")
+        if not self.stats.created:
+            self.stats.changes = [
+                f"{label}：“{_shown(before[name])}” → “{_shown(getattr(notice, name))}”"
+                for name, label in CHANGE_LABELS.items()
+                if before[name] != getattr(notice, name)
+            ]
+            if old_body != _comparable(notice.body.raw_data):
+                self.stats.changes.append("正文有修改")
         if self.stats.created:
             self.parent.add_child(instance=notice)
         self._save(notice)

@@ -79,6 +79,10 @@ class ImportOutcome:
             ("新建" if stats.created else "更新（新版本）")
             + f"公文，附件 {stats.attachments} 个，目标责任书 {stats.letters} 份"
         )
+        if stats.changes:
+            lines.append("与现有版本相比的修改：" + "；".join(stats.changes))
+        elif not stats.created:
+            lines.append("与现有版本相比：没有修改")
         blocks = "，".join(f"{BLOCK_LABELS.get(k, k)} {v}" for k, v in sorted(stats.blocks.items()))
         lines.append(f"识别的结构：{blocks or '无'}")
         lines.append(f"任务 {stats.task_rows} 条，涉及责任单位 {len(stats.units_linked)} 个")

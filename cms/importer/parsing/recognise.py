@@ -34,6 +34,7 @@ from .header import (
 from .portal import split_portal
 from .traditional import simplified_copy
 from .tree import (
+    IMAGE_NOTE,
     Block,
     DocumentImportError,
     ParsedAttachment,
@@ -326,6 +327,9 @@ class _Recogniser:
         work = self._normalise(portal.items)
         if not work:
             raise DocumentImportError(self.source, "文件中没有可导入的文字内容。")
+        for item in work:
+            if isinstance(item, SourceParagraph) and item.text == IMAGE_NOTE:
+                self.warn(item.line, "这里有图片，图片不会导入，请在编辑页另行上传或说明。")
         self._apply_metadata()
         work = self._take_header(work)
         work = self._take_tail(work)

@@ -76,12 +76,16 @@ def simplified_copy(items: Sequence[Item]) -> tuple[list[Item], Callable[[Parsed
     table = {ord(plain): counts.most_common(1)[0][0] for plain, counts in seen.items()}
     simple_text, written_text = "\n".join(simple_parts), "\n".join(written_parts)
 
+    cache: dict[str, str] = {}
+
     def back(text: str) -> str:
         """The written form: the source slice where the string occurs verbatim, else character by character."""
-        at = simple_text.find(text) if text else -1
-        if at >= 0:
-            return written_text[at : at + len(text)]
-        return text.translate(table)
+        if text.isascii():  # keys, ids, choice values: conversion never touches ASCII
+            return text
+        if text not in cache:
+            at = simple_text.find(text)
+            cache[text] = written_text[at : at + len(text)] if at >= 0 else text.translate(table)
+        return cache[text]
 
     def restore(document: ParsedDocument) -> None:
         _restore(document, back)

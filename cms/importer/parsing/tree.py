@@ -18,6 +18,9 @@ from typing import Any, Literal
 
 # --- reader output ---------------------------------------------------------
 
+# Where a reader met a picture: kept in place so the editor sees it was not imported.
+IMAGE_NOTE = "［此处有图片，未导入］"
+
 
 @dataclass
 class SourceParagraph:
