@@ -172,3 +172,32 @@ def test_damaged_date__reported_not_guessed() -> None:
     assert sum("“2024227”" in m for m in messages) == 2  # the 信息公开 block and the closing date
     assert doc.written_date is None and doc.year == 2024
     assert doc.signature == "永春县安全生产委员会办公室"
+
+
+def test_header__title_over_two_lines_repeated_under_a_page_title_with_文号_below() -> None:
+    text = (
+        "测试市应急管理局关于做好汛期安全生产工作的通知\n"
+        "测试市应急管理局关于做好汛期\n"
+        "安全生产工作的通知\n"
+        "测应急〔2024〕8号\n"
+        "各县（区）应急管理局：\n"
+        "现将有关事项通知如下。\n"
+    )
+    doc = parse_bytes(text.encode(), "标题.txt")
+    assert doc.title == "测试市应急管理局关于做好汛期安全生产工作的通知"
+    assert doc.doc_number == "测应急〔2024〕8号" and doc.recipients == "各县（区）应急管理局"
+    assert coverage(text, doc)[0] == 1.0
+
+
+def test_page_break_joiner__never_glues_a_plan_title_onto_a_paragraph() -> None:
+    text = (
+        "测试县人民政府关于做好安全生产工作的通知\n"
+        "各乡镇人民政府：\n"
+        "为进一步做好全县安全生产工作，切实防范化解重大安全风险，根据上级部署要求\n"
+        "2024年度安全生产专项整治实施方案\n"
+        "一、工作目标\n"
+    )
+    doc = parse_bytes(text.encode(), "分页.txt")
+    texts = [block.value.get("text", "") for block in doc.body]
+    assert "2024年度安全生产专项整治实施方案" in texts
+    assert not any(t.endswith("根据上级部署要求2024年度安全生产专项整治实施方案") for t in texts)
