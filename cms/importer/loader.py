@@ -83,6 +83,11 @@ CHANGE_LABELS = {
 }
 
 
+def _latest(page: Any) -> Any:
+    """What editors last saved of ``page`` (a draft revision may be newer than the row)."""
+    return page.get_latest_revision_as_object() if page.latest_revision_id else page
+
+
 def _shown(value: Any) -> str:
     return "" if value is None else str(value)
 
@@ -115,6 +120,7 @@ class Loader:
         self.disclosure = disclosure
         self.stats = LoadStats()
         self._unit_cache: dict[str, tuple[Unit, str]] = {}
+        self.linked_units: dict[str, tuple[str, int]] = {}  # item id → (written name, unit pk) before a re-import
         # Row and block ids derive from the document's identity plus position,
         # so a re-import gives the same ids and progress stays attached.
         self.key = doc.doc_number or f"{doc.issuer}|{doc.title}|{doc.year}"
@@ -177,10 +183,38 @@ class Loader:
     def _block_phase(self, v: dict, path: str) -> dict:
         return {"name": v.get("name", ""), "period": v.get("period", ""), "text": v.get("text", "")}
 
+    def remember_units(self, raw: Any) -> None:
+        """Note the unit each item of an existing body links to, by item id.
+
+        Item ids derive from the document and the position, so a re-import
+        meets the same ids; where the written name is unchanged, the unit an
+        editor linked (e.g. re-pointed to the registry's unit) is kept.
+        """
+        if isinstance(raw, list):
+            for item in raw:
+                self.remember_units(item)
+        elif isinstance(raw, dict):
+            value = raw.get("value")
+            if "id" in raw and isinstance(value, dict) and value.get("unit"):
+                name = value.get("name") or value.get("unit_name") or ""
+                self.linked_units[str(raw["id"])] = (name, int(value["unit"]))
+            for child in raw.values():
+                if isinstance(child, list | dict):
+                    self.remember_units(child)
+
+    def _unit_pk(self, id_path: str, name: str) -> tuple[int, str]:
+        """(unit pk, division) for a written name at an item position: the editor's link, else the registry."""
+        kept = self.linked_units.get(str(uuid.uuid5(ROW_NAMESPACE, f"{self.key}/{id_path}")))
+        if kept is not None and kept[0] == name and Unit.objects.filter(pk=kept[1]).exists():
+            self.stats.units_linked.add(kept[1])
+            return kept[1], ""
+        unit, division = self.unit_for(name)
+        return unit.pk, division
+
     def _block_target_group(self, v: dict, path: str) -> dict:
-        unit, _ = self.unit_for(v["unit_name"])
+        unit_pk, _ = self._unit_pk(path, v["unit_name"])
         targets = [self._block_target(t, path) for t in v.get("targets", [])]
-        return {"unit": unit.pk, "unit_name": v["unit_name"], "targets": self._items(targets, f"{path}/t")}
+        return {"unit": unit_pk, "unit_name": v["unit_name"], "targets": self._items(targets, f"{path}/t")}
 
     def _block_leading_group(self, v: dict, path: str) -> dict:
         members = [
@@ -193,11 +227,11 @@ class Loader:
         rows = []
         for i, row in enumerate(v.get("rows", [])):
             refs = []
-            for ref in row.get("units", []):
-                unit, division = self.unit_for(ref["name"])
+            for k, ref in enumerate(row.get("units", [])):
+                unit_pk, division = self._unit_pk(f"{path}/r{i}/u/{k}", ref["name"])
                 refs.append(
                     {
-                        "unit": unit.pk,
+                        "unit": unit_pk,
                         "name": ref["name"],
                         "role": ref.get("role") or "lead",
                         "division": ref.get("division") or division,
@@ -220,9 +254,9 @@ class Loader:
         columns = [{"group": g.get("name", ""), "name": name} for g in v.get("groups", []) for name in g["columns"]]
         rows = []
         for i, row in enumerate(v.get("rows", [])):
-            unit, _ = self.unit_for(row["unit_name"])
+            unit_pk, _ = self._unit_pk(f"{path}/r/{i}", row["unit_name"])
             values = self._items(list(row.get("values", [])), f"{path}/r{i}/v")
-            rows.append({"unit": unit.pk, "unit_name": row["unit_name"], "values": values})
+            rows.append({"unit": unit_pk, "unit_name": row["unit_name"], "values": values})
         return {
             "title": v.get("title", ""),
             "row_header": v.get("row_header") or "单位",
@@ -317,6 +351,8 @@ class Loader:
         for name, value in fields.items():
             setattr(notice, name, value)
         old_body = None if self.stats.created else _comparable(compared.body.raw_data)
+        if not self.stats.created:
+            self.remember_units(list(base.body.raw_data))
         notice.body = self.stream(doc.body, "body")
         if not self.stats.created:
             self.stats.changes = [
@@ -347,6 +383,8 @@ class Loader:
             created = page is None
             if created:
                 page = AttachmentPage(live=False)
+            else:
+                self.remember_units(list(_latest(page).body.raw_data))
             page.title = parsed.title or (f"附件{parsed.number}" if parsed.number else "附件")
             page.number = parsed.number
             page.kind = parsed.kind
@@ -377,6 +415,8 @@ class Loader:
             created = page is None
             if created:
                 page = ResponsibilityLetterPage(live=False, unit=unit)
+            else:
+                self.remember_units(list(_latest(page).body.raw_data))
             page.title = parsed.title or f"{parsed.unit_name}目标责任书"
             page.body = self.stream(parsed.body, f"{path}/l{index}")
             if created:

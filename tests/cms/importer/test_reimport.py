@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cms.documents.models import Disclosure, NoticePage, Validity
+from cms.documents.models import AttachmentPage, Disclosure, NoticePage, Validity
 from cms.importer.parsing.docx_writer import text_to_docx
 from cms.importer.service import import_documents
+from cms.units.models import Unit, UnitKind
 
 SEED_004 = next((Path(__file__).resolve().parents[3] / "content" / "seeds").glob("004_*.txt"))
 
@@ -36,3 +37,26 @@ def test_reimport__the_same_file_reports_no_change(notice_index):
     import_documents([(SEED_004.name, data)], publish=True, disclosure="主动公开")
     (outcome,) = import_documents([(SEED_004.name, data)], disclosure="主动公开")
     assert "与现有版本相比：没有修改" in outcome.report.text
+
+
+def test_reimport__keeps_the_unit_an_editor_linked_where_the_written_name_is_unchanged(notice_index):
+    seed = next(SEED_004.parent.glob("000_*.txt"))
+    import_documents([(seed.name, seed.read_bytes())], publish=True, disclosure="主动公开")
+    attachment = next(
+        page for page in AttachmentPage.objects.all() if any(block.block_type == "target_group" for block in page.body)
+    )
+    registry = Unit.objects.create(name="晋江市应急管理局（登记名）", kind=UnitKind.DEPARTMENT)
+    raw = list(attachment.body.raw_data)
+    index = next(k for k, block in enumerate(raw) if block["type"] == "target_group")
+    raw[index]["value"]["unit"] = registry.pk  # the editor re-points the link in the chooser
+    attachment.body = raw
+    attachment.save_revision().publish()
+    stored = list(AttachmentPage.objects.get(pk=attachment.pk).get_latest_revision_as_object().body.raw_data)
+    assert stored[index]["value"]["unit"] == registry.pk
+
+    import_documents([(seed.name, seed.read_bytes())], disclosure="主动公开")
+    latest = AttachmentPage.objects.get(pk=attachment.pk).get_latest_revision_as_object()
+    kept = list(latest.body.raw_data)[index]["value"]
+    assert kept["unit"] == registry.pk
+    others = [block["value"]["unit"] for block in list(latest.body.raw_data) if block["type"] == "target_group"]
+    assert len(set(others)) > 1  # only that link was kept; the rest still resolve by name
