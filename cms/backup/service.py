@@ -63,6 +63,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from cms.core.db import consistent_read
+from cms.core.slugs import fill_empty_page_slugs
 
 FORMAT = "mubiao-zeren-backup"
 FORMAT_VERSION = 1
@@ -640,6 +641,7 @@ def restore_backup(
                         for statement in statements:
                             cursor.execute(statement)
                 _verify_counts(archive, using)
+                fill_empty_page_slugs()  # rows saved before every save path made a slug
                 mark = lap("load", mark)
                 progress(f"数据已载入：{rows} 行{seconds('load')}")
                 written = _restore_media(archive, root)

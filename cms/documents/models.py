@@ -126,6 +126,12 @@ class NoticePage(PublicDocumentPage):
         "公开任务进展", default=False, help_text="勾选后，公开网站和台账中显示各任务的进展状态；默认不公开。"
     )
     index_number = models.CharField("索引号", max_length=40, unique=True, null=True, blank=True, editable=False)
+    external_index_number = models.CharField(
+        "原索引号",
+        max_length=80,
+        blank=True,
+        help_text="从政府信息公开平台复制的文件上原有的索引号，导入时保留；本站索引号另行编制。",
+    )
     published_date = models.DateField(
         "发布日期",
         null=True,
@@ -156,6 +162,7 @@ class NoticePage(PublicDocumentPage):
                 FieldRowPanel([FieldPanel("disclosure"), FieldPanel("disclosure_wording")]),
                 FieldRowPanel([FieldPanel("year"), FieldPanel("topic"), FieldPanel("validity")]),
                 FieldRowPanel([FieldPanel("published_date"), FieldPanel("publish_progress")]),
+                FieldPanel("external_index_number"),
             ],
             heading="公开与分类",
         ),

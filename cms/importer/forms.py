@@ -14,7 +14,10 @@ from django.core.files.uploadedfile import UploadedFile
 
 from cms.documents.models import NoticeIndexPage
 from cms.importer.loader import DISCLOSURE_WORDS
+from cms.importer.parsing.header import metadata_doc_number
 from cms.importer.service import MAX_BYTES
+
+META_FIELDS = ("title", "issuer", "number", "date", "year")
 
 # Values are what ``import_documents(disclosure=…)`` accepts; "" keeps what the text says.
 DISCLOSURE_CHOICES = [("", "以原文为准"), *((word, word) for word in DISCLOSURE_WORDS)]
@@ -59,6 +62,13 @@ class ImportForm(forms.Form):
         help_text="“以原文为准”时按文中“此件主动公开”等文字确定；原文未写明的按“依申请公开”保存。",
     )
 
+    # For files without a 版头 (as ``import_document --title …``): filled fields win over the text.
+    title = forms.CharField(label="标题", required=False, max_length=255, help_text="原文没有标题或识别有误时填写。")
+    issuer = forms.CharField(label="发文机关", required=False, max_length=120)
+    number = forms.CharField(label="发文字号", required=False, max_length=60, help_text="例如 晋政文〔2022〕201号。")
+    date = forms.DateField(label="成文日期", required=False, help_text="例如 2022-11-23。")
+    year = forms.IntegerField(label="年度", required=False, min_value=1949, max_value=2100)
+
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
@@ -80,6 +90,16 @@ class ImportForm(forms.Form):
             size_mb, limit_mb = upload.size / 1024 / 1024, MAX_BYTES // 1024 // 1024
             raise forms.ValidationError(f"{upload.name}：文件过大（{size_mb:.1f} MB），超过 {limit_mb} MB 的上限。")
         return upload
+
+    def clean_number(self) -> str:
+        number: str = self.cleaned_data.get("number") or ""
+        if number and not metadata_doc_number(number):
+            raise forms.ValidationError(f"发文字号“{number}”的格式不对，应如“晋政文〔2022〕201号”。")
+        return number
+
+    def stated(self) -> dict[str, Any]:
+        """The header fields the editor filled in, as ``build_meta`` takes them."""
+        return {key: self.cleaned_data.get(key) for key in META_FIELDS if self.cleaned_data.get(key) not in (None, "")}
 
     def source(self) -> tuple[str, bytes]:
         """(file name, bytes) as ``import_documents`` takes them."""

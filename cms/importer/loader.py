@@ -48,6 +48,51 @@ class LoadStats:
     units_linked: set[int] = field(default_factory=set)
     units_created: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # A re-import: what the new version changes against the notice as it was (the live one when published).
+    changes: list[str] = field(default_factory=list)
+
+
+# Fields a file may leave unstated; on a re-import the existing notice's value stays.
+KEPT_IF_UNSTATED = (
+    "signer",
+    "issuer",
+    "doc_number",
+    "recipients",
+    "signature",
+    "written_date",
+    "remarks",
+    "copied_to",
+    "printed_by",
+    "printed_date",
+    "year",
+)
+# Fields only editors set (or the file states rarely): a re-import carries them over from the last revision.
+EDITOR_ONLY = ("validity", "external_index_number", "publish_progress", "published_date")
+CHANGE_LABELS = {
+    "title": "标题",
+    "issuer": "发文机关",
+    "doc_number": "发文字号",
+    "signer": "签发人",
+    "recipients": "主送机关",
+    "written_date": "成文日期",
+    "disclosure": "公开属性",
+    "validity": "有效性",
+    "year": "年度",
+}
+
+
+def _latest(page: Any) -> Any:
+    """What editors last saved of ``page`` (a draft revision may be newer than the row)."""
+    return page.get_latest_revision_as_object() if page.latest_revision_id else page
+
+
+def _shown(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _comparable(raw: Any) -> list[Any]:
+    """A body stream without block ids, to tell whether the text changed."""
+    return [{"type": block.get("type"), "value": block.get("value")} for block in list(raw or [])]
 
 
 def guess_unit_kind(name: str) -> str:
@@ -73,6 +118,7 @@ class Loader:
         self.disclosure = disclosure
         self.stats = LoadStats()
         self._unit_cache: dict[str, tuple[Unit, str]] = {}
+        self.linked_units: dict[str, tuple[str, int]] = {}  # item id → (written name, unit pk) before a re-import
         # Row and block ids derive from the document's identity plus position,
         # so a re-import gives the same ids and progress stays attached.
         self.key = doc.doc_number or f"{doc.issuer}|{doc.title}|{doc.year}"
@@ -135,10 +181,38 @@ class Loader:
     def _block_phase(self, v: dict, path: str) -> dict:
         return {"name": v.get("name", ""), "period": v.get("period", ""), "text": v.get("text", "")}
 
+    def remember_units(self, raw: Any) -> None:
+        """Note the unit each item of an existing body links to, by item id.
+
+        Item ids derive from the document and the position, so a re-import
+        meets the same ids; where the written name is unchanged, the unit an
+        editor linked (e.g. re-pointed to the registry's unit) is kept.
+        """
+        if isinstance(raw, list):
+            for item in raw:
+                self.remember_units(item)
+        elif isinstance(raw, dict):
+            value = raw.get("value")
+            if "id" in raw and isinstance(value, dict) and value.get("unit"):
+                name = value.get("name") or value.get("unit_name") or ""
+                self.linked_units[str(raw["id"])] = (name, int(value["unit"]))
+            for child in raw.values():
+                if isinstance(child, list | dict):
+                    self.remember_units(child)
+
+    def _unit_pk(self, id_path: str, name: str) -> tuple[int, str]:
+        """(unit pk, division) for a written name at an item position: the editor's link, else the registry."""
+        kept = self.linked_units.get(str(uuid.uuid5(ROW_NAMESPACE, f"{self.key}/{id_path}")))
+        if kept is not None and kept[0] == name and Unit.objects.filter(pk=kept[1]).exists():
+            self.stats.units_linked.add(kept[1])
+            return kept[1], ""
+        unit, division = self.unit_for(name)
+        return unit.pk, division
+
     def _block_target_group(self, v: dict, path: str) -> dict:
-        unit, _ = self.unit_for(v["unit_name"])
+        unit_pk, _ = self._unit_pk(path, v["unit_name"])
         targets = [self._block_target(t, path) for t in v.get("targets", [])]
-        return {"unit": unit.pk, "unit_name": v["unit_name"], "targets": self._items(targets, f"{path}/t")}
+        return {"unit": unit_pk, "unit_name": v["unit_name"], "targets": self._items(targets, f"{path}/t")}
 
     def _block_leading_group(self, v: dict, path: str) -> dict:
         members = [
@@ -151,9 +225,9 @@ class Loader:
         rows = []
         for i, row in enumerate(v.get("rows", [])):
             refs = []
-            for ref in row.get("units", []):
-                unit, division = self.unit_for(ref["name"])
-                refs.append(unit_ref(unit.pk, ref["name"], ref.get("role") or "lead", ref.get("division") or division))
+            for k, ref in enumerate(row.get("units", [])):
+                unit_pk, division = self._unit_pk(f"{path}/r{i}/u/{k}", ref["name"])
+                refs.append(unit_ref(unit_pk, ref["name"], ref.get("role") or "lead", ref.get("division") or division))
             rows.append(
                 task_row(
                     topic=row.get("topic", ""),
@@ -171,9 +245,9 @@ class Loader:
         columns = [{"group": g.get("name", ""), "name": name} for g in v.get("groups", []) for name in g["columns"]]
         rows = []
         for i, row in enumerate(v.get("rows", [])):
-            unit, _ = self.unit_for(row["unit_name"])
+            unit_pk, _ = self._unit_pk(f"{path}/r/{i}", row["unit_name"])
             values = self._items(list(row.get("values", [])), f"{path}/r{i}/v")
-            rows.append({"unit": unit.pk, "unit_name": row["unit_name"], "values": values})
+            rows.append({"unit": unit_pk, "unit_name": row["unit_name"], "values": values})
         return {
             "title": v.get("title", ""),
             "row_header": v.get("row_header") or "单位",
@@ -214,6 +288,8 @@ class Loader:
         self.stats.created = notice is None
         if notice is None:
             notice = NoticePage(live=False)
+        # What editors last saved (a draft revision may be newer than the page row).
+        base = notice.get_latest_revision_as_object() if notice.latest_revision_id else notice
         disclosure = self.disclosure or doc.disclosure
         if self.disclosure:
             # The editor decided: the parser's "not stated" warning no longer applies.
@@ -221,9 +297,16 @@ class Loader:
             label = dict(Disclosure.choices)[self.disclosure]
             written = doc.disclosure_wording or "无"
             self.stats.warnings.append(f"公开属性按导入时的选择设为“{label}”（原文写明的为：{written}）")
+        if disclosure is None and not self.stats.created:
+            # A corrected file for an existing notice: what the editors chose stays.
+            disclosure = base.disclosure
+            doc.warnings = [w for w in doc.warnings if "公开属性" not in w.message]
+            self.stats.warnings.append(f"原文未写明公开属性，保留原有的“{dict(Disclosure.choices)[disclosure]}”。")
         if disclosure is None:
             disclosure = Disclosure.ON_REQUEST
             self.stats.warnings.append("原文未写明公开属性，已按“依申请公开”保存（不会公开发布），请编辑确认。")
+        compared = notice if notice.live else base  # the live version when there is one
+        before = {} if self.stats.created else {name: getattr(compared, name) for name in CHANGE_LABELS}
         fields = {
             "title": doc.title,
             "issuer": doc.issuer,
@@ -242,9 +325,34 @@ class Loader:
             "year": doc.year,
             "topic": doc.topic,
         }
+        if doc.external_index:
+            fields["external_index_number"] = doc.external_index
+        if doc.validity:
+            fields["validity"] = doc.validity
+        if not self.stats.created:
+            # Fields the file does not state keep what editors set on the existing notice.
+            kept = {name: value for name, value in fields.items() if value in ("", None) and name in KEPT_IF_UNSTATED}
+            for name in kept:
+                fields[name] = getattr(base, name)
+            for name in EDITOR_ONLY:
+                if name not in fields and hasattr(base, name):
+                    fields[name] = getattr(base, name)
+            if doc.disclosure is None and not self.disclosure:
+                fields["disclosure_wording"] = base.disclosure_wording
         for name, value in fields.items():
             setattr(notice, name, value)
+        old_body = None if self.stats.created else _comparable(compared.body.raw_data)
+        if not self.stats.created:
+            self.remember_units(list(base.body.raw_data))
         notice.body = self.stream(doc.body, "body")
+        if not self.stats.created:
+            self.stats.changes = [
+                f"{label}：“{_shown(before[name])}” → “{_shown(getattr(notice, name))}”"
+                for name, label in CHANGE_LABELS.items()
+                if before[name] != getattr(notice, name)
+            ]
+            if old_body != _comparable(notice.body.raw_data):
+                self.stats.changes.append("正文有修改")
         if self.stats.created:
             self.parent.add_child(instance=notice)
         self._save(notice)
@@ -266,6 +374,8 @@ class Loader:
             created = page is None
             if page is None:
                 page = AttachmentPage(live=False)
+            else:
+                self.remember_units(list(_latest(page).body.raw_data))
             page.title = parsed.title or (f"附件{parsed.number}" if parsed.number else "附件")
             page.number = parsed.number
             page.kind = parsed.kind
@@ -296,6 +406,8 @@ class Loader:
             created = page is None
             if page is None:
                 page = ResponsibilityLetterPage(live=False, unit=unit)
+            else:
+                self.remember_units(list(_latest(page).body.raw_data))
             page.title = parsed.title or f"{parsed.unit_name}目标责任书"
             page.body = self.stream(parsed.body, f"{path}/l{index}")
             if created:

@@ -21,8 +21,10 @@ from cms.documents.models import NoticeIndexPage
 from cms.documents.setup import ensure_site_structure
 from cms.importer import parsing
 from cms.importer.loader import DISCLOSURE_WORDS, Loader, LoadStats
+from cms.importer.metadata import DocumentMeta, apply_meta
 from cms.importer.models import ImportReport
 from cms.importer.parsing.coverage import coverage
+from cms.importer.parsing.header import PLACEHOLDER_TITLE
 from cms.importer.parsing.tree import DocumentImportError, ParsedDocument
 
 MAX_BYTES = parsing.MAX_FILE_BYTES  # the one 50 MB input limit (defined in parsing.text_reader)
@@ -65,10 +67,22 @@ class ImportOutcome:
         lines = [f"文件：{self.source}", f"标题：{doc.title}"]
         if doc.doc_number:
             lines.append(f"发文字号：{doc.doc_number}")
+        found, missing = header_fields(doc)
+        lines.append(f"识别到的文件头：{'、'.join(found) or '无'}；未找到：{'、'.join(missing) or '无'}")
+        lines += [f"  {note}" for note in doc.stated_notes]
+        if doc.metadata:
+            lines.append("信息公开栏：" + "；".join(f"{k}：{v}" for k, v in doc.metadata.items()))
+        if doc.chrome:
+            lines.append(f"去除的网页内容 {len(doc.chrome)} 行：")
+            lines += [f"  第{line}行：{text[:60]}" for line, text in doc.chrome]
         lines.append(
             ("新建" if stats.created else "更新（新版本）")
             + f"公文，附件 {stats.attachments} 个，目标责任书 {stats.letters} 份"
         )
+        if stats.changes:
+            lines.append("与现有版本相比的修改：" + "；".join(stats.changes))
+        elif not stats.created:
+            lines.append("与现有版本相比：没有修改")
         blocks = "，".join(f"{BLOCK_LABELS.get(k, k)} {v}" for k, v in sorted(stats.blocks.items()))
         lines.append(f"识别的结构：{blocks or '无'}")
         lines.append(f"任务 {stats.task_rows} 条，涉及责任单位 {len(stats.units_linked)} 个")
@@ -85,6 +99,22 @@ class ImportOutcome:
             lines.append(f"警告 {len(warnings)} 条：")
             lines += [f"  {w}" for w in warnings]
         return "\n".join(lines)
+
+
+HEADER_FIELDS = ("标题", "发文机关", "文号", "主送", "成文日期", "公开属性")
+
+
+def header_fields(doc: ParsedDocument) -> tuple[list[str], list[str]]:
+    """(found, not found) among the header fields the report names."""
+    values = {
+        "标题": doc.title and doc.title != PLACEHOLDER_TITLE,
+        "发文机关": doc.issuer,
+        "文号": doc.doc_number,
+        "主送": doc.recipients,
+        "成文日期": doc.written_date,
+        "公开属性": doc.disclosure,
+    }
+    return [k for k in HEADER_FIELDS if values[k]], [k for k in HEADER_FIELDS if not values[k]]
 
 
 def read_source(path: Path) -> bytes:
@@ -114,14 +144,23 @@ def import_documents(
     user: Any = None,
     parent: NoticeIndexPage | None = None,
     progress: Callable[[str], None] = lambda message: None,
+    metadata: dict[str, DocumentMeta] | None = None,
 ) -> list[ImportOutcome]:
-    """Parse all sources, then import them atomically. Raises DocumentImportError."""
+    """Parse all sources, then import them atomically. Raises DocumentImportError.
+
+    ``metadata`` maps a source name to the fields an editor stated for it
+    (command line, sidecar, upload form); they win over what was recognised.
+    """
     if disclosure is not None and disclosure not in DISCLOSURE_WORDS.values():
         disclosure = DISCLOSURE_WORDS.get(disclosure, disclosure)
     parsed = []
     for index, (name, data) in enumerate(sources, start=1):
         progress(f"[{index}/{len(sources)}] 解析 {name}")
-        parsed.append((name, *parse_source(data, name)))
+        doc, ratio, missing = parse_source(data, name)
+        stated = (metadata or {}).get(name)
+        if stated is not None:
+            doc.stated_notes = apply_meta(doc, stated)
+        parsed.append((name, doc, ratio, missing))
     writing = "、".join(name for name, *_ in parsed)
     try:
         return _write(
@@ -173,6 +212,9 @@ def _write(
                     "unrecognised": len(doc.unrecognised),
                     "warnings": len(doc.warnings) + len(stats.warnings),
                     "dry_run": dry_run,
+                    "fields_found": header_fields(doc)[0],
+                    "fields_missing": header_fields(doc)[1],
+                    "chrome": len(doc.chrome),
                 },
                 text=outcome.report_text(),
             )

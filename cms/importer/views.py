@@ -23,6 +23,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from cms.documents.models import AttachmentPage, NoticePage, ResponsibilityLetterPage
 
 from .forms import ImportForm, can_import
+from .metadata import build_meta
 from .models import ImportReport
 from .parsing.tree import DocumentImportError
 from .service import BLOCK_LABELS, import_documents
@@ -66,6 +67,11 @@ class ImportView(WagtailAdminTemplateMixin, FormView):
         name, data = form.source()
         user = self.request.user
         try:
+            stated = build_meta(name, form.stated())
+        except DocumentImportError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        try:
             # The outer transaction lets us undo an update of a notice this
             # user may not edit, after the importer has found it.
             with transaction.atomic():
@@ -75,6 +81,7 @@ class ImportView(WagtailAdminTemplateMixin, FormView):
                     disclosure=form.cleaned_data.get("disclosure") or None,
                     user=user,
                     parent=form.cleaned_data.get("parent"),
+                    metadata={name: stated},
                 )
                 notice = outcome.stats.notice
                 if (

@@ -244,3 +244,56 @@ def encoded(draw: st.DrawFn, text: str) -> bytes:
             data[:spot] + draw(st.sampled_from([b"\xff", b"\xc3", b"\xe4\xb8", b"\x80\x80", b"\xfe\xfe"])) + data[spot:]
         )
     return data
+
+
+CHROME_LINES = [
+    "您的位置：首页 > 政务公开 > 政府信息公开",
+    "首页 > 信息公开 > 通知公告",
+    "【字体：大 中 小】",
+    "发布时间：2024-03-05 10:00  来源：市应急局  阅读人次：88",
+    "打印本页 关闭窗口",
+    "扫一扫在手机打开当前页",
+    "Document",
+    "请输入关键字",
+    "| | |",
+]
+NAV_LINES = ["• 首页", "• 政务公开", "• 政务服务", "• 互动交流"]
+METADATA_PAIRS = [
+    ("索引号", "11350521MB0K7355X6/2024-00012"),
+    ("主题分类", "安全生产监管"),
+    ("发布机构", "测试市应急管理局"),
+    ("成文日期", "2024-03-05"),
+    ("发文字号", "测应急〔2024〕12号"),
+    ("有效性", "有效"),
+]
+
+
+@st.composite
+def metadata_block(draw: st.DrawFn) -> list[str]:
+    """The 信息公开 block in one of the layouts portals use."""
+    pairs = [(k, v) for k, v in METADATA_PAIRS if draw(st.booleans())] or METADATA_PAIRS[:1]
+    if draw(st.booleans()):
+        pairs = [(k, draw(st.sampled_from([v, "2024227", "", "无"]))) for k, v in pairs]
+    colon = draw(st.sampled_from(["：", ":"]))
+    layout = draw(st.integers(0, 3))
+    if layout == 0:
+        return [f"{k}{colon}{v}" for k, v in pairs]
+    if layout == 1:
+        return ["    ".join(f"{k}{colon}{v}" for k, v in pairs[i : i + 2]) for i in range(0, len(pairs), 2)]
+    if layout == 2:
+        return [f"• {k}{colon}{v}" for k, v in pairs]
+    return [" ".join(f"{k}{colon}{v}" for k, v in pairs)]
+
+
+@st.composite
+def portal_copy(draw: st.DrawFn) -> list[str]:
+    """A near-valid notice as copied from a portal page: chrome, metadata block, title repeated or missing."""
+    lines = draw(near_valid_document())
+    title_at = next(i for i, line in enumerate(lines) if "关于下达" in line)
+    if draw(st.booleans()):
+        lines.insert(title_at, lines[title_at])  # page title + document title
+    elif draw(st.booleans()):
+        del lines[title_at]  # the title was lost
+    top = draw(st.lists(st.sampled_from(CHROME_LINES + NAV_LINES), max_size=6)) + draw(metadata_block())
+    bottom = draw(st.lists(st.sampled_from(CHROME_LINES), max_size=3))
+    return top + lines + bottom

@@ -23,6 +23,7 @@ from datetime import date
 import pytest
 from hypothesis import event, given, target
 from hypothesis import strategies as st
+from opencc import OpenCC
 
 from cms.importer.parsing import coverage, parse_bytes
 from cms.importer.parsing.tree import (
@@ -32,7 +33,7 @@ from cms.importer.parsing.tree import (
     ParsedDocument,
 )
 from tests.fuzzing import fuzz_settings
-from tests.importer.strategies import ENCODINGS, damaged, encoded, near_valid_document
+from tests.importer.strategies import CHROME_LINES, ENCODINGS, damaged, encoded, near_valid_document, portal_copy
 
 BLOCK_TYPES = {
     "heading",
@@ -146,6 +147,27 @@ def test_parse_bytes__clean_near_valid_documents_parse_with_every_character(line
     # A blank line between every cell line is no longer a table Word writes.
     if newline != "\n\n" and any(line in ("\t责任单位", "\t牵头单位") for line in lines):
         assert any(b.type == "task_list" for b in walk_blocks(doc)), text
+
+
+@fuzz_settings(200)
+@given(st.data())
+def test_parse_bytes__damaged_portal_copies_give_document_or_import_error(data: st.DataObject) -> None:
+    lines = data.draw(damaged(data.draw(portal_copy())))
+    check_outcome(data.draw(encoded("\n".join(lines))), "网页复制.txt")
+
+
+@fuzz_settings(150)
+@given(portal_copy(), st.booleans())
+def test_parse_bytes__clean_portal_copies_are_never_refused_and_keep_chrome_out(lines: list[str], trad: bool) -> None:
+    """A portal copy with a body always imports, loses no character, and chrome never becomes 标题 or 主送."""
+    text = "\n".join(lines)
+    if trad:
+        text = OpenCC("s2t").convert(text)
+    doc = parse_bytes(text.encode("utf-8"), "网页复制.txt")
+    assert coverage(text, doc)[0] == 1.0
+    for chrome in CHROME_LINES:
+        assert chrome not in doc.title and chrome not in doc.recipients
+    assert not any(word in doc.title + doc.recipients for word in ("您的位置", "字体", "打印本页", "索引号", "索引號"))
 
 
 @pytest.mark.parametrize(

@@ -92,6 +92,9 @@ def parsed_strings(doc: ParsedDocument) -> Iterator[str]:
     for attachment in doc.attachments:
         yield from _attachment(attachment)
     yield from doc.stripped_tokens
+    # dropped page chrome and the 信息公开 block are accounted for: the report lists them
+    yield from (text for _, text in doc.chrome)
+    yield from (text for _, text in doc.metadata_lines)
 
 
 def coverage(source_text: str, doc: ParsedDocument) -> tuple[float, list[str]]:

@@ -36,8 +36,8 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
-from .text_reader import MAX_TEXT_BYTES
-from .tree import DocumentImportError, SourceCell, SourceItem, SourceParagraph, SourceTable
+from .text_reader import MAX_TEXT_BYTES, split_items
+from .tree import IMAGE_NOTE, DocumentImportError, SourceCell, SourceItem, SourceParagraph, SourceTable
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -110,8 +110,56 @@ def read_docx(data: bytes, source: str) -> list[SourceItem]:
         raise DocumentImportError(source, MESSAGE_NOT_DOCX + "（找不到正文，请另存为普通 .docx 格式）")
     reader = _BodyReader(
         numbering=_Numbering.from_document(document),
+        footnotes=_footnotes(document),
     )
-    return reader.read(body)
+    items = reader.read(body)
+    return _header_items(document, reader) + items
+
+
+_HEADER_FIELD = re.compile(r"〔[0-9]{4}〕|\[[0-9]{4}\]|［[0-9]{4}］|签\s*发\s*人")
+
+
+def _footnotes(document) -> dict[str, str]:
+    """Footnote id → its text (the separator notes Word adds carry no text and are left out)."""
+    root = _related_element(document, RT.FOOTNOTES)
+    notes: dict[str, str] = {}
+    if root is None:
+        return notes
+    for note in root.iter(qn("w:footnote")):
+        out: list[str] = []
+        for p in note.iter(_P):
+            _inline_text(p, out)
+            out.append(" ")
+        text = re.sub(r"\s+", " ", "".join(out)).strip()
+        if text:
+            notes[note.get(qn("w:id"), "")] = text
+    return notes
+
+
+def _header_items(document, reader: _BodyReader) -> list[SourceItem]:
+    """文号 / 签发人 written in the page header (often a table there), placed before the body.
+
+    Only header content that holds such a field is taken: page numbers and
+    running titles in headers are not part of the document.
+    """
+    found: list[SourceItem] = []
+    seen: set[str] = set()
+    for section in document.sections:
+        for header in (section.first_page_header, section.header):
+            if header.is_linked_to_previous:
+                continue
+            part = header.part
+            if part.partname in seen:
+                continue
+            seen.add(part.partname)
+            for item in reader.read(part.element):
+                if isinstance(item, SourceTable):
+                    cells = [cell.text for row in item.rows for cell in row if cell.text and cell.merged_from is None]
+                    lines = [SourceParagraph(text, 1) for text in cells]
+                else:
+                    lines = [SourceParagraph(item.text, 1)]
+                found += [line for line in lines if _HEADER_FIELD.search(line.text)]
+    return found
 
 
 # --- opening the file --------------------------------------------------------
@@ -639,19 +687,55 @@ def _grid_children(parent, tag: str) -> Iterator:
 @dataclass
 class _BodyReader:
     numbering: _Numbering
+    footnotes: dict[str, str] = field(default_factory=dict)
 
     def read(self, body) -> list[SourceItem]:
         items: list[SourceItem] = []
+        tabbed: list[tuple[int, str]] = []  # a run of tab-laid-out paragraphs (LibreOffice's text tables)
+
+        def flush() -> None:
+            if len(tabbed) == 1:  # one tabbed line is a paragraph laid out with a tab, not a table
+                index, text = tabbed.pop()
+                items.extend(SourceParagraph(line, index) for line in _split_lines(text))
+                return
+            # read exactly as the text reader reads the same lines in a .txt file
+            for item in split_items("\n".join(text for _, text in tabbed)):
+                item.line = tabbed[min(item.line, len(tabbed)) - 1][0]
+                items.append(item)
+            tabbed.clear()
+
         for index, element in enumerate(_block_children(body), start=1):
             if element.tag == _P:
-                items.extend(SourceParagraph(line, index) for line in self._paragraph_lines(element))
+                text = self._paragraph_text(element)
+                if "\t" in text.strip():
+                    tabbed.append((index, text))
+                else:
+                    if tabbed:
+                        flush()
+                    items.extend(SourceParagraph(line, index) for line in _split_lines(text))
+                items.extend(SourceParagraph(note, index) for note in self._notes(element))
             else:
+                if tabbed:
+                    flush()
                 rows = self._table_rows(element)
                 if rows:
                     items.append(SourceTable(rows=rows, line=index))
+        if tabbed:
+            flush()
         return items
 
-    def _paragraph_lines(self, p) -> list[str]:
+    def _notes(self, p) -> list[str]:
+        """Footnotes referenced in the paragraph, kept as 注; images, named as not imported."""
+        notes = []
+        for k, ref in enumerate(p.iter(qn("w:footnoteReference")), start=1):
+            text = self.footnotes.get(ref.get(qn("w:id"), ""))
+            if text:
+                notes.append(f"注{k if k > 1 else ''}：{text}")
+        if any(True for _ in p.iter(qn("w:drawing"))) or any(True for _ in p.iter(qn("w:pict"))):
+            notes.append(IMAGE_NOTE)
+        return notes
+
+    def _paragraph_text(self, p) -> str:
         out: list[str] = []
         _inline_text(p, out)
         text = "".join(out)
@@ -659,7 +743,10 @@ class _BodyReader:
         token = self.numbering.token(p)
         if token and text.strip():
             text = token + text.lstrip()
-        return _split_lines(text)
+        return text
+
+    def _paragraph_lines(self, p) -> list[str]:
+        return _split_lines(self._paragraph_text(p))
 
     def _cell_text(self, tc) -> str:
         """All non-empty paragraphs of a cell, nested tables flattened row by row."""

@@ -26,7 +26,19 @@ from typing import Any
 from cms.documents.doc_number import CLOSE as DOC_CLOSE
 from cms.documents.doc_number import OPEN as DOC_OPEN
 
+from .header import (
+    PLACEHOLDER_TITLE,
+    damaged_date,
+    metadata_date,
+    metadata_doc_number,
+    metadata_validity,
+    plan_start,
+    title_from_content,
+)
+from .portal import split_portal
+from .traditional import simplified_copy
 from .tree import (
+    IMAGE_NOTE,
     AttachmentKind,
     Block,
     BlockType,
@@ -315,9 +327,17 @@ class _Recogniser:
 
     # main -------------------------------------------------------------------------------
     def run(self, items: list[SourceItem]) -> ParsedDocument:
-        work = self._normalise(items)
+        portal = split_portal(list(items))
+        self.doc.chrome = portal.chrome
+        self.doc.metadata = portal.metadata
+        self.doc.metadata_lines = portal.metadata_lines
+        work = self._normalise(portal.items)
         if not work:
             raise DocumentImportError(self.source, "文件中没有可导入的文字内容。")
+        for item in work:
+            if isinstance(item, SourceParagraph) and item.text == IMAGE_NOTE:
+                self.warn(item.line, "这里有图片，图片不会导入，请在编辑页另行上传或说明。")
+        self._apply_metadata()
         work = self._take_header(work)
         work = self._take_tail(work)
         first_label = next(
@@ -325,11 +345,49 @@ class _Recogniser:
             len(work),
         )
         main, rest = work[:first_label], work[first_label:]
+        # a cover letter (印发通知) followed by its plan without an 附件 label
+        split = plan_start(self.doc.title, main, lambda text: bool(_DATE_LINE.match(text)), _title_like)
+        plan: list[Item] = []
+        if split is not None:
+            main, plan = main[:split], main[split:]
         main = self._take_closing(main)
         self.doc.body = _BodyBuilder(self, title=self.doc.title).build(main)
-        self.doc.attachments = self._attachments(rest)
+        self.doc.attachments = self._attachments(rest, leading=plan)
         self._finish(items)
         return self.doc
+
+    # 信息公开 metadata ------------------------------------------------------------------
+    def _apply_metadata(self) -> None:
+        """Fields from a portal's 信息公开 block; the document's own text wins where it states them."""
+        doc, meta = self.doc, self.doc.metadata
+        line = doc.metadata_lines[0][0] if doc.metadata_lines else 1
+        doc.external_index = meta.get("索引号", "")[:80]
+        for key in ("发文字号", "文号"):
+            if meta.get(key):
+                number = metadata_doc_number(meta[key])
+                if number:
+                    doc.doc_number = number
+                else:
+                    self.warn(line, f"信息公开栏的{key}“{meta[key]}”无法识别，未填写。")
+                break
+        for key in ("成文日期", "发文日期"):
+            if meta.get(key):
+                written = metadata_date(meta[key])
+                if written is None:
+                    self.warn(line, f"信息公开栏的{key}“{meta[key]}”不是完整的日期，未填写，请核对后补充。")
+                else:
+                    doc.written_date = written
+                break
+        if meta.get("有效性") or meta.get("时效性") or meta.get("效力状态"):
+            doc.validity = metadata_validity(meta.get("有效性") or meta.get("时效性") or meta.get("效力状态", ""))
+        if "主动公开" in meta.get("公开方式", ""):
+            doc.disclosure, doc.disclosure_wording = "public", ""
+        elif "依申请" in meta.get("公开方式", ""):
+            doc.disclosure, doc.disclosure_wording = "on_request", ""
+
+    def _metadata_issuer(self) -> str:
+        meta = self.doc.metadata
+        return next((meta[k] for k in ("发文机关", "发文机构", "发布机构", "所属机构") if meta.get(k)), "")[:120]
 
     # normalising ----------------------------------------------------------------------
     def _normalise(self, items: Sequence[SourceItem]) -> list[Item]:
@@ -416,13 +474,11 @@ class _Recogniser:
         if not lines:
             if i < len(work) and isinstance(first := work[i], SourceParagraph) and _LABEL.match(first.text):
                 return work[i:]  # the file starts with 附件1: the title comes from it
-            line = work[i].line if i < len(work) else work[-1].line
-            where = "发文字号之后" if doc.doc_number else "文件开头"
-            raise DocumentImportError(
-                self.source, f"{where}没有找到文件标题：第一段应是不超过 80 字、不以句号结尾的标题。", line
-            )
-        doc.title = _squash("".join(p.text for p in lines))
-        i = start + len(lines)
+            self._fallback_title(work[i:], work[i].line if i < len(work) else work[-1].line)
+        else:
+            doc.title = _squash("".join(p.text for p in lines))
+            i = start + len(lines)
+            i = self._after_title(work, i)
         if (
             (p := para(i))
             and p.text[-1] in "：:"
@@ -437,6 +493,40 @@ class _Recogniser:
             self.token(p.text[-1])
             i += 1
         return work[i:]
+
+    def _fallback_title(self, items: Sequence[Item], line: int) -> None:
+        """No title line: the 信息公开 block's 名称, the title the text states, or a placeholder."""
+        doc = self.doc
+        stated = doc.metadata.get("名称") or doc.metadata.get("标题") or title_from_content(items)
+        if stated:
+            doc.title = _squash(stated)
+            self.warn(line, f"文件开头没有标题，已采用“{doc.title}”作为标题，请核对。")
+        else:
+            doc.title = PLACEHOLDER_TITLE
+            self.warn(line, f"没有找到文件标题，已暂用“{PLACEHOLDER_TITLE}”，请在编辑页填写标题。")
+
+    def _after_title(self, work: list[Item], i: int) -> int:
+        """Lines under the title: the title repeated (page title + document title), the 文号 (web layout)."""
+        doc = self.doc
+        title = _bare(doc.title)
+        for size in (1, 2, 3):
+            chunk = work[i : i + size]
+            paragraphs = len(chunk) == size and all(isinstance(p, SourceParagraph) for p in chunk)
+            if paragraphs and _bare("".join(p.text for p in chunk)) == title:
+                for p in chunk:
+                    self.token(p.text)
+                i += size
+                break
+        if i < len(work) and isinstance(p := work[i], SourceParagraph):
+            number = metadata_doc_number(p.text)
+            if number:
+                if doc.doc_number and doc.doc_number != number:
+                    self.warn(p.line, f"标题下的文号“{p.text}”与“{doc.doc_number}”不一致，请核对。")
+                if doc.doc_number or _bare(p.text) != number:
+                    self.token(p.text)  # as written, or already known from above the title
+                doc.doc_number = doc.doc_number or number
+                i += 1
+        return i
 
     def _title_lines(self, work: Sequence[Item], i: int) -> list[SourceParagraph]:
         """One to three short lines forming a title; stops once the title reads complete."""
@@ -546,7 +636,13 @@ class _Recogniser:
                     main.pop()
                     continue
             break
-        if main and isinstance(main[-1], SourceParagraph) and (m := _DATE_LINE.match(main[-1].text)):
+        if main and isinstance(main[-1], SourceParagraph) and damaged_date(main[-1].text):
+            damaged = main.pop()
+            self.warn(damaged.line, f"成文日期“{damaged.text}”不是完整的日期，未填写，已作为正文保留，请核对后补充。")
+            if main and isinstance(main[-1], SourceParagraph) and _organ_like(main[-1].text) and len(main) > 1:
+                doc.signature = main.pop().text
+            main.append(damaged)
+        elif main and isinstance(main[-1], SourceParagraph) and (m := _DATE_LINE.match(main[-1].text)):
             written = _parse_date(m)
             if written is None:
                 self.warn(main[-1].line, f"成文日期“{main[-1].text}”不是有效日期，已作为正文保留。")
@@ -574,8 +670,11 @@ class _Recogniser:
         return main
 
     # attachments --------------------------------------------------------------------------
-    def _attachments(self, rest: list[Item]) -> list[ParsedAttachment]:
+    def _attachments(self, rest: list[Item], leading: list[Item] | None = None) -> list[ParsedAttachment]:
         segments: list[_Segment] = []
+        if leading:
+            # the plan a cover letter issues, without an 附件 label of its own
+            segments.append(_Segment(label=SourceParagraph(text="", line=leading[0].line), number=None, items=leading))
         for item in rest:
             if isinstance(item, SourceParagraph) and (m := _LABEL.match(item.text)):
                 raw = m.group("num")
@@ -659,15 +758,18 @@ class _Recogniser:
         if not doc.title:
             first = doc.attachments[0] if doc.attachments else None
             if first is None or not first.title:
-                line = items[0].line if items else 1
-                raise DocumentImportError(self.source, "没有找到文件标题，也没有带标题的附件。", line)
-            doc.title = first.title
+                paragraphs = [i for i in items if isinstance(i, SourceParagraph)]
+                self._fallback_title(paragraphs, items[0].line if items else 1)
+            else:
+                doc.title = first.title
         organ = re.match(r"^(?P<org>[^，。、]{2,40}?)关于", doc.title)
         # The 发文机关标志 above the 文号 names the issuer; without one the
         # signature does, and failing both the "…关于" of the title.  The mark
         # is never overwritten: it is the only field that keeps its text.
         if doc.signature and not doc.issuer:
             doc.issuer = doc.signature
+        elif not doc.issuer and self._metadata_issuer():
+            doc.issuer = self._metadata_issuer()
         elif not doc.issuer and organ:
             doc.issuer = organ.group("org")
         year = re.search(r"([0-9]{4})\s*年度", doc.title)
@@ -675,7 +777,7 @@ class _Recogniser:
             doc.year = int(year.group(1))
         elif doc.written_date:
             doc.year = doc.written_date.year
-        elif year := re.search(r"([0-9]{4})\s*年", doc.title):
+        elif year := (re.search(r"([0-9]{4})\s*年", doc.title) or re.search(r"〔([0-9]{4})〕", doc.doc_number)):
             doc.year = int(year.group(1))
         names = (
             doc.title + "".join(a.title for a in doc.attachments)
@@ -686,7 +788,8 @@ class _Recogniser:
         doc.topic = "both" if safety == fire else ("safety" if safety else "fire")
         if doc.disclosure is None:
             self.warn(1, "文中没有写明公开属性（如“此件主动公开”），请在导入后选择公开属性；未选择前不会公开发布。")
-        if doc.doc_number and doc.written_date is None:
+        damaged = any("不是完整的日期" in w.message for w in doc.warnings)
+        if doc.doc_number and doc.written_date is None and not damaged:
             self.warn(1, "没有找到成文日期（如“2022年11月23日”），请在导入后补充。")
         if not doc.body and not doc.attachments:
             self.warn(1, "只有文件头，没有正文内容。")
@@ -1077,9 +1180,15 @@ def _join_page_breaks(items: list[Item]) -> list[Item]:
     return out
 
 
+def _header_like(text: str) -> bool:
+    """A title, 文号 or date line: never part of a paragraph split by a page break."""
+    short_title = len(text) <= 50 and not any(ch in text for ch in "，,。；;：:、") and bool(_TITLE_END.search(text))
+    return short_title or bool(metadata_doc_number(text)) or damaged_date(text)
+
+
 def _can_continue(text: str) -> bool:
     """Is this paragraph body text that stopped before the end of its sentence?"""
-    if _ends_sentence(text):
+    if _ends_sentence(text) or _header_like(text):
         return False
     if _ROLE.match(text) or _member(text, need_position=True) or _LABEL.match(text) or _NOTE_HEAD.match(text):
         return False
@@ -1101,6 +1210,8 @@ def _can_join(previous: str, text: str, items: Sequence[Item], index: int) -> bo
         return False
     if _ASPECT.match(text) or _SUBTITLE.match(text) or _letter_title(items, index):
         return False
+    if _header_like(text) and (len(previous) > 40 or any(ch in previous for ch in "，,。；;：:、")):
+        return False  # a title under a paragraph, not its continuation
     following = items[index + 1] if index + 1 < len(items) else None
     if isinstance(following, SourceTable) and _TABLE_TITLE_END.search(text) and len(text) <= 40:
         # a table's title: it continues only a title fragment, never body text
@@ -1350,10 +1461,17 @@ def recognise(items: list[SourceItem], source: str) -> ParsedDocument:
     """Recognise the document structure in a reader's item stream.
 
     Raises ``DocumentImportError`` (with a Chinese message naming the file and
-    line) when the stream has no content or no title.
+    line) when the stream has no readable content (a missing title is a warning).
     """
-    document = _Recogniser(source).run(list(items))
+    work, restore = simplified_copy(list(items))
+    document = _Recogniser(source).run(work)
     _drop_private_keys(document)
+    if restore is not None:
+        restore(document)  # 繁体: the text is stored as written
+        if "號" in document.doc_number:
+            # the 文号 is an identifier whose pattern (and re-import matching) uses 号; the written form is kept
+            document.stripped_tokens.append(document.doc_number)
+            document.doc_number = document.doc_number.replace("號", "号")
     return document
 
 

@@ -18,6 +18,9 @@ from typing import Any, Literal
 
 # --- reader output ---------------------------------------------------------
 
+# Where a reader met a picture: kept in place so the editor sees it was not imported.
+IMAGE_NOTE = "［此处有图片，未导入］"
+
 
 @dataclass
 class SourceParagraph:
@@ -126,6 +129,15 @@ class ParsedDocument:
     printed_date: date | None = None  # 印发日期
     year: int | None = None
     topic: Literal["safety", "fire", "both"] = "both"
+    external_index: str = ""  # the portal's 索引号, kept as written
+    validity: str = ""  # 有效性 as the 信息公开 block states it ("valid"/"expired"/"repealed"), "" when not stated
+    # A portal copy: page chrome dropped (line, text), the 信息公开 block's
+    # pairs and the lines they came from; all listed in the import report.
+    chrome: list[tuple[int, str]] = field(default_factory=list)
+    metadata: dict[str, str] = field(default_factory=dict)
+    metadata_lines: list[tuple[int, str]] = field(default_factory=list)
+    # Fields the editor stated beside the file (command line, sidecar, form), as report lines.
+    stated_notes: list[str] = field(default_factory=list)
     body: list[Block] = field(default_factory=list)
     attachments: list[ParsedAttachment] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)

@@ -88,7 +88,7 @@ def test_upload_with_attachments_links_every_page_and_applies_disclosure(admin_c
         ("binary.txt", bytes(range(256)) * 4, "二进制"),
         ("old.doc", bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 64, "旧版 Word"),
         ("truncated.docx", None, "损坏"),
-        ("notitle.txt", "一、总体要求\n这是正文。\n".encode(), "标题"),
+        ("chrome-only.txt", "您的位置：首页 > 政务公开\n【字体：大 中 小】\n打印本页 关闭窗口\n".encode(), "没有可导"),
     ],
 )
 def test_bad_files_show_the_importers_message_and_write_nothing(admin_client, notice_index, name, data, message):
