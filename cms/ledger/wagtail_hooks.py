@@ -61,7 +61,7 @@ class LedgerIndexView(IndexView):
     def as_spreadsheet(self, queryset: QuerySet, spreadsheet_format: str) -> Any:
         base = self.request.build_absolute_uri("/").rstrip("/")
         tasks = queryset.select_related("notice", "page").prefetch_related("task_units__unit")
-        return ledger_response(tasks, "csv" if spreadsheet_format == "csv" else "xlsx", base)
+        return ledger_response(tasks, "csv" if spreadsheet_format == "csv" else "xlsx", base, self.request.GET)
 
 
 class TaskAdmin(ModelAdmin):
