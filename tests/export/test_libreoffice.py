@@ -83,9 +83,7 @@ def test_libreoffice__xlsx_opens_with_chinese_tasks_units_and_dates(downloads, t
 def test_libreoffice__bom_csv_reads_as_chinese_and_formula_stays_text(downloads, tmp_path):
     # Headless LibreOffice does not sniff encodings as Excel and WPS do, so
     # it is told UTF-8; the BOM must then be consumed, not become part of 序号.
-    result = convert(
-        downloads / "tasks.csv", "xlsx", tmp_path / "out", infilter="Text - txt - csv (StarCalc):44,34,76"
-    )
+    result = convert(downloads / "tasks.csv", "xlsx", tmp_path / "out", infilter="Text - txt - csv (StarCalc):44,34,76")
     sheet = openpyxl.load_workbook(result).active
     assert sheet.cell(1, 1).value == "序号"
     values = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
