@@ -7,16 +7,18 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import quote
 
 import openpyxl
 import pytest
 
-from cms.ledger.tables import build_unit_ledger, ledger_file_name, write_xlsx
+from cms.documents.models import Disclosure
+from cms.ledger.tables import build_ledger, build_unit_ledger, ledger_file_name, write_xlsx
 from export.downloads import download_links, ledgers
 from export.site import Site
 from export.snapshot import take_snapshot
 from tests.export.test_libreoffice import convert
-from tests.factories import UnitFactory, make_attachment, make_notice, task_list
+from tests.factories import UnitFactory, make_attachment, make_notice, paragraph, task_list
 
 PDFTOTEXT = shutil.which("pdftotext")
 
@@ -93,3 +95,27 @@ def test_libreoffice__unit_ledger_pdf_has_the_header_on_every_page(tmp_path: Pat
         ).stdout
         for name in ("序号", "责任单位", "工作内容", "截止日期", "下次节点"):
             assert name in text, (page, name)
+
+
+@pytest.mark.django_db
+def test_public_ledger__targets_dated_with_year_and_title_for_missing_number_and_no_leak(notice_index) -> None:
+    public = make_notice(notice_index, title="2024年度安全生产目标责任", doc_number="", year=None)
+    make_attachment(public, title="2024年度目标责任", body=[paragraph("火灾防控目标。不发生较大火灾。", level=1)])
+    hidden = make_notice(notice_index, title="2024年度保密目标责任", disclosure=Disclosure.ON_REQUEST)
+    make_attachment(hidden, title="目标责任", body=[paragraph("不该出现的目标。", level=1)])
+    every = next(item for item in ledgers(Site.from_snapshot(take_snapshot())) if item.name == "tasks")
+    assert [task["detail"] for task in every.tasks] == ["不发生较大火灾。"]
+    row = build_ledger(every.tasks).iloc[0]
+    assert (row["类型"], row["年度"], row["发文字号"]) == ("共性目标", 2024, "2024年度安全生产目标责任")
+    assert str(row["截止日期"])[:10] == "2024-12-31"
+
+
+@pytest.mark.django_db
+def test_admin_export__file_name_reflects_the_filter(admin_client, notice_index) -> None:
+    town = UnitFactory(name="东石镇")
+    notice = make_notice(notice_index, year=2024)
+    make_attachment(notice, body=[task_list([{"task": "建设消防站", "units": [(town, "lead")]}])])
+    response = admin_client.get("/admin/ledger/task/", {"export": "xlsx", "year": "2024", "unit": str(town.pk)})
+    assert response.status_code == 200
+    assert "filename*=utf-8''" in response["Content-Disposition"]
+    assert quote("2024年-东石镇-任务台账.xlsx") in response["Content-Disposition"]
