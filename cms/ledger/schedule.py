@@ -70,7 +70,8 @@ _RANGE = re.compile(r"(?<!\d)(\d{4})年?(?:\d{1,2}月)?(?:份)?(?:-|至|到)(\d{
 _N_YEAR_ACTION = re.compile(r"([两二三四五六七八九十]|\d)年(?:行动|攻坚|计划|规划|专项)")
 _CN_SMALL = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\u301c\u30fc\uff5e~]+|-{2,}")
-_CLAUSE_SPLIT = re.compile(r"[；;。\n]")
+# Clauses end at 。；, and at a comma that opens the next year's step (``……30%，2025年底达到……``).
+_CLAUSE_SPLIT = re.compile(r"[；;。\n]|[，,](?=\d{4}年)")
 _RECURRING_IN_TEXT = (
     (re.compile(r"每月"), "每月"),
     (re.compile(r"每季度?|逐季"), "每季度"),

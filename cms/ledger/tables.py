@@ -94,6 +94,7 @@ _DATE_COLUMNS = ("截止日期", "下次节点", "更新日期")
 # Long free text: wrapped in XLSX so a row stays readable at a capped width.
 _WRAP_COLUMNS = frozenset(
     {
+        "发文字号",
         "文件标题",
         "专题/项目",
         "工作任务",
@@ -113,6 +114,11 @@ _STREAM_ROWS = 5_000
 _NEW_FILE_MODE = 0o644
 _WIDTH_SAMPLE_ROWS = 500
 _PAPER_A4 = 9
+_LINE_HEIGHT = 15.0
+_MAX_ROW_HEIGHT = 409.0
+_WIDEST_COLUMNS = frozenset({"工作内容"})
+# Trailing machine columns (a link, the stable id) are left off the printed page.
+_NOT_PRINTED = frozenset({"链接", ROW_ID_COLUMN})
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
@@ -431,8 +437,28 @@ def _column_width(name: str, values: list[Any], kind: str) -> float:
         return max(header, 8)
     sample = [_display_width(value) for value in values[:_WIDTH_SAMPLE_ROWS] if value]
     content = sorted(sample)[int(len(sample) * 0.9)] + 2 if sample else 0
-    cap = 60 if name in _WRAP_COLUMNS else 30
+    cap = 60 if name in _WIDEST_COLUMNS else 36 if name in _WRAP_COLUMNS else 30
     return float(min(max(header, content, 8), cap))
+
+
+def _row_heights(plan: list[tuple[str, str, list[Any]]], widths: list[float], row_count: int) -> list[float]:
+    """Row heights that show every wrapped line (LibreOffice keeps one line per row otherwise).
+
+    Lines per cell: its display width over the column's, plus its own line
+    breaks; the row takes its tallest cell, at most Excel's 409 points.
+    """
+    wrapped = [(values, width) for (name, _, values), width in zip(plan, widths, strict=True) if name in _WRAP_COLUMNS]
+    heights = []
+    for row in range(row_count):
+        lines = 1
+        for values, width in wrapped:
+            text = values[row]
+            if text:
+                usable = max(width - 1, 1)
+                cell = sum(max(1, math.ceil(_display_width(part) / usable)) for part in str(text).split("\n"))
+                lines = max(lines, cell)
+        heights.append(min(_LINE_HEIGHT * lines, _MAX_ROW_HEIGHT))
+    return heights
 
 
 def _column_plan(frame: pd.DataFrame) -> list[tuple[str, str, list[Any]]]:
@@ -510,9 +536,10 @@ def _write_workbook(
         wrap_format = workbook.add_format({"text_wrap": True, "valign": "top"})
         plain_format = workbook.add_format({"valign": "top"})
         writers = []
+        widths = [_column_width(name, values, kind) for name, kind, values in plan]
         for col, (name, kind, values) in enumerate(plan):
             column_format = date_format if kind == "date" else wrap_format if name in _WRAP_COLUMNS else plain_format
-            sheet.set_column(col, col, _column_width(name, values, kind), column_format)
+            sheet.set_column(col, col, widths[col], column_format)
             if kind == "date":
                 writers.append((col, values, sheet.write_datetime, date_format))
             elif kind == "number":
@@ -524,6 +551,13 @@ def _write_workbook(
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, row_count, max(len(plan) - 1, 0))
         _print_setup(sheet)
+        printed = [col for col, (name, _, _) in enumerate(plan) if name not in _NOT_PRINTED]
+        if printed and row_count:
+            sheet.print_area(0, 0, row_count, max(printed))
+        if row_count <= _STREAM_ROWS:  # the ledgers people print; 50,000-row files keep default heights
+            for row, height in enumerate(_row_heights(plan, widths, row_count), start=1):
+                if height > _LINE_HEIGHT:
+                    sheet.set_row(row, height)
         for col, (name, _, _) in enumerate(plan):
             sheet.write_string(0, col, neutralise(name), header_format)
         for row in range(row_count):

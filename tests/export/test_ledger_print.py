@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
 from cms.documents.models import Disclosure
 from cms.ledger.tables import build_ledger, build_unit_ledger, ledger_file_name, write_xlsx
@@ -59,6 +60,11 @@ def test_write_xlsx__print_settings_landscape_fit_width_header_repeated() -> Non
     header = [cell.value for cell in sheet[1]]
     detail = sheet.cell(row=2, column=header.index("工作内容") + 1)
     assert detail.alignment.wrap_text is True
+    # Tall enough for every wrapped line (LibreOffice would print one line otherwise).
+    assert sheet.row_dimensions[2].height > 15
+    # The link and the stable id are for machines: left off the printed page.
+    last_printed = get_column_letter(header.index("链接"))
+    assert sheet.print_area == f"'台账'!$A$1:${last_printed}$4"
 
 
 def test_ledger_file_name__unit_and_year_and_no_unsafe_characters() -> None:

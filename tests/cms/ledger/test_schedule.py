@@ -130,3 +130,10 @@ def test_next_checkpoint__first_on_or_after_today() -> None:
     assert next_checkpoint(days, date(2023, 6, 30)) == date(2023, 6, 30)
     assert next_checkpoint(days, date(2023, 7, 1)) == date(2023, 9, 30)
     assert next_checkpoint(days, date(2024, 1, 1)) is None
+
+
+def test_schedule__steps_joined_by_commas_are_still_separate_steps() -> None:
+    plan = Period(date(2024, 1, 1), date(2026, 12, 31), annual=False)
+    schedule = schedule_obligation("", "2024年底前接入率达到30%以上，2025年底达到60%，2026年底全部接入。", plan)
+    assert schedule.checkpoints == (date(2024, 12, 31), date(2025, 12, 31))
+    assert schedule.due == date(2026, 12, 31)
