@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from .deadlines import Deadline, parse_deadline
+from .deadlines import COMPATIBILITY_FORMS, Deadline, parse_deadline
 
 __all__ = [
     "CADENCES",
@@ -66,6 +66,8 @@ _MAX_PLAN_YEARS = 10
 # 《……（2018-2020年）》 and 〔2022〕 must not set a period or a step.
 _CITATION = re.compile(r"《[^《》]*》|〈[^〈〉]*〉|<[^<>]*>|[〔\[［][^〔〕\]］]*[〕\]］]")
 _YEAR = re.compile(r"(?<!\d)(\d{4})年")
+# Any spelling of a year before normalising (ASCII, full-width or Chinese digits): no year, no steps.
+_ANY_YEAR = re.compile(r"[0-9０-９〇零一二三四五六七八九]年")
 _RANGE = re.compile(r"(?<!\d)(\d{4})年?(?:\d{1,2}月)?(?:份)?(?:-|至|到)(\d{4})年")
 _N_YEAR_ACTION = re.compile(r"([两二三四五六七八九十]|\d)年(?:行动|攻坚|计划|规划|专项)")
 _CN_SMALL = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -115,7 +117,11 @@ def next_checkpoint(checkpoints: Iterable[date], today: date) -> date | None:
 
 
 def _normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text or "")
+    text = text or ""
+    # NFKC is most of the cost of scheduling a row; only full-width and other
+    # compatibility characters need it, and most 工作内容 have none.
+    if COMPATIBILITY_FORMS.search(text):
+        text = unicodedata.normalize("NFKC", text)
     text = re.sub(r"\s+", "", text)
     return _DASHES.sub("-", text)
 
@@ -226,6 +232,8 @@ def _recurring_detail(text: str) -> tuple[int | None, int | None]:
 def _steps(detail: str, period: Period | None) -> list[date]:
     """Dated steps a 工作内容 sets itself (``2023年……；2024年6月底前……``), within the period."""
     steps: set[date] = set()
+    if not _ANY_YEAR.search(detail or ""):
+        return []
     for clause in _CLAUSE_SPLIT.split(_own_text(detail)):
         if not _YEAR.search(clause):
             continue

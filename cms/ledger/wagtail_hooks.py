@@ -70,7 +70,7 @@ class TaskAdmin(ModelAdmin):
     menu_icon = "table"
     index_view_class = LedgerIndexView
     list_display = ["task_title", "notice_number", "year", "deadline_text", "due_date", "leads", "status_label"]
-    list_filter = ["year", UnitFilter, "status", "deadline_kind", OverdueFilter]
+    list_filter = ["year", "kind", UnitFilter, "status", "deadline_kind", OverdueFilter]
     search_fields = ["task", "detail", "topic", "units_text", "notice__title", "notice__doc_number"]
     list_export = ["task", "detail"]  # any non-empty list shows the export buttons
     inspect_view_enabled = True
