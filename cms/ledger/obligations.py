@@ -42,7 +42,7 @@ KIND_INDICATOR = "指标"
 ITEM_KINDS: tuple[str, ...] = (KIND_TASK, KIND_COMMON, KIND_SPECIFIC, KIND_INDICATOR)
 
 # A document whose paragraphs are targets: 目标责任(书), 责任目标, 工作目标.
-_TARGET_TITLE = re.compile(r"目标责任|责任目标|工作目标|目标任务")
+_TARGET_TITLE = re.compile(r"目[标標]责任|目[标標]責任|[责責]任目[标標]|工作目[标標]|目[标標]任[务務]")
 _TAG = re.compile(r"<[^>]+>")
 _LEAD_SENTENCE = re.compile(r"^([^。；：]{2,40})[。：]")
 # Indicator cell ids: uuid5 of the row and column ids, so the id is stable and fits 64 chars.

@@ -160,34 +160,41 @@ def document_period(title: str, text: str = "", year: int | None = None) -> Peri
     """The period of a document, from its title first, then its text.
 
     * a span in the title, ``（2020—2022年）`` → that plan period;
-    * a year in the title (``2022年度……目标责任``) → that year;
     * ``三年行动`` (any N年行动/攻坚/计划) → the span the text states most
-      often, else N years from the first year the text names among the last N;
+      often, else N years from the year in the title, else from the first
+      year the text names among the last N;
+    * a year in the title (``2022年度……目标责任``) → that year;
     * a span stated in the text → that plan period;
     * ``year`` (the notice's 年度) → that year.
     """
     own_title = _own_text(title)
     span = _range_in(own_title)
     if span:
-        return Period(date(span[0], 1, 1), date(span[1], 12, 31), annual=False)
+        return _plan(*span)
     title_years = [int(y) for y in _YEAR.findall(own_title) if _plausible(int(y))]
-    if title_years:
-        return Period.year(title_years[0])
     own = _own_text(text)
-    span = _range_in(own)
+    text_span = _range_in(own)
     length = _plan_years(own_title)
     if length:
-        if span:
-            return Period(date(span[0], 1, 1), date(span[1], 12, 31), annual=False)
+        if text_span:
+            return _plan(*text_span)
+        if title_years:  # 2024年……三年行动方案: three years from 2024
+            return _plan(title_years[0], title_years[0] + length - 1)
         years = sorted({int(y) for y in _YEAR.findall(own) if _plausible(int(y))})
         if years:
             start = min(y for y in years if y > years[-1] - length)
-            return Period(date(start, 1, 1), date(start + length - 1, 12, 31), annual=False)
-    if span:
-        return Period(date(span[0], 1, 1), date(span[1], 12, 31), annual=False)
+            return _plan(start, start + length - 1)
+    if title_years:
+        return Period.year(title_years[0])
+    if text_span:
+        return _plan(*text_span)
     if year:
         return Period.year(year)
     return None
+
+
+def _plan(first: int, last: int) -> Period:
+    return Period(date(first, 1, 1), date(last, 12, 31), annual=False)
 
 
 def document_year(year: int | None, title: str = "", text: str = "") -> int | None:

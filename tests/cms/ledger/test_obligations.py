@@ -8,6 +8,7 @@ from cms.ledger.obligations import (
     KIND_SPECIFIC,
     KIND_TASK,
     indicator_item_id,
+    is_target_document,
     iter_obligations,
 )
 
@@ -101,3 +102,9 @@ def test_iter_obligations__letter_paragraphs_are_the_units_specific_targets() ->
     )
     assert items["p1"]["kind"] == KIND_SPECIFIC
     assert items["p1"]["units"] == [{"unit": 3, "name": "岩前镇", "role": "lead", "division": ""}]
+
+
+def test_is_target_document__simplified_and_traditional_titles() -> None:
+    assert is_target_document("2024年度安全生产和消防工作目标责任")
+    assert is_target_document("2024年度安全生產和消防工作目標責任書")
+    assert not is_target_document("消防安全专项整治三年行动实施方案")

@@ -137,3 +137,8 @@ def test_schedule__steps_joined_by_commas_are_still_separate_steps() -> None:
     schedule = schedule_obligation("", "2024年底前接入率达到30%以上，2025年底达到60%，2026年底全部接入。", plan)
     assert schedule.checkpoints == (date(2024, 12, 31), date(2025, 12, 31))
     assert schedule.due == date(2026, 12, 31)
+
+
+def test_document_period__a_dated_three_year_plan_is_not_one_year() -> None:
+    period = document_period("2024年安全生产治本攻坚三年行动方案")
+    assert period == Period(date(2024, 1, 1), date(2026, 12, 31), annual=False)
