@@ -20,9 +20,10 @@ import calendar
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from .deadlines import COMPATIBILITY_FORMS, Deadline, parse_deadline
 
@@ -156,8 +157,11 @@ def _plan_years(title: str) -> int | None:
     return int(token) if token.isdigit() else _CN_SMALL.get(token)
 
 
+@lru_cache(maxsize=1024)
 def document_period(title: str, text: str = "", year: int | None = None) -> Period | None:
     """The period of a document, from its title first, then its text.
+
+    Cached: every page of a notice asks for the notice's period with the same text.
 
     * a span in the title, ``（2020—2022年）`` → that plan period;
     * ``三年行动`` (any N年行动/攻坚/计划) → the span the text states most
@@ -318,16 +322,20 @@ def _title_dates_itself(title: str) -> bool:
 
 
 def page_period(
-    page_title: str, page_text: str, notice_title: str, notice_text: str, notice_year: int | None
+    page_title: str,
+    page_text: str,
+    notice_title: str,
+    notice_text: str | Callable[[], str],
+    notice_year: int | None,
 ) -> Period | None:
     """The period of one page of a notice: its own where its title dates it, else the notice's.
 
     An attachment titled ``……三年行动实施方案`` or ``2022年度……目标责任`` has its
     own period; one titled ``重点项目清单`` takes the notice's (whose text is
-    the text of all its pages).
+    the text of all its pages; a callable is only called when it is needed).
     """
     if page_title != notice_title and _title_dates_itself(page_title):
         own = document_period(page_title, page_text)
         if own is not None:
             return own
-    return document_period(notice_title, notice_text, notice_year)
+    return document_period(notice_title, notice_text() if callable(notice_text) else notice_text, notice_year)

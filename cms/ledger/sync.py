@@ -31,11 +31,10 @@ def _raw(page: Any) -> list[dict[str, Any]]:
     return list(body.raw_data) if body is not None else []
 
 
-def notice_context(notice: NoticePage) -> tuple[str, int | None]:
-    """(text of the notice and all pages below it, its 年度): what periods are read from."""
+def notice_text(notice: NoticePage) -> str:
+    """The text of the notice and all pages below it: what a period or year is read from."""
     pages = [notice, *notice.get_descendants().specific().order_by("path")]
-    text = "\n".join(body_text(_raw(page)) for page in pages)
-    return text, document_year(notice.year, notice.title, text)
+    return "\n".join(body_text(_raw(page)) for page in pages)
 
 
 @transaction.atomic
@@ -77,8 +76,17 @@ def _sync_one(page: Any) -> int:
     Task.objects.filter(page=page).exclude(row_id__in=[row_id for row_id, _ in rows]).delete()
     if not rows:
         return 0
-    notice_text, year = notice_context(notice)
-    period = page_period(page.title, body_text(raw), notice.title, notice_text, year)
+    # The whole notice's text is read only when the page and the notice's 年度 do not say enough
+    # (a notice with 40 letters would otherwise be read 40 times on import).
+    text: list[str] = []
+
+    def whole_text() -> str:
+        if not text:
+            text.append(notice_text(notice))
+        return text[0]
+
+    year = notice.year or document_year(None, notice.title, whole_text())
+    period = page_period(page.title, body_text(raw), notice.title, whole_text, year)
     cadence = ongoing_cadence()
     progress = latest_progress([row_id for row_id, _ in rows])
     for position, (row_id, row) in enumerate(rows):
