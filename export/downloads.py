@@ -18,11 +18,15 @@ import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cms.core.markdown import md_text
-from cms.core.tasks import iter_task_rows
+from cms.core.markdown import escape_html, md_text
+from cms.ledger.obligations import body_text, iter_obligations
+from cms.ledger.schedule import document_year, page_period, schedule_obligation
+from cms.ledger.sync import ongoing_cadence
+from cms.ledger.tables import ledger_file_name
 
 from .children import die_with_parent
 from .ledger_worker import Plan, file_names, ledger_bytes, ledger_plan
@@ -39,15 +43,43 @@ class Ledger:
     title: str
     tasks: list[dict[str, Any]]
     by_unit: bool = False
+    subject: str = ""  # the unit or document the ledger is of, for the saved file's name
+
+    @property
+    def file_label(self) -> str:
+        """The name a browser saves the file under: ``2024年-东石镇-任务台账`` (no extension)."""
+        years = sorted({int(task["year"]) for task in self.tasks if task.get("year")})
+        span = [f"{years[0]}年" if len(years) == 1 else f"{years[0]}-{years[-1]}年"] if years else []
+        return ledger_file_name([*span, self.subject or "全部"], "").removesuffix(".")
 
 
-def page_tasks(site: Site, page: DocumentPage) -> list[dict[str, Any]]:
-    """The ledger dicts of one page's task rows."""
+def notice_context(notice: DocumentPage) -> tuple[str, int | None]:
+    """(text of the notice and its pages, its 年度): the same reading as the admin index."""
+    text = "\n".join(body_text(page.record.get("body")) for page in walk([notice]))
+    return text, document_year(notice.notice.get("year"), notice.title, text)
+
+
+def page_tasks(
+    site: Site, page: DocumentPage, context: tuple[str, int | None] | None = None, cadence: str = ""
+) -> list[dict[str, Any]]:
+    """The ledger dicts of one page's tracked items (task rows, targets, indicator cells), scheduled."""
     notice = page.notice
+    notice_page = _notice_page(site, page)
+    notice_text, year = context or notice_context(notice_page)
     progress = notice.get("progress") or {}
     attachment = page.link_label if page.kind != "notice" else ""
+    body = page.record.get("body") or []
+    letter_unit = page.record.get("unit_id") if page.kind == "letter" else None
+    letter_name = ""
+    if page.kind == "letter":
+        unit = site.units.get(letter_unit) if letter_unit is not None else None
+        letter_name = unit["name"] if unit else page.title
+    cover = page.kind == "notice" and any(child.kind == "attachment" for child in page.children)
+    period = page_period(page.title, body_text(body), notice_page.title, notice_text, year)
     tasks = []
-    for row_id, row in iter_task_rows(page.record.get("body") or []):
+    for row_id, row in iter_obligations(
+        body, title=page.title, letter_unit=letter_unit, letter_unit_name=letter_name, paragraph_targets=not cover
+    ):
         leads: list[str] = []
         supports: list[str] = []
         for ref in row["units"]:
@@ -55,17 +87,25 @@ def page_tasks(site: Site, page: DocumentPage) -> list[dict[str, Any]]:
             name = unit["name"] if unit else ref["name"]
             (leads if ref["role"] == "lead" else supports).append(name)
         status = progress.get(row_id, {})
+        deadline_text = row.get("deadline") or ""
+        schedule = schedule_obligation(
+            deadline_text, f"{row.get('task') or ''}。{row.get('detail') or ''}", period, cadence or ongoing_cadence()
+        )
         tasks.append(
             {
                 "row_id": row_id,
-                "year": notice.get("year"),
+                "kind": row["kind"],
+                "year": year,
                 "doc_number": notice.get("doc_number") or "",
                 "doc_title": notice.get("title") or "",
                 "attachment": attachment,
                 "topic": row.get("topic") or "",
                 "task": row.get("task") or "",
                 "detail": row.get("detail") or "",
-                "deadline_text": row.get("deadline") or "",
+                "target_value": row.get("target_value"),
+                "deadline_text": deadline_text,
+                "due_date": schedule.due.isoformat() if schedule.due else None,
+                "checkpoints": [day.isoformat() for day in schedule.checkpoints],
                 "lead_units": leads,
                 "support_units": supports,
                 "units_text": row.get("units_text") or "",
@@ -79,15 +119,29 @@ def page_tasks(site: Site, page: DocumentPage) -> list[dict[str, Any]]:
     return tasks
 
 
+def _short_title(notice: DocumentPage) -> str:
+    """A notice in a file name: its 发文字号, else its title cut to a readable length."""
+    return notice.notice.get("doc_number") or notice.title[:40]
+
+
+def _notice_page(site: Site, page: DocumentPage) -> DocumentPage:
+    for notice in site.notices:
+        if notice.path == page.notice_path:
+            return notice
+    return page
+
+
 def ledgers(site: Site) -> list[Ledger]:
-    """All tasks, then per notice, then per unit (each unit's tasks in all-tasks order)."""
+    """All items, then per notice, then per unit (each unit's items in all-items order)."""
     all_tasks: list[dict[str, Any]] = []
     out: list[Ledger] = []
+    cadence = ongoing_cadence()
     for notice in site.notices:
-        tasks = [t for page in walk([notice]) for t in page_tasks(site, page)]
+        context = notice_context(notice)
+        tasks = [t for page in walk([notice]) for t in page_tasks(site, page, context, cadence)]
         if tasks:
             slug = notice.path.removeprefix("notices/").removesuffix(".md")
-            out.append(Ledger(f"notice-{slug}", f"{notice.title}任务台账", tasks))
+            out.append(Ledger(f"notice-{slug}", f"{notice.title}任务台账", tasks, subject=_short_title(notice)))
         all_tasks += tasks
     # One pass over the tasks instead of one per unit: the registry has hundreds of units.
     by_unit: dict[Any, list[dict[str, Any]]] = {}
@@ -98,16 +152,20 @@ def ledgers(site: Site) -> list[Ledger]:
         tasks = by_unit.get(uid, [])
         if tasks:
             slug = site.unit_paths[uid].removeprefix("units/").removesuffix(".md")
-            out.append(Ledger(f"unit-{slug}", f"{unit['name']}任务台账", tasks, by_unit=False))
+            out.append(Ledger(f"unit-{slug}", f"{unit['name']}任务台账", tasks, by_unit=False, subject=unit["name"]))
     if all_tasks:
         out.insert(0, Ledger("tasks-by-unit", "全部任务台账（按责任单位逐行）", all_tasks, by_unit=True))
         out.insert(0, Ledger("tasks", "全部任务台账", all_tasks))
     return out
 
 
-def plan_of(items: Iterable[Ledger]) -> Plan:
-    """The worker's plan for these ledgers (plain data, from the snapshot only)."""
-    return ledger_plan((ledger.name, ledger.tasks, ledger.by_unit) for ledger in items)
+def plan_of(items: Iterable[Ledger], as_of: date | None = None) -> Plan:
+    """The worker's plan for these ledgers (plain data, from the snapshot only).
+
+    ``as_of`` (default: today) is the day 下次节点 is counted from, fixed in
+    the plan so the child process and an in-process build agree.
+    """
+    return ledger_plan(((ledger.name, ledger.tasks, ledger.by_unit) for ledger in items), as_of or date.today())
 
 
 def ledger_files(items: Iterable[Ledger]) -> list[tuple[str, bytes]]:
@@ -218,12 +276,19 @@ def _tail(text: str, limit: int = 10) -> str:
     return "\n".join([line for line in text.splitlines() if line.strip()][-limit:])
 
 
-def download_links(from_path: str, stem: str) -> str:
-    """A line of links to one ledger's three formats, relative to ``from_path``."""
+def download_links(from_path: str, stem: str, file_label: str = "") -> str:
+    """A line of links to one ledger's three formats, relative to ``from_path``.
+
+    The files keep ASCII names on the server; ``download="2024年-东石镇-任务台账.xlsx"``
+    makes the browser save them under a name that says what they hold.
+    """
     from .site import href
 
+    def saved_as(fmt: str) -> str:
+        return f'="{escape_html(f"{file_label}.{fmt}")}"' if file_label else ""
+
     links = " · ".join(
-        f'<a href="{href(from_path, f"downloads/{stem}.{fmt}")}" download>{label}</a>'
+        f'<a href="{href(from_path, f"downloads/{stem}.{fmt}")}" download{saved_as(fmt)}>{label}</a>'
         for fmt, label in FORMAT_LABELS.items()
     )
     return f'<p class="downloads">下载任务台账：{links}</p>\n\n'
@@ -238,5 +303,5 @@ def downloads_page(items: list[Ledger]) -> str:
     for ledger in items:
         # Titles are editors' text (notice titles, unit names): data, never markup.
         out.append(f"## {md_text(ledger.title)}（{len(ledger.tasks)}项）\n\n")
-        out.append(download_links(path, ledger.name))
+        out.append(download_links(path, ledger.name, ledger.file_label))
     return "".join(out)

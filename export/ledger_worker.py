@@ -23,6 +23,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ FORMATS: dict[str, Callable[[pd.DataFrame, Any], None]] = {"csv": write_csv, "xl
 Plan = dict[str, Any]
 
 
-def ledger_plan(ledgers: Iterable[tuple[str, list[dict[str, Any]], bool]]) -> Plan:
+def ledger_plan(ledgers: Iterable[tuple[str, list[dict[str, Any]], bool]], as_of: date | None = None) -> Plan:
     """(name, tasks, by_unit) per ledger → each distinct task once, ledgers as positions.
 
     A task appears in the all-tasks ledger, its notice's and each of its
@@ -54,7 +55,7 @@ def ledger_plan(ledgers: Iterable[tuple[str, list[dict[str, Any]], bool]]) -> Pl
                 tasks.append(task)
             positions.append(position)
         entries.append({"name": name, "positions": positions, "by_unit": by_unit})
-    return {"tasks": tasks, "ledgers": entries}
+    return {"tasks": tasks, "ledgers": entries, "as_of": (as_of or date.today()).isoformat()}
 
 
 def file_names(plan: Plan) -> list[str]:
@@ -65,7 +66,8 @@ def file_names(plan: Plan) -> list[str]:
 def ledger_frames(plan: Plan) -> Iterator[tuple[str, pd.DataFrame]]:
     """(name, frame) per ledger, all sliced from one frame of every task."""
     tasks = plan["tasks"]
-    every = build_ledger(tasks)
+    as_of = date.fromisoformat(plan["as_of"]) if plan.get("as_of") else None
+    every = build_ledger(tasks, as_of)
     for entry in plan["ledgers"]:
         positions = entry["positions"]
         rows = select_rows(every, positions)

@@ -361,6 +361,7 @@ def _with_download_links(site: Site, pages: list[SitePage], items: list[Any] | N
 
     items = ledgers(site) if items is None else items
     stems = {ledger.name for ledger in items}
+    labels = {ledger.name: ledger.file_label for ledger in items}
     targets: dict[str, str] = {}
     for notice in site.notices:
         stem = "notice-" + notice.path.removeprefix("notices/").removesuffix(".md")
@@ -372,7 +373,11 @@ def _with_download_links(site: Site, pages: list[SitePage], items: list[Any] | N
         if stem in stems:
             targets[path] = stem
     out = [
-        SitePage(p.path, p.text + "\n" + download_links(p.path, targets[p.path])) if p.path in targets else p
+        (
+            SitePage(p.path, p.text + "\n" + download_links(p.path, targets[p.path], labels[targets[p.path]]))
+            if p.path in targets
+            else p
+        )
         for p in pages
     ]
     out.append(SitePage("downloads.md", downloads_page(items)))

@@ -39,6 +39,7 @@ class PublicTasksAPIView(APIView):
         for task in tasks:
             item = {
                 "id": task.row_id,
+                "kind": task.kind,
                 "page": task.page_id,
                 "notice": {"id": task.notice_id, "title": task.notice.title, "doc_number": task.notice.doc_number},
                 "year": task.year,
@@ -48,6 +49,8 @@ class PublicTasksAPIView(APIView):
                 "deadline_text": task.deadline_text,
                 "due_date": task.due_date.isoformat() if task.due_date else None,
                 "deadline_kind": task.deadline_kind,
+                "checkpoints": list(task.checkpoints or []),
+                "target_value": task.target_value,
                 "lead_units": task.lead_units(),
                 "support_units": task.support_units(),
                 "units_text": task.units_text,

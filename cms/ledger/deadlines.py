@@ -82,6 +82,11 @@ _CN_DIGITS = {
     "八": 8,
     "九": 9,
 }
+# Characters whose NFKC form matters to dates: full-width digits, letters, signs and
+# spaces, Roman and circled numerals.  Chinese punctuation (，；。) is left alone.
+COMPATIBILITY_FORMS = re.compile(
+    r"[\u00a0\u2160-\u217f\u2460-\u24ff\u3000\uff0b\uff0d-\uff19\uff21-\uff3a\uff41-\uff5a\uff5e]"
+)
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\u301c\u30fc\uff5e~]+|-{2,}")
 _CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=年)")
 _CN_SMALL_NUMBER = re.compile(r"(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,3}(?=月|日|号)")
@@ -109,7 +114,8 @@ def _replace_cn_small(match: re.Match[str]) -> str:
 
 def _normalise(text: str) -> str:
     """One canonical spelling: ASCII digits, one dash, no spaces, Arabic months."""
-    text = unicodedata.normalize("NFKC", text)
+    if COMPATIBILITY_FORMS.search(text):  # NFKC costs more than the rest; Chinese punctuation needs none
+        text = unicodedata.normalize("NFKC", text)
     text = re.sub(r"\s+", "", text)
     text = _DASHES.sub("-", text)
     text = _CN_YEAR.sub(lambda m: "".join(str(_CN_DIGITS[c]) for c in m.group(0)), text)

@@ -16,6 +16,8 @@ from django.db import models
 from django.utils import timezone
 
 from cms.ledger.deadlines import DEADLINE_KIND_LABELS
+from cms.ledger.obligations import ITEM_KINDS, KIND_TASK
+from cms.ledger.schedule import next_checkpoint
 
 
 class ProgressStatus(models.TextChoices):
@@ -30,6 +32,9 @@ DONE_STATUSES = {ProgressStatus.DONE, ProgressStatus.CLOSED}
 
 class Task(models.Model):
     row_id = models.CharField("任务编号", max_length=64, db_index=True)
+    kind = models.CharField(
+        "类型", max_length=10, choices=[(kind, kind) for kind in ITEM_KINDS], default=KIND_TASK, db_index=True
+    )
     notice = models.ForeignKey(
         "documents.NoticePage", verbose_name="公文", on_delete=models.CASCADE, related_name="tasks"
     )
@@ -44,6 +49,13 @@ class Task(models.Model):
     deadline_kind = models.CharField(
         "时限类型", max_length=20, choices=list(DEADLINE_KIND_LABELS.items()), default="unknown"
     )
+    due_basis = models.CharField(
+        "截止日期依据", max_length=10, blank=True, help_text="完成时限、工作内容、年度或方案期限。"
+    )
+    checkpoints = models.JSONField(
+        "节点", default=list, blank=True, help_text="周期性或长期事项的检查节点（ISO 日期）。"
+    )
+    target_value = models.FloatField("指标值", null=True, blank=True)
     units_text = models.TextField("责任单位（原文）", blank=True)
     units = models.ManyToManyField("units.Unit", through="TaskUnit", related_name="tasks", verbose_name="责任单位")
     status = models.CharField(
@@ -65,6 +77,13 @@ class Task(models.Model):
     @property
     def overdue(self) -> bool:
         return bool(self.due_date and self.due_date < timezone.localdate() and self.status not in DONE_STATUSES)
+
+    def checkpoint_dates(self) -> list[date]:
+        return [date.fromisoformat(day) for day in self.checkpoints or []]
+
+    def next_checkpoint(self, today: date | None = None) -> date | None:
+        """下次节点: the first check-in on or after ``today`` (default: the local date)."""
+        return next_checkpoint(self.checkpoint_dates(), today or timezone.localdate())
 
     def lead_units(self) -> list[str]:
         return [tu.unit.name for tu in self.task_units.all() if tu.role == "lead"]

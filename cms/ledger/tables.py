@@ -24,6 +24,7 @@ import io
 import json
 import math
 import os
+import re
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -37,6 +38,7 @@ import pandas as pd
 import xlsxwriter
 
 from .deadlines import DEADLINE_KIND_LABELS, parse_deadline
+from .obligations import KIND_TASK
 
 __all__ = [
     "LEDGER_COLUMNS",
@@ -44,6 +46,7 @@ __all__ = [
     "UNIT_LEDGER_COLUMNS",
     "build_ledger",
     "build_unit_ledger",
+    "ledger_file_name",
     "neutralise",
     "select_rows",
     "write_csv",
@@ -57,11 +60,14 @@ LEDGER_COLUMNS: tuple[str, ...] = (
     "发文字号",
     "文件标题",
     "附件",
+    "类型",
     "专题/项目",
     "工作任务",
     "工作内容",
+    "指标值",
     "完成时限",
     "截止日期",
+    "下次节点",
     "时限类型",
     "牵头单位",
     "配合单位",
@@ -84,10 +90,11 @@ UNIT_LEDGER_COLUMNS: tuple[str, ...] = (
 )
 UNIT_SEPARATOR = "、"
 
-_DATE_COLUMNS = ("截止日期", "更新日期")
+_DATE_COLUMNS = ("截止日期", "下次节点", "更新日期")
 # Long free text: wrapped in XLSX so a row stays readable at a capped width.
 _WRAP_COLUMNS = frozenset(
     {
+        "发文字号",
         "文件标题",
         "专题/项目",
         "工作任务",
@@ -106,6 +113,13 @@ _EXCEL_MAX_ROWS = 1_048_576
 _STREAM_ROWS = 5_000
 _NEW_FILE_MODE = 0o644
 _WIDTH_SAMPLE_ROWS = 500
+_PAPER_A4 = 9
+_LINE_HEIGHT = 15.0
+_MAX_ROW_HEIGHT = 409.0
+_WIDEST_COLUMNS = frozenset({"工作内容"})
+# Trailing machine columns (a link, the stable id) are left off the printed page.
+_NOT_PRINTED = frozenset({"链接", ROW_ID_COLUMN})
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
 # --- building -----------------------------------------------------------------
@@ -170,27 +184,61 @@ def _year(value: Any) -> int | None:
         return None
 
 
-def build_ledger(tasks: Iterable[dict[str, Any]]) -> pd.DataFrame:
-    """One row per task, Chinese headers, deadline parsed beside its text.
+def _checkpoints(value: Any) -> list[date]:
+    days = []
+    for item in value or []:
+        day = _day(item)
+        if not np.isnat(day):
+            days.append(date.fromisoformat(str(day)[:10]))
+    return days
+
+
+def _next_checkpoint(value: Any, as_of: date) -> np.datetime64:
+    upcoming = [day for day in _checkpoints(value) if day >= as_of]
+    return _day(min(upcoming)) if upcoming else np.datetime64("NaT", "s")
+
+
+def _number(value: Any) -> float | None:
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def build_ledger(tasks: Iterable[dict[str, Any]], as_of: date | None = None) -> pd.DataFrame:
+    """One row per tracked item, Chinese headers, dates beside the deadline text.
 
     Tasks are plain dicts (from the snapshot) so the ledger does not depend on
     Django; missing keys give empty cells.  序号 counts 1..n in input order,
     任务编号 (``row_id``) is the stable id that survives reordering.
+    截止日期 is ``due_date`` when the caller scheduled the item (see
+    :mod:`cms.ledger.schedule`), else the parsed 完成时限; 下次节点 is the
+    first of ``checkpoints`` on or after ``as_of`` (default: today), so a
+    ledger changes when a check-in passes, and only then.  发文字号 falls back
+    to the document title: a row must say which document it comes from.
     """
+    as_of = as_of or date.today()
     columns: dict[str, list[Any]] = {name: [] for name in (*LEDGER_COLUMNS, ROW_ID_COLUMN)}
     for number, task in enumerate(tasks, start=1):
         deadline_text = _text(task.get("deadline_text"))
         deadline = parse_deadline(deadline_text)
+        due = task.get("due_date", deadline.due)
         columns["序号"].append(number)
         columns["年度"].append(_year(task.get("year")))
-        columns["发文字号"].append(_text(task.get("doc_number")))
+        columns["发文字号"].append(_text(task.get("doc_number")) or _text(task.get("doc_title")))
         columns["文件标题"].append(_text(task.get("doc_title")))
         columns["附件"].append(_text(task.get("attachment")))
+        columns["类型"].append(_text(task.get("kind")) or KIND_TASK)
         columns["专题/项目"].append(_text(task.get("topic")))
         columns["工作任务"].append(_text(task.get("task")))
         columns["工作内容"].append(_text(task.get("detail")))
+        columns["指标值"].append(_number(task.get("target_value")))
         columns["完成时限"].append(deadline_text)
-        columns["截止日期"].append(_day(deadline.due))
+        columns["截止日期"].append(_day(due))
+        columns["下次节点"].append(_next_checkpoint(task.get("checkpoints"), as_of))
         columns["时限类型"].append(DEADLINE_KIND_LABELS[deadline.kind])
         leads, supports = _roles(task)
         columns["牵头单位"].append(UNIT_SEPARATOR.join(leads))
@@ -208,6 +256,8 @@ def build_ledger(tasks: Iterable[dict[str, Any]]) -> pd.DataFrame:
                 if name in _DATE_COLUMNS
                 else pd.array(values, dtype="Int64")
                 if name == "年度"
+                else pd.array(values, dtype="Float64")
+                if name == "指标值"
                 else np.array(values, dtype="int64")
                 if name == "序号"
                 else pd.array(values, dtype="str")
@@ -230,7 +280,9 @@ def select_rows(ledger: pd.DataFrame, positions: list[int]) -> pd.DataFrame:
     return frame
 
 
-def build_unit_ledger(tasks: Iterable[dict[str, Any]], base: pd.DataFrame | None = None) -> pd.DataFrame:
+def build_unit_ledger(
+    tasks: Iterable[dict[str, Any]], base: pd.DataFrame | None = None, as_of: date | None = None
+) -> pd.DataFrame:
     """One row per (task, responsible unit): what each unit must do, lead units first.
 
     A unit named both as lead and support is listed once, as lead.  A task
@@ -239,7 +291,7 @@ def build_unit_ledger(tasks: Iterable[dict[str, Any]], base: pd.DataFrame | None
     when the caller already has it.
     """
     task_list = list(tasks)
-    base = build_ledger(task_list) if base is None else base
+    base = build_ledger(task_list, as_of) if base is None else base
     positions: list[int] = []
     units: list[str] = []
     roles: list[str] = []
@@ -385,8 +437,28 @@ def _column_width(name: str, values: list[Any], kind: str) -> float:
         return max(header, 8)
     sample = [_display_width(value) for value in values[:_WIDTH_SAMPLE_ROWS] if value]
     content = sorted(sample)[int(len(sample) * 0.9)] + 2 if sample else 0
-    cap = 60 if name in _WRAP_COLUMNS else 30
+    cap = 60 if name in _WIDEST_COLUMNS else 36 if name in _WRAP_COLUMNS else 30
     return float(min(max(header, content, 8), cap))
+
+
+def _row_heights(plan: list[tuple[str, str, list[Any]]], widths: list[float], row_count: int) -> list[float]:
+    """Row heights that show every wrapped line (LibreOffice keeps one line per row otherwise).
+
+    Lines per cell: its display width over the column's, plus its own line
+    breaks; the row takes its tallest cell, at most Excel's 409 points.
+    """
+    wrapped = [(values, width) for (name, _, values), width in zip(plan, widths, strict=True) if name in _WRAP_COLUMNS]
+    heights = []
+    for row in range(row_count):
+        lines = 1
+        for values, width in wrapped:
+            text = values[row]
+            if text:
+                usable = max(width - 1, 1)
+                cell = sum(max(1, math.ceil(_display_width(part) / usable)) for part in str(text).split("\n"))
+                lines = max(lines, cell)
+        heights.append(min(_LINE_HEIGHT * lines, _MAX_ROW_HEIGHT))
+    return heights
 
 
 def _column_plan(frame: pd.DataFrame) -> list[tuple[str, str, list[Any]]]:
@@ -464,9 +536,10 @@ def _write_workbook(
         wrap_format = workbook.add_format({"text_wrap": True, "valign": "top"})
         plain_format = workbook.add_format({"valign": "top"})
         writers = []
+        widths = [_column_width(name, values, kind) for name, kind, values in plan]
         for col, (name, kind, values) in enumerate(plan):
             column_format = date_format if kind == "date" else wrap_format if name in _WRAP_COLUMNS else plain_format
-            sheet.set_column(col, col, _column_width(name, values, kind), column_format)
+            sheet.set_column(col, col, widths[col], column_format)
             if kind == "date":
                 writers.append((col, values, sheet.write_datetime, date_format))
             elif kind == "number":
@@ -477,6 +550,14 @@ def _write_workbook(
                 writers.append((col, values, sheet.write_string, None))
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, row_count, max(len(plan) - 1, 0))
+        _print_setup(sheet)
+        printed = [col for col, (name, _, _) in enumerate(plan) if name not in _NOT_PRINTED]
+        if printed and row_count:
+            sheet.print_area(0, 0, row_count, max(printed))
+        if row_count <= _STREAM_ROWS:  # the ledgers people print; 50,000-row files keep default heights
+            for row, height in enumerate(_row_heights(plan, widths, row_count), start=1):
+                if height > _LINE_HEIGHT:
+                    sheet.set_row(row, height)
         for col, (name, _, _) in enumerate(plan):
             sheet.write_string(0, col, neutralise(name), header_format)
         for row in range(row_count):
@@ -491,6 +572,30 @@ def _write_workbook(
                     write(excel_row, col, value, cell_format)
     finally:
         workbook.close()
+
+
+def _print_setup(sheet: Any) -> None:
+    """Print as offices do: A4 landscape, all columns on one page width, header row on every page.
+
+    Rows run on to as many pages as they need (height 0 = unlimited); page
+    numbers in the footer so a stapled ledger can be checked for gaps.
+    """
+    sheet.set_paper(_PAPER_A4)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sheet.set_footer("&C第 &P 页，共 &N 页")
+
+
+def ledger_file_name(labels: Iterable[str], fmt: str) -> str:
+    """``2024年-东石镇-任务台账.xlsx``: what the file holds, in words, safe on every file system.
+
+    Servers send it with RFC 5987 (``filename*=UTF-8''…``) beside an ASCII
+    fallback; characters Windows forbids in names become ``_``.
+    """
+    parts = [_UNSAFE_NAME.sub("_", label.strip()) for label in labels if label and label.strip()]
+    return "-".join([*parts, "任务台账"]) + f".{fmt}"
 
 
 # --- JSON -----------------------------------------------------------------------

@@ -62,7 +62,7 @@ class LedgerIndexView(IndexView):
     def as_spreadsheet(self, queryset: QuerySet, spreadsheet_format: str) -> Any:
         base = self.request.build_absolute_uri("/").rstrip("/")
         tasks = queryset.select_related("notice", "page").prefetch_related("task_units__unit")
-        return ledger_response(tasks, "csv" if spreadsheet_format == "csv" else "xlsx", base)
+        return ledger_response(tasks, "csv" if spreadsheet_format == "csv" else "xlsx", base, self.request.GET)
 
 
 class TaskAdmin(ModelAdmin):
@@ -71,7 +71,7 @@ class TaskAdmin(ModelAdmin):
     menu_icon = "table"
     index_view_class = LedgerIndexView
     list_display = ["task_title", "notice_number", "year", "deadline_text", "due_date", "leads", "status_label"]
-    list_filter = ["year", UnitFilter, "status", "deadline_kind", OverdueFilter]
+    list_filter = ["year", "kind", UnitFilter, "status", "deadline_kind", OverdueFilter]
     search_fields = ["task", "detail", "topic", "units_text", "notice__title", "notice__doc_number"]
     list_export = ["task", "detail"]  # any non-empty list shows the export buttons
     inspect_view_enabled = True

@@ -188,9 +188,7 @@ AXES_PERMALOCK_MESSAGE = "登录失败次数过多，该账号已在此地址锁
 # The client address is read by cms.core.client_ip: X-Forwarded-For counts
 # only when the request comes from one of these proxy addresses.
 AXES_CLIENT_IP_CALLABLE = "cms.core.client_ip.client_ip"
-TRUSTED_PROXIES: list[str] = [
-    p.strip() for p in os.environ.get("DJANGO_TRUSTED_PROXIES", "").split(",") if p.strip()
-]
+TRUSTED_PROXIES: list[str] = [p.strip() for p in os.environ.get("DJANGO_TRUSTED_PROXIES", "").split(",") if p.strip()]
 
 # Content-Security-Policy (django-csp) for everything Django serves: the
 # Wagtail admin, previews, the API.  Wagtail 8's admin runs with scripts from
@@ -231,3 +229,7 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
 }
 WAGTAILAPI_LIMIT_MAX = 100
+
+# Ledger: how often ongoing obligations (长期坚持、持续推进、日常工作) get a check-in
+# (节点): one of 每年 / 每半年 / 每季度 / 每月.
+LEDGER_ONGOING_CADENCE = os.environ.get("LEDGER_ONGOING_CADENCE", "每季度")

@@ -22,7 +22,9 @@ ALLOWED_HOSTS = as_list(
 CSRF_TRUSTED_ORIGINS = as_list(os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", ""))
 
 if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
-    raise ImproperlyConfigured("生产环境必须通过 DATABASE_URL 指定 PostgreSQL 数据库，例如 postgres://用户@主机:5432/库名")
+    raise ImproperlyConfigured(
+        "生产环境必须通过 DATABASE_URL 指定 PostgreSQL 数据库，例如 postgres://用户@主机:5432/库名"
+    )
 
 # HTTPS ends at the proxy (nginx), which tells Django with X-Forwarded-Proto;
 # nginx must overwrite that header, never pass on the client's.

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.escape import unescape
 
 from cms.importer.service import import_documents
-from cms.ledger.tables import build_ledger, write_csv, write_xlsx
+from cms.ledger.tables import LEDGER_COLUMNS, build_ledger, write_csv, write_xlsx
 from export.downloads import ledger_files, ledgers
 from export.site import Site
 from export.snapshot import take_snapshot
@@ -82,9 +83,7 @@ def test_libreoffice__xlsx_opens_with_chinese_tasks_units_and_dates(downloads, t
 def test_libreoffice__bom_csv_reads_as_chinese_and_formula_stays_text(downloads, tmp_path):
     # Headless LibreOffice does not sniff encodings as Excel and WPS do, so
     # it is told UTF-8; the BOM must then be consumed, not become part of 序号.
-    result = convert(
-        downloads / "tasks.csv", "xlsx", tmp_path / "out", infilter="Text - txt - csv (StarCalc):44,34,76"
-    )
+    result = convert(downloads / "tasks.csv", "xlsx", tmp_path / "out", infilter="Text - txt - csv (StarCalc):44,34,76")
     sheet = openpyxl.load_workbook(result).active
     assert sheet.cell(1, 1).value == "序号"
     values = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
@@ -110,6 +109,7 @@ def test_libreoffice__no_payload_becomes_a_formula_in_csv_or_xlsx(tmp_path):
         sheet = openpyxl.load_workbook(result).active
         assert not [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"], result
         # LibreOffice reads a CR inside a quoted CSV cell as a line feed: text all the same.
-        tasks = [unescape(c.value).replace("\r", "\n") for c in sheet["G"][1:]]
+        column = get_column_letter(LEDGER_COLUMNS.index("工作任务") + 1)
+        tasks = [unescape(c.value).replace("\r", "\n") for c in sheet[column][1:]]
         shown = [t[1:] if t.startswith("'") and t[1:].startswith((*FORMULA_PREFIXES, "\n")) else t for t in tasks]
         assert shown == [text.replace("\r", "\n") for text in texts], result

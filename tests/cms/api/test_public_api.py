@@ -90,6 +90,8 @@ def test_api_tasks__public_rows_with_published_progress(client, corpus):
     assert status == 200
     assert [item["task"] for item in data["items"]] == ["公开任务PUBLIC_TASK"]
     assert data["items"][0]["lead_units"] == ["乡安办"]
+    assert data["items"][0]["kind"] == "任务"
+    assert data["items"][0]["due_date"] == "2024-12-31"  # no 完成时限: the end of the notice's year
     assert data["items"][0]["progress"]["status"] == "未启动"
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.escape import unescape
 
 from cms.ledger.tables import (
@@ -233,6 +234,11 @@ def _xlsx_bytes(frame: pd.DataFrame, **kwargs: Any) -> bytes:
     return buffer.getvalue()
 
 
+def _letter(name: str) -> str:
+    """The XLSX column letter of a ledger header (columns move as the ledger grows)."""
+    return get_column_letter([*LEDGER_COLUMNS, ROW_ID_COLUMN].index(name) + 1)
+
+
 def _open(data: bytes) -> openpyxl.worksheet.worksheet.Worksheet:
     return openpyxl.load_workbook(io.BytesIO(data)).active
 
@@ -241,24 +247,24 @@ def test_write_xlsx__frozen_header_filter_and_headers(tasks: list[dict[str, Any]
     sheet = _open(_xlsx_bytes(build_ledger(tasks)))
     assert sheet.title == "台账"
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:S4"
+    assert sheet.auto_filter.ref == "A1:V4"  # 22 columns: 类型, 指标值 and 下次节点 added (issue 14)
     assert [cell.value for cell in sheet[1]] == [*LEDGER_COLUMNS, ROW_ID_COLUMN]
     assert sheet.max_row == 4
 
 
 def test_write_xlsx__dates_are_real_dates(tasks: list[dict[str, Any]]) -> None:
     sheet = _open(_xlsx_bytes(build_ledger(tasks)))
-    due = list(sheet["J"])[1:]
+    due = list(sheet[_letter("截止日期")])[1:]
     assert [cell.value for cell in due] == [datetime(2021, 12, 31), datetime(2022, 12, 31), None]
     assert isinstance(due[0].value, datetime)
     assert due[0].number_format == "yyyy-mm-dd"
-    assert sheet["Q2"].value == datetime(2021, 3, 15)
+    assert sheet[f"{_letter('更新日期')}2"].value == datetime(2021, 3, 15)
     assert sheet["A2"].value == 1 and sheet["B2"].value == 2020
 
 
 def test_write_xlsx__formula_is_a_string_not_a_formula(tasks: list[dict[str, Any]]) -> None:
     sheet = _open(_xlsx_bytes(build_ledger(tasks)))
-    cell = sheet["F4"]
+    cell = sheet[f"{_letter('专题/项目')}4"]
     assert cell.value == "'=1+1"
     assert cell.data_type != "f"
     assert isinstance(cell.value, str)
@@ -266,7 +272,7 @@ def test_write_xlsx__formula_is_a_string_not_a_formula(tasks: list[dict[str, Any
 
 def test_write_xlsx__every_dangerous_prefix_neutralised(dangerous_frame: pd.DataFrame) -> None:
     sheet = _open(_xlsx_bytes(dangerous_frame))
-    for column in ("H", "P"):
+    for column in (_letter("工作内容"), _letter("进展说明")):
         cells = list(sheet[column])[1:]
         assert [unescape(cell.value) for cell in cells] == ["'" + text for text in DANGEROUS]
         assert all(cell.data_type == "s" for cell in cells)
@@ -275,9 +281,9 @@ def test_write_xlsx__every_dangerous_prefix_neutralised(dangerous_frame: pd.Data
 def test_write_xlsx__long_text_wrapped_and_widths_capped(tasks: list[dict[str, Any]]) -> None:
     long_detail = "督促辖区内危险化学品企业全面完成安全风险隐患自查工作并制定整改方案。" * 10
     sheet = _open(_xlsx_bytes(build_ledger([_task(detail=long_detail)])))
-    assert sheet["H2"].alignment.wrap_text is True
+    assert sheet[f"{_letter('工作内容')}2"].alignment.wrap_text is True
     widths = {key: dim.width for key, dim in sheet.column_dimensions.items()}
-    assert 0 < widths["H"] <= 61
+    assert 0 < widths[_letter("工作内容")] <= 61
     assert all(width <= 61 for width in widths.values())
     assert widths["A"] >= 6
 
@@ -375,8 +381,9 @@ _TEXT_FIELDS = (
     "progress_note",
     "url",
     "row_id",
+    "kind",
 )
-_NOT_TEXT = {"序号", "年度", "截止日期", "更新日期", "时限类型", "角色"}
+_NOT_TEXT = {"序号", "年度", "截止日期", "下次节点", "指标值", "更新日期", "时限类型", "角色"}
 
 
 def _hostile_task(text: str) -> dict[str, Any]:

@@ -1,0 +1,189 @@
+"""Every tracked item (obligation) of one stored page body: tasks, targets, indicator cells.
+
+A unit's ledger must list everything it has to do, not only the rows of
+task lists: the 共性目标 every addressee carries, the 个性目标 written for
+one unit (a ``target_group`` or a 目标责任书 letter) and each cell of an
+indicator table (``新建数 5``).  This module walks the stored JSON once and
+yields each of them in the shape of a task row, with a ``kind`` and a stable
+id derived from the block ids, so the admin index, the public ledgers and
+progress reports all count the same items.
+
+Pure Python over the stored JSON (no Django): the export's ledger step
+uses it on the snapshot.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+from cms.core.markdown import list_items, list_items_with_ids
+from cms.core.tasks import iter_task_rows
+
+__all__ = [
+    "ITEM_KINDS",
+    "KIND_COMMON",
+    "KIND_INDICATOR",
+    "KIND_SPECIFIC",
+    "KIND_TASK",
+    "body_text",
+    "indicator_item_id",
+    "is_target_document",
+    "iter_obligations",
+]
+
+KIND_TASK = "任务"
+KIND_COMMON = "共性目标"
+KIND_SPECIFIC = "个性目标"
+KIND_INDICATOR = "指标"
+ITEM_KINDS: tuple[str, ...] = (KIND_TASK, KIND_COMMON, KIND_SPECIFIC, KIND_INDICATOR)
+
+# A document whose paragraphs are targets: 目标责任(书), 责任目标, 工作目标.
+_TARGET_TITLE = re.compile(r"目[标標]责任|目[标標]責任|[责責]任目[标標]|工作目[标標]|目[标標]任[务務]")
+_TAG = re.compile(r"<[^>]+>")
+_LEAD_SENTENCE = re.compile(r"^([^。；：]{2,40})[。：]")
+# Indicator cell ids: uuid5 of the row and column ids, so the id is stable and fits 64 chars.
+_INDICATOR_NAMESPACE = uuid.UUID("6c1f6f0e-3a47-5d1c-9a55-1d3c0f2a7b41")
+_SKIPPED_KEYS = frozenset({"id", "type", "unit", "role", "level"})
+
+
+def is_target_document(title: str) -> bool:
+    """Whether a page's title makes its numbered paragraphs targets (目标责任 and the like)."""
+    return bool(_TARGET_TITLE.search(title or ""))
+
+
+def indicator_item_id(row_id: str, column_id: str) -> str:
+    return str(uuid.uuid5(_INDICATOR_NAMESPACE, f"{row_id}/{column_id}"))
+
+
+def _plain(rich: str) -> str:
+    return html.unescape(_TAG.sub("", rich or "")).strip()
+
+
+def _strings(raw: Any) -> Iterator[str]:
+    if isinstance(raw, str):
+        yield _plain(raw)
+    elif isinstance(raw, dict):
+        for key, value in raw.items():
+            if key not in _SKIPPED_KEYS:
+                yield from _strings(value)
+    elif isinstance(raw, list):
+        for value in raw:
+            yield from _strings(value)
+
+
+def body_text(raw_body: list[dict[str, Any]] | None) -> str:
+    """All text of a stored body (rich text as plain text): what periods and years are read from."""
+    return "\n".join(text for text in _strings(raw_body or []) if text)
+
+
+def _split_target(text: str) -> tuple[str, str]:
+    """``强化监管。具体内容……`` → (``强化监管``, ``具体内容……``); no short lead → ("", text)."""
+    match = _LEAD_SENTENCE.match(text)
+    if not match:
+        return "", text
+    rest = text[match.end() :].strip()
+    return (match.group(1), rest) if rest else ("", text)
+
+
+def _unit_ref(unit: Any, name: str) -> list[dict[str, Any]]:
+    if unit is None and not name:
+        return []
+    return [{"unit": unit, "name": name or "", "role": "lead", "division": ""}]
+
+
+def _target_row(kind: str, topic: str, text: str, units: list[dict[str, Any]], indicator: str = "") -> dict[str, Any]:
+    task, detail = _split_target(text)
+    if indicator and indicator not in text:
+        detail = f"{detail}（指标：{indicator}）"
+    return {
+        "kind": kind,
+        "topic": topic,
+        "task": task,
+        "detail": detail,
+        "deadline": "",
+        "units": units,
+        "units_text": "、".join(ref["name"] for ref in units if ref["name"]),
+        "target_value": None,
+    }
+
+
+def iter_obligations(
+    raw_body: list[dict[str, Any]] | None,
+    *,
+    title: str = "",
+    letter_unit: int | None = None,
+    letter_unit_name: str = "",
+    paragraph_targets: bool = True,
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(item_id, row) for every tracked item of one page body, in document order.
+
+    * task-list rows: kind 任务 (ids as :func:`cms.core.tasks.iter_task_rows`);
+    * ``target`` blocks and, on a 目标责任 page (see :func:`is_target_document`),
+      numbered paragraphs: 共性目标, or 个性目标 of ``letter_unit`` on a
+      目标责任书 letter;
+    * ``target_group`` targets: 个性目标 of the group's unit;
+    * indicator cells with a non-zero value: 指标 of the row's unit.
+
+    ``paragraph_targets=False`` for a cover notice whose targets sit in its
+    attachments (its numbered points say how to carry them out).
+    """
+    task_rows = dict(iter_task_rows(raw_body or []))
+    on_letter = letter_unit is not None or bool(letter_unit_name)
+    paragraphs_are_targets = paragraph_targets and (on_letter or is_target_document(title))
+    plain_kind = KIND_SPECIFIC if on_letter else KIND_COMMON
+    plain_units = _unit_ref(letter_unit, letter_unit_name) if on_letter else []
+    topic = ""
+    for block in raw_body or []:
+        kind, value, block_id = block.get("type"), block.get("value") or {}, block.get("id") or ""
+        if kind == "heading":
+            topic = value.get("text") or ""
+        elif kind == "task_list":
+            for row_id, _ in list_items_with_ids(value.get("rows")):
+                if row_id in task_rows:
+                    yield row_id, {**task_rows[row_id], "kind": KIND_TASK, "target_value": None}
+        elif kind == "target" and block_id:
+            yield (
+                block_id,
+                _target_row(plain_kind, topic, value.get("text") or "", plain_units, value.get("indicator") or ""),
+            )
+        elif kind == "paragraph" and paragraphs_are_targets and block_id and int(value.get("level") or 0) > 0:
+            text = _plain(value.get("text") or "")
+            if text:
+                yield block_id, _target_row(plain_kind, topic, text, plain_units)
+        elif kind == "target_group":
+            units = _unit_ref(value.get("unit"), value.get("unit_name") or "")
+            for target_id, target in list_items_with_ids(value.get("targets")):
+                text = target.get("text") or ""
+                yield target_id, _target_row(KIND_SPECIFIC, topic, text, units, target.get("indicator") or "")
+        elif kind == "indicator_table":
+            yield from _indicator_items(value, topic)
+
+
+def _indicator_items(value: dict[str, Any], topic: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    columns = list_items_with_ids(value.get("columns"))
+    title = value.get("title") or topic
+    for row_id, row in list_items_with_ids(value.get("rows")):
+        units = _unit_ref(row.get("unit"), row.get("unit_name") or "")
+        for (column_id, column), number in zip(columns, list_items(row.get("values")), strict=False):
+            if number in (None, "") or not isinstance(number, int | float) or number == 0:
+                continue
+            group, name = column.get("group") or "", column.get("name") or ""
+            label = f"{group}：{name}" if group else name
+            shown = str(int(number)) if float(number).is_integer() else f"{number:g}"
+            yield (
+                indicator_item_id(row_id, column_id),
+                {
+                    "kind": KIND_INDICATOR,
+                    "topic": title,
+                    "task": label,
+                    "detail": f"{name} {shown}",
+                    "deadline": "",
+                    "units": units,
+                    "units_text": "、".join(ref["name"] for ref in units if ref["name"]),
+                    "target_value": float(number),
+                },
+            )

@@ -1,0 +1,39 @@
+"""The ledger plan fixes the day 下次节点 is counted from, so equal content on that day gives equal bytes."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from export.ledger_worker import ledger_bytes, ledger_plan
+
+
+def _task() -> dict:
+    return {
+        "row_id": "r1",
+        "year": 2024,
+        "task": "召开消安委会议",
+        "deadline_text": "每季度",
+        "due_date": "2024-12-31",
+        "checkpoints": ["2024-03-31", "2024-06-30", "2024-09-30", "2024-12-31"],
+        "lead_units": ["东石镇"],
+    }
+
+
+def _json(plan: dict) -> list[dict]:
+    files = dict(ledger_bytes(plan))
+    return json.loads(files["all.json"])
+
+
+def test_ledger_plan__next_checkin_counted_from_the_plans_day() -> None:
+    spring = ledger_plan([("all", [_task()], False)], date(2024, 4, 1))
+    assert spring["as_of"] == "2024-04-01"
+    assert _json(spring)[0]["下次节点"] == "2024-06-30"
+    assert _json(ledger_plan([("all", [_task()], False)], date(2025, 1, 1)))[0]["下次节点"] is None
+    assert _json(spring)[0]["截止日期"] == "2024-12-31"
+
+
+def test_ledger_bytes__same_plan_same_bytes_in_every_format() -> None:
+    first = dict(ledger_bytes(ledger_plan([("all", [_task()], False)], date(2024, 4, 1))))
+    again = dict(ledger_bytes(ledger_plan([("all", [_task()], False)], date(2024, 4, 1))))
+    assert first == again and set(first) == {"all.csv", "all.xlsx", "all.json"}
