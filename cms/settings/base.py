@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "cms.documents",
     "cms.importer",
     "cms.ledger",
+    "cms.assessment",
     "cms.letters",
     "cms.publishing",
     "cms.workflow",
