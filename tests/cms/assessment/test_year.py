@@ -127,9 +127,7 @@ def test_year__result_notice_is_drafted_approved_published_and_exported(year, dj
     expected: dict[str, list[str]] = {"优秀": [], "良好": [], "合格": [], "不合格": []}
     for n, unit in sorted(enumerate(year["units"]), key=lambda p: (-expected_score(pattern(p[0])), p[1].pk)):
         expected[expected_grade(expected_score(pattern(n)))].append(unit.name)
-    text = " ".join(
-        block.render_as_block() if hasattr(block, "render_as_block") else str(block) for block in draft.body
-    )
+    text = " ".join(block.render_as_block() for block in draft.body)
     for grade, names in expected.items():
         assert f"{grade}（{len(names)}个）：{'、'.join(names) or '无'}。" in text
 
