@@ -90,10 +90,13 @@ def test_dashboard__unit_editor_sees_own_due_soon_and_overdue_items(towns):
     assert reverse("ledger_progress:calendar", args=[towns["a"].pk]) in html
 
 
-def test_dashboard__closed_item_leaves_the_panel_and_office_sees_all_units(towns, django_user_model):
+def test_dashboard__closed_item_moves_to_recent_reviews_and_office_sees_all_units(towns, django_user_model):
     TaskProgress.objects.create(row_id=towns["tasks"]["甲镇已逾期任务"].row_id, status=ProgressStatus.CLOSED)
     html = towns["client"].get(reverse("wagtailadmin_home")).content.decode()
-    assert "甲镇已逾期任务" not in html and "甲镇临期任务" in html
+    warnings, reviews = html.split("近期复核结果")
+    assert "甲镇已逾期任务" not in warnings and "甲镇临期任务" in warnings
+    # The unit learns of the 销号 from the same panel.
+    assert "甲镇已逾期任务" in reviews and "已销号" in reviews
     office = django_user_model.objects.create_user("office", "", "secret-pass-123")
     office.groups.add(Group.objects.get(name=EDITORS))
     client = Client()
