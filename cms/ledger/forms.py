@@ -41,7 +41,7 @@ class ReportForm(forms.Form):
     status = forms.ChoiceField(label="进展状态", choices=[(s.value, s.label) for s in REPORT_STATUSES])
     note = forms.CharField(label="进展说明", widget=forms.Textarea(attrs={"rows": 4}), required=False)
     achieved = forms.FloatField(label="完成数", required=False, min_value=0, help_text="指标类任务填写已完成的数量。")
-    reported_on = forms.DateField(label="进展日期", widget=forms.DateInput(attrs={"type": "date"}))
+    reported_on = forms.DateField(label="进展日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     evidence = MultipleFileField(
         label="佐证材料",
         required=False,
@@ -79,7 +79,7 @@ class ReviewForm(forms.Form):
     reason = forms.CharField(
         label="意见或退回理由", widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="退回时必填。"
     )
-    reviewed_on = forms.DateField(label="复核日期", widget=forms.DateInput(attrs={"type": "date"}))
+    reviewed_on = forms.DateField(label="复核日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("reviewed_on", timezone.localdate())
