@@ -30,10 +30,15 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+# The ledger item's kind for indicator cells, as wip/dates names it
+# (cms.ledger.obligations.KIND_INDICATOR once merged: import it from there then).
+KIND_INDICATOR = "指标"
+
+
 def is_indicator(task: Task) -> bool:
     """Indicator items (指标) report a number achieved; before items have a kind, every item may."""
     kind = getattr(task, "kind", None)
-    return kind is None or kind == "indicator" or getattr(task, "target_value", None) is not None
+    return kind is None or kind == KIND_INDICATOR or getattr(task, "target_value", None) is not None
 
 
 class ReportForm(forms.Form):
