@@ -132,14 +132,14 @@ def generate_result_notice(scheme: AssessmentScheme, user: Any = None, on: date 
         "disclosure": Disclosure.PUBLIC,
         "body": result_body(assessment, office),
     }
-    page = scheme.result_notice
+    # Read afresh: the scheme may hold a copy from before the 通报 was published.
+    page = NoticePage.objects.filter(pk=scheme.result_notice_id).first() if scheme.result_notice_id else None
     if page is not None and page.live:
         raise AssessmentError("考核结果通报已发布，不能再重新生成。")
     if page is None:
         page = NoticePage(live=False, **fields)
         notice.get_parent().add_child(instance=page)
     else:
-        page = page.specific
         for name, value in fields.items():
             setattr(page, name, value)
     page.save_revision(user=user, log_action=True)

@@ -32,7 +32,7 @@ class OfficePermissionHelper(PermissionHelper):
         return can_review(user)
 
     def user_can_inspect_obj(self, user: Any, obj: Any) -> bool:
-        return can_review(user)
+        return False  # no inspect view: the ranking screen is the scheme's page
 
 
 class AssessmentSchemeAdmin(ModelAdmin):

@@ -154,10 +154,8 @@ class TaskAdmin(ModelAdmin):
     def status_label(self, obj: Task) -> str:
         warning = warning_for(obj)
         if warning is not None:
-            css = "critical" if warning.state == OVERDUE else "primary"
-            return format_html(
-                '<span class="status-tag status-tag--{}">{}</span> {}', css, warning.label, obj.get_status_display()
-            )
+            css = "w-status w-status--primary" if warning.state == OVERDUE else "w-status"
+            return format_html('<span class="{}">{}</span> {}', css, warning.label, obj.get_status_display())
         return obj.get_status_display()
 
     status_label.short_description = "进展"

@@ -16,7 +16,7 @@ from django.urls import reverse
 from wagtail.models import WorkflowState
 
 from cms.assessment.models import AssessmentScheme
-from cms.assessment.services import TITLE, assess
+from cms.assessment.services import TITLE, AssessmentError, assess, generate_result_notice
 from cms.documents.models import NoticePage
 from cms.ledger.models import ProgressStatus, Task
 from cms.ledger.progress import Report, record_progress, review
@@ -150,3 +150,27 @@ def test_year__result_notice_is_drafted_approved_published_and_exported(year, dj
     assert own, "the published 通报 has its own page on the site"
     html = own[0].read_text(encoding="utf-8")
     assert all(name in html for name in TOWNS) and "晋江市安全生产委员会办公室" in html
+
+
+def test_scheme_admin__office_creates_schemes_unit_editors_cannot(year, django_user_model):
+    url = "/admin/assessment/assessmentscheme/"
+    office = client_for(year["office"])
+    assert office.get(f"{url}create/").status_code == 200
+    listing = office.get(url).content.decode()
+    assert reverse("assessment:ranking", args=[year["scheme"].pk]) in listing
+    town_editor = django_user_model.objects.create_user("town", "", "secret-pass-123")
+    town_editor.groups.add(Group.objects.create(name="编辑-某镇"))
+    town = client_for(town_editor)
+    assert town.get(f"{url}create/").status_code in (302, 403)
+    assert town.get(reverse("assessment:ranking", args=[year["scheme"].pk])).status_code in (302, 403)
+    assert town.post(reverse("assessment:generate", args=[year["scheme"].pk])).status_code in (302, 403)
+    assert year["scheme"].result_notice_id is None
+
+
+def test_generate__refuses_to_regenerate_a_published_result(year):
+    page = generate_result_notice(year["scheme"], year["office"])
+    again = generate_result_notice(year["scheme"], year["office"])
+    assert again.pk == page.pk and NoticePage.objects.filter(title=page.title).count() == 1
+    page.get_latest_revision().publish()
+    with pytest.raises(AssessmentError, match="已发布"):
+        generate_result_notice(year["scheme"], year["office"])
