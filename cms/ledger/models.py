@@ -24,10 +24,20 @@ class ProgressStatus(models.TextChoices):
     NOT_STARTED = "not_started", "未启动"
     IN_PROGRESS = "in_progress", "推进中"
     DONE = "done", "已完成"
+    REQUESTED = "requested", "申请销号"
     CLOSED = "closed", "已销号"
+    RETURNED = "returned", "已退回"
 
 
-DONE_STATUSES = {ProgressStatus.DONE, ProgressStatus.CLOSED}
+DONE_STATUSES = {ProgressStatus.DONE, ProgressStatus.REQUESTED, ProgressStatus.CLOSED}
+# What a unit may report; 销号 and 退回 are the office's review (复核) decisions.
+REPORT_STATUSES = (
+    ProgressStatus.NOT_STARTED,
+    ProgressStatus.IN_PROGRESS,
+    ProgressStatus.DONE,
+    ProgressStatus.REQUESTED,
+)
+REVIEW_STATUSES = (ProgressStatus.CLOSED, ProgressStatus.RETURNED)
 
 
 class Task(models.Model):
@@ -112,6 +122,15 @@ class TaskProgress(models.Model):
     reported_on = models.DateField("进展日期", default=date.today)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
+    achieved = models.FloatField("完成数", null=True, blank=True, help_text="指标类任务填写已完成的数量。")
+    # Evidence lives in Wagtail's own libraries (in a login-only collection),
+    # so it is stored, listed and served like any other document or image.
+    evidence_documents = models.ManyToManyField(
+        "wagtaildocs.Document", verbose_name="佐证文件", blank=True, related_name="+"
+    )
+    evidence_images = models.ManyToManyField(
+        "wagtailimages.Image", verbose_name="佐证图片", blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = "任务进展"
@@ -120,3 +139,7 @@ class TaskProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_status_display()}（{self.reported_on}）"
+
+    @property
+    def is_review(self) -> bool:
+        return self.status in REVIEW_STATUSES

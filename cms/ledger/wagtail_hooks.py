@@ -7,15 +7,18 @@ that we point at the project's own Excel-safe writers.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin import SimpleListFilter
 from django.db.models import QuerySet
+from django.urls import include, path
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from wagtail import hooks
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
-from wagtail_modeladmin.views import CreateView, EditView, IndexView
+from wagtail_modeladmin.views import CreateView, EditView, IndexView, InspectView
 
 from cms.workflow.scopes import (
     ProgressScopePermissionHelper,
@@ -25,8 +28,13 @@ from cms.workflow.scopes import (
     scoped_progress_form_class,
 )
 
+from . import urls
 from .exports import ledger_response
 from .models import DONE_STATUSES, Task, TaskProgress
+from .panels import DeadlineWarningsPanel
+from .progress import history
+from .views import action_links
+from .warnings import OVERDUE, warning_for
 
 
 class OverdueFilter(SimpleListFilter):
@@ -58,11 +66,47 @@ class UnitFilter(SimpleListFilter):
         return queryset.filter(units__pk=self.value()).distinct() if self.value() else queryset
 
 
+# The user whose ledger is being listed: modeladmin hands a list_display
+# callable only the row, and one ModelAdmin instance serves every thread. The
+# response renders after dispatch returns, so the value is set per request
+# (and overwritten by the next one on the thread) rather than reset.
+_listing_user: ContextVar[Any] = ContextVar("ledger_listing_user", default=None)
+
+
 class LedgerIndexView(IndexView):
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        _listing_user.set(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
     def as_spreadsheet(self, queryset: QuerySet, spreadsheet_format: str) -> Any:
         base = self.request.build_absolute_uri("/").rstrip("/")
         tasks = queryset.select_related("notice", "page").prefetch_related("task_units__unit")
         return ledger_response(tasks, "csv" if spreadsheet_format == "csv" else "xlsx", base, self.request.GET)
+
+
+class DerivedRowsPermissionHelper(TaskScopePermissionHelper):
+    """Rows come from the published documents: nobody adds, edits or deletes them here."""
+
+    def user_can_create(self, user: Any) -> bool:
+        return False
+
+    def user_can_edit_obj(self, user: Any, obj: Any) -> bool:
+        return False
+
+    def user_can_delete_obj(self, user: Any, obj: Any) -> bool:
+        return False
+
+
+class TaskInspectView(InspectView):
+    """The task's own page in the admin: its fields, 登记进展 / 复核, and its history."""
+
+    def get_template_names(self) -> list[str]:
+        return ["ledger/task_inspect.html"]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(actions=action_links(self.request.user, self.instance), history=history(self.instance))
+        return context
 
 
 class TaskAdmin(ModelAdmin):
@@ -70,14 +114,24 @@ class TaskAdmin(ModelAdmin):
     menu_label = "任务台账"
     menu_icon = "table"
     index_view_class = LedgerIndexView
-    list_display = ["task_title", "notice_number", "year", "deadline_text", "due_date", "leads", "status_label"]
+    inspect_view_class = TaskInspectView
+    list_display = [
+        "task_title",
+        "notice_number",
+        "year",
+        "deadline_text",
+        "due_date",
+        "leads",
+        "status_label",
+        "row_actions",
+    ]
     list_filter = ["year", "kind", UnitFilter, "status", "deadline_kind", OverdueFilter]
     search_fields = ["task", "detail", "topic", "units_text", "notice__title", "notice__doc_number"]
     list_export = ["task", "detail"]  # any non-empty list shows the export buttons
     inspect_view_enabled = True
     list_per_page = 50
-    # Unit editors see only their units' tasks (cms.workflow.scopes).
-    permission_helper_class = TaskScopePermissionHelper
+    # Unit editors see only their units' tasks (cms.workflow.scopes); rows are never edited here.
+    permission_helper_class = DerivedRowsPermissionHelper
 
     def get_queryset(self, request: Any) -> QuerySet:
         queryset = super().get_queryset(request).select_related("notice").prefetch_related("task_units__unit")
@@ -100,10 +154,24 @@ class TaskAdmin(ModelAdmin):
 
     @admin.display(description="进展")
     def status_label(self, obj: Task) -> str:
-        if obj.overdue:
-            return format_html('<span class="status-tag status-tag--critical">逾期</span> {}', obj.get_status_display())
+        warning = warning_for(obj)
+        if warning is not None:
+            css = "w-status w-status--primary" if warning.state == OVERDUE else "w-status"
+            return format_html('<span class="{}">{}</span> {}', css, warning.label, obj.get_status_display())
         return obj.get_status_display()
 
+
+    def row_actions(self, obj: Task) -> str:
+        user = _listing_user.get()
+        if user is None:
+            return ""
+        return format_html_join(
+            " ",
+            '<a class="button button-small button-secondary" href="{}">{}</a>',
+            ((url, label) for label, url in action_links(user, obj)),
+        )
+
+    row_actions.short_description = "操作"
 
     def get_extra_class_names_for_field_col(self, obj: Task, field_name: str) -> list[str]:
         return ["overdue"] if field_name == "status_label" and obj.overdue else []
@@ -143,7 +211,7 @@ class TaskProgressAdmin(ModelAdmin):
     list_display = ["row_id", "status", "note", "reported_on", "unit", "user"]
     list_filter = ["status"]
     search_fields = ["row_id", "note"]
-    form_fields_exclude = ["user"]
+    form_fields_exclude = ["user", "evidence_documents", "evidence_images"]
 
     def get_queryset(self, request: Any) -> QuerySet:
         return restrict_progress(super().get_queryset(request), request.user)
@@ -157,3 +225,13 @@ class LedgerGroup(ModelAdminGroup):
 
 
 modeladmin_register(LedgerGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls() -> list[Any]:
+    return [path("ledger/progress/", include(urls, namespace="ledger_progress"))]
+
+
+@hooks.register("construct_homepage_panels")
+def add_warnings_panel(request: Any, panels: list[Any]) -> None:
+    panels.insert(0, DeadlineWarningsPanel(request))

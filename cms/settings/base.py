@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "cms.documents",
     "cms.importer",
     "cms.ledger",
+    "cms.assessment",
     "cms.letters",
     "cms.publishing",
     "cms.workflow",
@@ -162,6 +163,9 @@ DOCUMENTS_INDEX_PREFIX = os.environ.get("DOCUMENTS_INDEX_PREFIX", "AW")
 # Where the public static site is written (export issue).
 SITE_SOURCE_DIR = Path(os.environ.get("SITE_SOURCE_DIR", BASE_DIR / "site_src"))
 SITE_OUTPUT_DIR = Path(os.environ.get("SITE_OUTPUT_DIR", BASE_DIR / "site"))
+
+# Ledger items due within this many days are 临期 (issue 14: default 15).
+LEDGER_DUE_SOON_DAYS = int(os.environ.get("LEDGER_DUE_SOON_DAYS", "15"))
 
 # Background tasks (django-tasks).  Wagtail's own tasks (reference index, search
 # index, image focal points) use ``@task()`` and so the "default" alias: it stays

@@ -148,3 +148,28 @@ class ProgressScopePermissionHelper(PermissionHelper):
 
     def user_can_delete_obj(self, user: Any, obj: Any) -> bool:
         return super().user_can_delete_obj(user, obj) and self._in_scope(user, obj)
+
+
+def reporting_units(user: Any, task: Any) -> list[Any]:
+    """Units ``user`` may report for on ``task``: its units within the user's scope.
+
+    Central users (unrestricted) may report for any of the task's units, or
+    as the office without a unit; a unit editor only for their own units.
+    """
+    if not (user.is_active and user.has_perm("ledger.add_taskprogress")):
+        return []
+    unit_ids = scoped_unit_ids(user)
+    units = [link.unit for link in task.task_units.select_related("unit").order_by("role", "unit__name")]
+    return units if unit_ids is None else [unit for unit in units if unit.pk in unit_ids]
+
+
+def can_report_on(user: Any, task: Any) -> bool:
+    """Whether the 登记进展 action is offered on ``task`` to ``user``."""
+    if not (user.is_active and user.has_perm("ledger.add_taskprogress")):
+        return False
+    return scoped_unit_ids(user) is None or bool(reporting_units(user, task))
+
+
+def can_review(user: Any) -> bool:
+    """复核 (销号 / 退回) is the office's: central users who record progress, never a unit group."""
+    return bool(user.is_active and user.has_perm("ledger.add_taskprogress") and scoped_unit_ids(user) is None)

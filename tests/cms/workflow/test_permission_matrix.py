@@ -4,14 +4,14 @@ The table below *is* the expectation: the tests parse it, so the printed and
 the asserted matrix cannot drift apart. Each cell is one test that performs
 the action through the real admin or API URL and then looks at the database.
 
-    role        view_draft  edit  submit  approve  publish  progress  export  api
-    unit_a      yes         yes   yes     no       no       yes       no      public
-    unit_b      no          no    no      no       no       no        no      public
-    editor      no          no    no      no       no       yes       no      public
-    reviewer    yes         yes   yes     yes      no       no        no      public
-    signer      yes         yes   yes     yes      yes      no        no      public
-    superuser   yes         yes   yes     yes      yes      yes       yes     public
-    anonymous   no          no    no      no       no       no        no      public
+    role        view_draft  edit  submit  approve  publish  progress  review  export  api
+    unit_a      yes         yes   yes     no       no       yes       no      no      public
+    unit_b      no          no    no      no       no       no        no      no      public
+    editor      no          no    no      no       no       yes       yes     no      public
+    reviewer    yes         yes   yes     yes      no       no        no      no      public
+    signer      yes         yes   yes     yes      yes      no        no      no      public
+    superuser   yes         yes   yes     yes      yes      yes       yes     yes     public
+    anonymous   no          no    no      no       no       no        no      no      public
 
 Rows: unit_a / unit_b = 编辑-甲镇 / 编辑-乙镇 (``create_unit_section``), editor =
 the central 编辑, reviewer = 审核, signer = 签发, superuser = 管理员, anonymous =
@@ -27,6 +27,7 @@ Columns, all on a notice in 甲镇公文 (甲镇's section) or a task of 甲镇:
   row approves exactly its own step (审核 / 签发; 管理员 both) and no other.
 - publish: 发布 from the edit view, without the workflow.
 - progress: record 任务进展 on 甲镇's task.
+- review: 复核 甲镇's task: close it (销号) after 甲镇 asked for it (申请销号).
 - export: 立即导出 (an ExportRun is queued).
 - api: ``public`` = /api/v2/pages/ and /api/v2/tasks/ answer 200 with the public
   pages and tasks only; a draft and a 依申请公开 notice (with its attachment)
@@ -41,8 +42,10 @@ approvals) but reports progress as the central office on any task; 审核 holds
 "change" to fix a typo, so it can also save and submit, but approves only its
 step and cannot publish; 签发 signs off and may also publish directly (Wagtail
 publishes a finished workflow as its last approver, which needs that right);
-审核 and 签发 only read the ledger; 立即导出 needs 添加网站导出 (no default group
-has it) or a superuser; the API is anonymous and read-only, so a session never
+审核 and 签发 only read the ledger; 复核 (销号 / 退回) is the office's, i.e. the
+central 编辑 who records progress, never a unit's own editors (a unit cannot
+close its own items); 立即导出 needs 添加网站导出 (no default group has it) or a
+superuser; the API is anonymous and read-only, so a session never
 widens it.
 """
 
@@ -63,7 +66,7 @@ from wagtail.models import WorkflowState
 
 from cms.documents.models import Disclosure, NoticePage
 from cms.documents.setup import ensure_site_structure
-from cms.ledger.models import Task, TaskProgress
+from cms.ledger.models import ProgressStatus, Task, TaskProgress
 from cms.publishing.models import ExportReason, ExportRun
 from cms.workflow.setup import EDITORS, REVIEWERS, SIGNERS
 from tests.cms.documents.test_admin_forms import notice_form
@@ -303,6 +306,25 @@ def progress(scene: dict[str, Any], client: Client, user: Any, role: str) -> str
     return "yes"
 
 
+def review(scene: dict[str, Any], client: Client, user: Any, role: str) -> str:
+    task = scene["task_a"]
+    TaskProgress.objects.create(row_id=task.row_id, unit=scene["a"], status=ProgressStatus.REQUESTED, note="已建成")
+    url = reverse("ledger_progress:review", args=[task.pk])
+    response = client.post(url, {"decision": "closed", "reason": "", "reviewed_on": "2025-06-02"})
+    task.refresh_from_db()
+    if task.status != ProgressStatus.CLOSED:
+        assert task.status == ProgressStatus.REQUESTED
+        if response.status_code == 404:
+            assert role == "unit_b"  # another unit's task does not exist for its editors
+        else:
+            assert_refused(response)
+        return "no"
+    assert response.status_code == 302
+    closing = TaskProgress.objects.get(row_id=task.row_id, status=ProgressStatus.CLOSED)
+    assert closing.user == user and closing.unit is None
+    return "yes"
+
+
 def export(scene: dict[str, Any], client: Client, user: Any, role: str) -> str:
     response = client.post(reverse("publishing:trigger"))
     run = ExportRun.objects.first()
@@ -355,6 +377,7 @@ PERFORM: dict[str, Callable[[dict[str, Any], Client, Any, str], str]] = {
     "approve": approve,
     "publish": publish,
     "progress": progress,
+    "review": review,
     "export": export,
     "api": api,
 }
