@@ -20,6 +20,7 @@ from wagtail.models import Page
 from cms.core.db import consistent_read
 from cms.documents.models import AttachmentPage, Disclosure, NoticePage, ResponsibilityLetterPage
 from cms.importer.models import ImportReport
+from cms.publishing.identity import identity_record
 from cms.units.models import Unit
 
 NOTICE_FIELDS = [
@@ -167,7 +168,8 @@ def take_snapshot(now: datetime | None = None) -> dict[str, Any]:
             }
             for unit in Unit.objects.prefetch_related("aliases").order_by("sort_order", "name")
         ]
-    return {"notices": notices, "units": units}
+        identity = identity_record()
+    return {"notices": notices, "units": units, "identity": identity}
 
 
 def _ancestor_paths(page: Any) -> list[str]:
