@@ -179,7 +179,7 @@ def test_axe__no_wcag_violation_on_any_template(open_visit, portal: Portal, temp
     open_page(visit, portal, "index.html")
     page = visit.page
     box = page.locator("input.md-search__input")
-    if not box.is_visible():
+    if viewport["width"] < 960:  # below 60em Material opens search from the header's button
         page.locator("label.md-header__button[for='__search']").click()
     box.click()
     box.press_sequentially("消防车通道", delay=20)
