@@ -17,6 +17,8 @@ _BODY = DocumentBodyBlock()
 DISCLOSURE_LABELS = {"public": "主动公开", "on_request": "依申请公开", "not_public": "不予公开"}
 TOPIC_LABELS = {"safety": "安全生产", "fire": "消防", "both": "安全生产、消防"}
 VALIDITY_LABELS = {"valid": "有效", "expired": "失效", "repealed": "废止"}
+# A required 信息公开 field the document itself does not give: said, never left blank.
+NOT_STATED = "未署"
 KIND_LABELS = {"targets": "目标责任", "letters": "目标责任书", "plan": "实施方案", "tasks": "任务清单", "other": "其他"}
 
 
@@ -43,10 +45,10 @@ def _row(label: str, value: str) -> str:
 
 def metadata_table(notice: dict[str, Any]) -> str:
     rows = [
-        _row("索引号", escape_html(notice.get("index_number") or "")),
-        _row("发文机关", escape_html(notice.get("issuer") or "")),
+        _row("索引号", escape_html(notice.get("index_number") or NOT_STATED)),
+        _row("发文机关", escape_html(notice.get("issuer") or NOT_STATED)),
         _row("发文字号", escape_html(notice.get("doc_number") or "")),
-        _row("成文日期", format_date(notice.get("written_date"))),
+        _row("成文日期", format_date(notice.get("written_date")) or NOT_STATED),
         _row("发布日期", format_date(release_date(notice))),
         _row("主题分类", TOPIC_LABELS.get(notice.get("topic") or "", "")),
         _row("公开属性", DISCLOSURE_LABELS.get(notice.get("disclosure") or "", "")),

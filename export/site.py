@@ -460,7 +460,9 @@ def _sorted_notices(pages: Iterable[DocumentPage]) -> list[DocumentPage]:
 
 def _notice_item(from_path: str, page: DocumentPage, *, date_field: str = "written_date") -> str:
     notice = page.record
-    meta = [escape_html(x) for x in (notice.get("doc_number") or "", format_date(notice.get(date_field))) if x]
+    # Every listed notice shows a date: its 成文日期, else when it was published.
+    day = format_date(notice.get(date_field)) or format_date(release_date(notice))
+    meta = [escape_html(x) for x in (notice.get("doc_number") or "", day) if x]
     if notice.get("validity") in {"expired", "repealed"}:
         meta.append(f'<span class="validity-tag">已{VALIDITY_LABELS[notice["validity"]]}</span>')
     tail = f'　<span class="doc-meta">{"　".join(meta)}</span>' if meta else ""

@@ -106,8 +106,8 @@ def test_task_list__merged_topic_and_task_cells_get_rowspan():
 def test_task_list__covered_rows_repeat_merged_cells_for_the_phone_card_only():
     block = DocumentBodyBlock().child_blocks["task_list"]
     rows = [
-        {"topic": "专题甲", "task": "任务一", "detail": "内容1", "deadline": "年底", "units": [], "units_text": "乡安办"},
-        {"topic": "专题甲", "task": "任务一", "detail": "内容2", "deadline": "年底", "units": [], "units_text": "乡安办"},
+        {"topic": "专题甲", "task": "任务一", "detail": "内容1", "deadline": "年底", "units": [], "units_text": "乡"},
+        {"topic": "专题甲", "task": "任务一", "detail": "内容2", "deadline": "年底", "units": [], "units_text": "乡"},
     ]
     md = block.to_markdown({"title": "消防车通道清单", "rows": rows}, MarkdownContext())
     second = md.split("<tr", 3)[3]
