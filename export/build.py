@@ -44,6 +44,7 @@ from .children import die_with_parent
 from .downloads import Ledger, LedgerStats, LedgerStep, LedgerStepError, ledgers
 from .prepublish import check_site
 from .prepublish import report as prepublish_report
+from .serving import prepare_for_serving
 from .site import NAV, Site, build_pages, source_date, walk
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -356,6 +357,7 @@ def build_site(
         problems = check_site(site_dir)
         if problems:
             raise ExportError(f"发布前检查未通过，原有网站 {out_dir} 保持不变：\n{prepublish_report(problems)}")
+        prepare_for_serving(site_dir, [(ledger.name, ledger.title) for ledger in ledgers or []])
         try:
             replace_dir(site_dir, out_dir)
         except OSError as error:
