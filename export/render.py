@@ -76,16 +76,20 @@ def render_notice(
 ) -> str:
     """A notice page: metadata, 版头, body, 附件说明, 署名, 日期, 版记."""
     out = [_title(notice["title"]), validity_banner(notice), metadata_table(notice), "\n\n"]
+    if notice.get("issuer"):
+        # 发文机关标志: the red 版头 of the printed page (site_src/assets/extra.css); the screen has the table.
+        out.append(f'<p class="issuer-mark" aria-hidden="true">{escape_html(notice["issuer"])}文件</p>\n\n')
     if notice.get("doc_number"):
         out.append(f'<p class="doc-number">{escape_html(notice["doc_number"])}</p>\n\n')
     if notice.get("recipients"):
-        out.append(f'<p class="recipients">{html_multiline(notice["recipients"])}</p>\n\n')
+        out.append(f'<p class="recipients">{_recipients(notice["recipients"])}</p>\n\n')
     out.append(body_to_markdown(_BODY, notice.get("body") or [], ctx_factory()))
-    if notice.get("attachment_note"):
-        out.append(f'\n<p class="attachment-note">{_attachment_note(notice["attachment_note"])}</p>\n')
     if attachment_links:
+        # 附件说明 once: the linked list of the attachments stands for the typed note.
         items = "\n".join(f"- [{md_text(label)}]({href})" for label, href in attachment_links)
-        out.append(f"\n{items}\n")
+        out.append(f'\n<p class="attachment-note">附件：</p>\n\n{items}\n')
+    elif notice.get("attachment_note"):
+        out.append(f'\n<p class="attachment-note">{_attachment_note(notice["attachment_note"])}</p>\n')
     tail = [
         ("signature", notice.get("signature") or ""),
         ("written-date", format_date(notice.get("written_date"))),
@@ -97,6 +101,12 @@ def render_notice(
         out.append(f'\n<p class="remarks">{escape_html(notice["remarks"])}</p>\n')
     out.append(_colophon(notice))
     return "".join(out)
+
+
+def _recipients(text: str) -> str:
+    """主送机关 as printed: the list ends with a full-width colon (GB/T 9704-2012 7.3.2)."""
+    text = text.rstrip().rstrip(":：，,、；;。")
+    return html_multiline(text + "：") if text else ""
 
 
 def _attachment_note(text: str) -> str:

@@ -11,7 +11,7 @@ export prepares, inside the new site before the swap:
   SHA-256 of every inline script of the built pages.  Material's inline
   scripts change between theme versions and by page depth, so the hashes
   are computed from the output, never typed into the config.
-* ``nginx-downloads.map``: ledger file → ``Content-Disposition`` with the
+* ``nginx-downloads.conf``: ledger file → ``Content-Disposition`` with the
   Chinese file name (RFC 5987 ``filename*=UTF-8''…``; the files themselves
   keep ASCII names that survive any server and zip tool).
 
@@ -32,7 +32,7 @@ from urllib.parse import quote
 COMPRESSED_SUFFIXES = {".html", ".css", ".js", ".json", ".xml", ".txt", ".csv", ".svg", ".map"}
 MIN_COMPRESS_BYTES = 512
 CSP_FILE = "nginx-csp.conf"
-DOWNLOAD_NAMES_FILE = "nginx-downloads.map"
+DOWNLOAD_NAMES_FILE = "nginx-downloads.conf"
 LEDGER_FORMATS = ("csv", "xlsx", "json")
 
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
@@ -46,12 +46,15 @@ def compress_site(site_dir: Path) -> int:
     for path in sorted(site_dir.rglob("*")):
         if path.suffix not in COMPRESSED_SUFFIXES or not path.is_file():
             continue
+        target = path.with_name(path.name + ".gz")
+        if target.exists():  # MkDocs' sitemap.xml.gz, dated from the content: kept as it is
+            continue
         data = path.read_bytes()
         if len(data) < MIN_COMPRESS_BYTES:
             continue
         packed = gzip.compress(data, compresslevel=9, mtime=0)
         if len(packed) < len(data):
-            path.with_name(path.name + ".gz").write_bytes(packed)
+            target.write_bytes(packed)
             written += 1
     return written
 

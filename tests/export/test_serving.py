@@ -29,11 +29,14 @@ def _site(tmp_path: Path) -> Path:
 def test_compress_site__gz_beside_text_files_same_bytes_every_time(tmp_path):
     site = _site(tmp_path)
     assert compress_site(site) == 1  # a.html is too small to be worth it, the PNG is not text
+    (site / "sitemap.xml").write_text("x" * 600, encoding="utf-8")
+    (site / "sitemap.xml.gz").write_bytes(b"dated by mkdocs")
     first = (site / "index.html.gz").read_bytes()
     assert gzip.decompress(first) == (site / "index.html").read_bytes()
     assert not (site / "logo.png.gz").exists() and not (site / "notices" / "a.html.gz").exists()
     compress_site(site)
     assert (site / "index.html.gz").read_bytes() == first
+    assert (site / "sitemap.xml.gz").read_bytes() == b"dated by mkdocs"
 
 
 def test_prepare_for_serving__csp_lists_each_inline_script_once(tmp_path):

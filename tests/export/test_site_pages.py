@@ -342,3 +342,18 @@ def test_build_pages__identity_site_map_and_article_meta():
     assert 'pubdate: "2024-03-15"' in front and 'source: "测试县人民政府"' in front
     attachment = pages["notices/notice-a/fujian-1.md"].split("---", 2)[1]
     assert 'pubdate: "2024-03-15"' in attachment
+
+
+def test_render_notice__recipients_end_with_a_colon_and_attachment_note_appears_once():
+    from export.render import render_notice
+
+    notice = _notice(1, "a", recipients="各乡镇人民政府，县直有关单位", attachment_note="1．目标责任\n2．目标责任书")
+    with_links = render_notice(
+        notice, attachment_links=[("附件1：目标责任", "a/1.md"), ("附件2：目标责任书", "a/2.md")]
+    )
+    assert '<p class="recipients">各乡镇人民政府，县直有关单位：</p>' in with_links
+    assert with_links.count("目标责任书") == 1 and with_links.count("附件：") == 1
+    assert '<p class="issuer-mark" aria-hidden="true">测试县人民政府文件</p>' in with_links
+    typed = render_notice({**notice, "recipients": "各乡镇人民政府："})
+    assert '<p class="recipients">各乡镇人民政府：</p>' in typed
+    assert "1．目标责任<br>2．目标责任书" in typed
