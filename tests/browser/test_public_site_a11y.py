@@ -33,6 +33,9 @@ from cms.importer.service import import_documents
 from cms.publishing.identity import SiteIdentity
 from tests.browser import test_public_site
 from tests.browser.test_public_site import (
+    ARTIFACTS as ARTIFACTS_DIR,
+)
+from tests.browser.test_public_site import (
     DESKTOP,
     LOOPBACK,
     NOTICE_2022,
@@ -342,3 +345,29 @@ def test_footer_meta_and_release_date(open_visit, portal: Portal, templates: dic
     assert "<loc>https://www.example.gov.cn/zwgk/aqsc/notices/" in sitemap
     assert not (site_dir / "site-identity.json").exists()
     visit.assert_clean(allowed_errors=re.compile(r"no/such/page\.html"))
+
+
+def test_print__red_banner_number_above_title_page_numbers_and_landscape_task_tables(
+    open_visit, portal: Portal, templates: dict[str, str]
+):
+    visit = open_visit(DESKTOP)
+    page = visit.page
+    open_page(visit, portal, templates["notice"])
+    page.emulate_media(media="print")
+    mark, number, title = page.locator(".issuer-mark"), page.locator(".doc-number"), page.locator(".md-content h1")
+    expect(mark).to_have_text("晋江市人民政府文件")
+    assert mark.evaluate("el => getComputedStyle(el).color") == "rgb(204, 0, 0)"
+    assert number.evaluate("el => getComputedStyle(el).borderBottomColor") == "rgb(204, 0, 0)"
+    tops = [loc.bounding_box()["y"] for loc in (mark, number, title)]
+    assert tops == sorted(tops), tops
+    shot(page, "a11y-print-notice", full_page=False)
+    page.emulate_media(media="screen")
+    expect(mark).to_be_hidden()
+
+    open_page(visit, portal, templates["attachment-task-table"])
+    page.emulate_media(media="print")  # page.pdf keeps an emulated screen medium
+    data = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+    boxes = [tuple(round(float(x)) for x in b.split()) for b in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)]
+    assert (0, 0, 842, 595) in boxes, set(boxes)  # the task table's pages in landscape
+    (ARTIFACTS_DIR / "a11y-print-task-table.pdf").write_bytes(data)
+    visit.assert_clean()
