@@ -6,6 +6,7 @@ site, the admin preview and the tests produce the same text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -84,12 +85,17 @@ def render_notice(
     if notice.get("recipients"):
         out.append(f'<p class="recipients">{_recipients(notice["recipients"])}</p>\n\n')
     out.append(body_to_markdown(_BODY, notice.get("body") or [], ctx_factory()))
-    if attachment_links:
-        # 附件说明 once: the linked list of the attachments stands for the typed note.
+    note = notice.get("attachment_note") or ""
+    if attachment_links and _note_lists_only(note, [label for label, _ in attachment_links]):
+        # 附件说明 once: the linked list of the attachments stands for a note that only names them.
         items = "\n".join(f"- [{md_text(label)}]({href})" for label, href in attachment_links)
         out.append(f'\n<p class="attachment-note">附件：</p>\n\n{items}\n')
-    elif notice.get("attachment_note"):
-        out.append(f'\n<p class="attachment-note">{_attachment_note(notice["attachment_note"])}</p>\n')
+    else:
+        if note:
+            out.append(f'\n<p class="attachment-note">{_attachment_note(note)}</p>\n')
+        if attachment_links:
+            items = "\n".join(f"- [{md_text(label)}]({href})" for label, href in attachment_links)
+            out.append(f"\n{items}\n")
     tail = [
         ("signature", notice.get("signature") or ""),
         ("written-date", format_date(notice.get("written_date"))),
@@ -101,6 +107,20 @@ def render_notice(
         out.append(f'\n<p class="remarks">{escape_html(notice["remarks"])}</p>\n')
     out.append(_colophon(notice))
     return "".join(out)
+
+
+_NOTE_PREFIX = re.compile(r"^\s*(?:附件\s*\d*\s*[:：]?)?\s*(?:\d+\s*[.．、]\s*)?")
+
+
+def _note_key(text: str) -> str:
+    return re.sub(r"\s+", "", _NOTE_PREFIX.sub("", text))
+
+
+def _note_lists_only(note: str, labels: list[str]) -> bool:
+    """Whether every line of the typed 附件说明 just names one of the attachments listed below it."""
+    keys = {_note_key(label) for label in labels}
+    lines = [_note_key(line) for line in note.splitlines() if line.strip()]
+    return all(line in keys for line in lines)
 
 
 def _recipients(text: str) -> str:

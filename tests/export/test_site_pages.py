@@ -357,3 +357,11 @@ def test_render_notice__recipients_end_with_a_colon_and_attachment_note_appears_
     typed = render_notice({**notice, "recipients": "各乡镇人民政府："})
     assert '<p class="recipients">各乡镇人民政府：</p>' in typed
     assert "1．目标责任<br>2．目标责任书" in typed
+
+
+def test_render_notice__a_note_that_says_more_than_the_attachment_titles_is_kept():
+    from export.render import render_notice
+
+    notice = _notice(1, "a", attachment_note="1．目标责任（另附纸质材料）")
+    text = render_notice(notice, attachment_links=[("附件1：目标责任", "a/1.md")])
+    assert "目标责任（另附纸质材料）" in text and "[附件1：目标责任](a/1.md)" in text
