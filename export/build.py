@@ -42,6 +42,9 @@ import yaml
 
 from .children import die_with_parent
 from .downloads import Ledger, LedgerStats, LedgerStep, LedgerStepError, ledgers
+from .prepublish import check_site
+from .prepublish import report as prepublish_report
+from .serving import prepare_for_serving
 from .site import NAV, Site, build_pages, source_date, walk
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -351,6 +354,10 @@ def build_site(
         if missing:
             raise ExportError(f"网站构建结果不完整（缺少 {'、'.join(missing)}），原有网站 {out_dir} 保持不变。")
         stats = _join_ledgers(step, site_dir, out_dir) if step else None
+        problems = check_site(site_dir)
+        if problems:
+            raise ExportError(f"发布前检查未通过，原有网站 {out_dir} 保持不变：\n{prepublish_report(problems)}")
+        prepare_for_serving(site_dir, [(ledger.name, ledger.title) for ledger in ledgers or []])
         try:
             replace_dir(site_dir, out_dir)
         except OSError as error:

@@ -22,6 +22,12 @@ imports nothing from Django.  Three jobs:
   replaced by an empty ``data:`` script so no build output names a foreign
   host.  Source maps (not needed by readers, full of upstream URLs) are
   dropped.
+* **政府网站 identity.**  ``site-identity.json`` (written by
+  :mod:`export.portal` from the admin's 网站标识) becomes
+  ``config.extra.identity`` for the footer and the ``<meta>`` tags, gives
+  the sitemap its base URL when the export was not given one, and is left
+  out of the output.  Each page learns its column (ColumnName/ColumnType)
+  from its folder; ``robots.txt`` points at the sitemap.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ import json
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from mkdocs.plugins import event_priority
 
@@ -42,9 +49,88 @@ _EMPTY_SCRIPT = "data:text/javascript,"
 # URLs of pages indexed by their first section only; filled per build.
 _SUMMARY_ONLY: set[str] = set()
 
+IDENTITY_FILE = "site-identity.json"
+SITE_MAP_PAGE = "site-map.md"
+COLUMN_TYPE = "政务公开"
+# First folder of a page → its column (栏目) in the 政府网站 sense.
+COLUMNS = {
+    "notices": "目标责任文件",
+    "years": "按年度",
+    "issuers": "按发文机关",
+    "units": "按责任单位",
+    "topics": "按主题",
+    "downloads.md": "台账下载",
+    SITE_MAP_PAGE: "网站地图",
+    "search.md": "搜索",
+}
 
-def on_config(config: Any) -> None:
+
+def load_identity(docs_dir: Path) -> dict[str, str]:
+    """The site identity written by the export, with SiteDomain derived from the site address."""
+    path = docs_dir / IDENTITY_FILE
+    identity = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    identity.setdefault("site_name", "")
+    identity["site_domain"] = urlsplit(identity.get("site_url") or "").hostname or ""
+    return identity
+
+
+def column_of(src_uri: str) -> str:
+    """The column a page belongs to ("" for the home page)."""
+    return COLUMNS.get(src_uri.split("/", 1)[0], "")
+
+
+def on_config(config: Any) -> Any:
     _SUMMARY_ONLY.clear()
+    identity = load_identity(Path(config["docs_dir"]))
+    config["extra"]["identity"] = identity
+    if not config.get("site_url") and identity.get("site_url"):
+        url = identity["site_url"]
+        config["site_url"] = url if url.endswith("/") else url + "/"
+    return config
+
+
+def on_files(files: Any, *, config: Any) -> Any:
+    identity = files.get_file_from_path(IDENTITY_FILE)
+    if identity is not None:
+        files.remove(identity)
+    return files
+
+
+_THEAD = re.compile(r"<thead>.*?</thead>", re.S)
+_TH_WITHOUT_SCOPE = re.compile(r"<th(?=[\s>])(?![^>]*\sscope=)")
+
+
+def scope_headers(html: str) -> str:
+    """Every ``<th>`` gets a scope: ``col`` in a table head, ``row`` elsewhere (WCAG 1.3.1).
+
+    The document blocks set it themselves; this covers the tables written
+    as plain HTML by the page renderers (信息公开 metadata, unit summaries).
+    """
+    if "<th" not in html:
+        return html
+    parts, last = [], 0
+    for head in _THEAD.finditer(html):
+        parts.append(_TH_WITHOUT_SCOPE.sub('<th scope="row"', html[last : head.start()]))
+        parts.append(_TH_WITHOUT_SCOPE.sub('<th scope="col"', head.group()))
+        last = head.end()
+    parts.append(_TH_WITHOUT_SCOPE.sub('<th scope="row"', html[last:]))
+    return "".join(parts)
+
+
+# Tables that may scroll sideways: focusable, so a keyboard can scroll them (WCAG 2.1.1).
+_SCROLLING_TABLE = re.compile(r'<table class="((?:task-list|indicator-table|generic-table)[^"]*)">')
+
+
+def on_page_content(html: str, *, page: Any, config: Any, files: Any) -> str:
+    html = _SCROLLING_TABLE.sub(r'<table class="\1" tabindex="0">', html)
+    return scope_headers(html)
+
+
+def robots_txt(site_url: str | None) -> str:
+    lines = ["User-agent: *", "Allow: /"]
+    if site_url:
+        lines.append(f"Sitemap: {site_url.rstrip('/')}/sitemap.xml")
+    return "\n".join(lines) + "\n"
 
 
 def on_page_markdown(markdown: str, *, page: Any, config: Any, files: Any) -> str:
@@ -53,6 +139,10 @@ def on_page_markdown(markdown: str, *, page: Any, config: Any, files: Any) -> st
         page.update_date = str(lastmod)[:10]
     if page.meta.get("search_sections") is False:
         _SUMMARY_ONLY.add(page.url)
+    column = column_of(page.file.src_uri)
+    if column:
+        page.meta.setdefault("column", column)
+        page.meta.setdefault("column_type", COLUMN_TYPE)
     return markdown
 
 
@@ -72,6 +162,7 @@ def compact_search_index(path: Path, summary_only: set[str]) -> None:
 @event_priority(-100)  # after the search plugin has written its index
 def on_post_build(*, config: Any) -> None:
     compact_search_index(Path(config["site_dir"]) / "search" / "search_index.json", _SUMMARY_ONLY)
+    (Path(config["site_dir"]) / "robots.txt").write_text(robots_txt(config.get("site_url")), encoding="utf-8")
     assets = Path(config["site_dir"]) / "assets"
     for source_map in sorted(assets.rglob("*.map")):
         source_map.unlink()

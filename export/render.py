@@ -6,6 +6,7 @@ site, the admin preview and the tests produce the same text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,8 @@ _BODY = DocumentBodyBlock()
 DISCLOSURE_LABELS = {"public": "主动公开", "on_request": "依申请公开", "not_public": "不予公开"}
 TOPIC_LABELS = {"safety": "安全生产", "fire": "消防", "both": "安全生产、消防"}
 VALIDITY_LABELS = {"valid": "有效", "expired": "失效", "repealed": "废止"}
+# A required 信息公开 field the document itself does not give: said, never left blank.
+NOT_STATED = "未署"
 KIND_LABELS = {"targets": "目标责任", "letters": "目标责任书", "plan": "实施方案", "tasks": "任务清单", "other": "其他"}
 
 
@@ -43,10 +46,10 @@ def _row(label: str, value: str) -> str:
 
 def metadata_table(notice: dict[str, Any]) -> str:
     rows = [
-        _row("索引号", escape_html(notice.get("index_number") or "")),
-        _row("发文机关", escape_html(notice.get("issuer") or "")),
+        _row("索引号", escape_html(notice.get("index_number") or NOT_STATED)),
+        _row("发文机关", escape_html(notice.get("issuer") or NOT_STATED)),
         _row("发文字号", escape_html(notice.get("doc_number") or "")),
-        _row("成文日期", format_date(notice.get("written_date"))),
+        _row("成文日期", format_date(notice.get("written_date")) or NOT_STATED),
         _row("发布日期", format_date(release_date(notice))),
         _row("主题分类", TOPIC_LABELS.get(notice.get("topic") or "", "")),
         _row("公开属性", DISCLOSURE_LABELS.get(notice.get("disclosure") or "", "")),
@@ -74,16 +77,25 @@ def render_notice(
 ) -> str:
     """A notice page: metadata, 版头, body, 附件说明, 署名, 日期, 版记."""
     out = [_title(notice["title"]), validity_banner(notice), metadata_table(notice), "\n\n"]
+    if notice.get("issuer"):
+        # 发文机关标志: the red 版头 of the printed page (site_src/assets/extra.css); the screen has the table.
+        out.append(f'<p class="issuer-mark" aria-hidden="true">{escape_html(notice["issuer"])}文件</p>\n\n')
     if notice.get("doc_number"):
         out.append(f'<p class="doc-number">{escape_html(notice["doc_number"])}</p>\n\n')
     if notice.get("recipients"):
-        out.append(f'<p class="recipients">{html_multiline(notice["recipients"])}</p>\n\n')
+        out.append(f'<p class="recipients">{_recipients(notice["recipients"])}</p>\n\n')
     out.append(body_to_markdown(_BODY, notice.get("body") or [], ctx_factory()))
-    if notice.get("attachment_note"):
-        out.append(f'\n<p class="attachment-note">{_attachment_note(notice["attachment_note"])}</p>\n')
-    if attachment_links:
+    note = notice.get("attachment_note") or ""
+    if attachment_links and _note_lists_only(note, [label for label, _ in attachment_links]):
+        # 附件说明 once: the linked list of the attachments stands for a note that only names them.
         items = "\n".join(f"- [{md_text(label)}]({href})" for label, href in attachment_links)
-        out.append(f"\n{items}\n")
+        out.append(f'\n<p class="attachment-note">附件：</p>\n\n{items}\n')
+    else:
+        if note:
+            out.append(f'\n<p class="attachment-note">{_attachment_note(note)}</p>\n')
+        if attachment_links:
+            items = "\n".join(f"- [{md_text(label)}]({href})" for label, href in attachment_links)
+            out.append(f"\n{items}\n")
     tail = [
         ("signature", notice.get("signature") or ""),
         ("written-date", format_date(notice.get("written_date"))),
@@ -95,6 +107,26 @@ def render_notice(
         out.append(f'\n<p class="remarks">{escape_html(notice["remarks"])}</p>\n')
     out.append(_colophon(notice))
     return "".join(out)
+
+
+_NOTE_PREFIX = re.compile(r"^\s*(?:附件\s*\d*\s*[:：]?)?\s*(?:\d+\s*[.．、]\s*)?")
+
+
+def _note_key(text: str) -> str:
+    return re.sub(r"\s+", "", _NOTE_PREFIX.sub("", text))
+
+
+def _note_lists_only(note: str, labels: list[str]) -> bool:
+    """Whether every line of the typed 附件说明 just names one of the attachments listed below it."""
+    keys = {_note_key(label) for label in labels}
+    lines = [_note_key(line) for line in note.splitlines() if line.strip()]
+    return all(line in keys for line in lines)
+
+
+def _recipients(text: str) -> str:
+    """主送机关 as printed: the list ends with a full-width colon (GB/T 9704-2012 7.3.2)."""
+    text = text.rstrip().rstrip(":：，,、；;。")
+    return html_multiline(text + "：") if text else ""
 
 
 def _attachment_note(text: str) -> str:

@@ -351,8 +351,16 @@ def build_pages(
     pages += _issuer_pages(site)
     pages += _topic_pages(site)
     pages.append(SitePage("index.md", _home_page(site, home_text)))
+    pages += _portal_pages(site)
     pages = _with_download_links(site, pages, ledger_items)
     return sorted(pages, key=lambda p: p.path)
+
+
+def _portal_pages(site: Site) -> list[SitePage]:
+    """The site identity file and 网站地图 (政府网站 conventions, see export/portal.py)."""
+    from .portal import identity_page, site_map_page  # portal builds on this module's helpers
+
+    return [identity_page(site.snapshot), site_map_page(site)]
 
 
 def _with_download_links(site: Site, pages: list[SitePage], items: list[Any] | None) -> list[SitePage]:
@@ -393,7 +401,12 @@ def _yaml_string(text: str) -> str:
 
 
 def _front_matter(
-    *, title: str | None = None, lastmod: str | None = None, search: bool = True, sections: bool = True
+    *,
+    title: str | None = None,
+    lastmod: str | None = None,
+    search: bool = True,
+    sections: bool = True,
+    article: dict[str, str] | None = None,
 ) -> str:
     """YAML front matter: page title, sitemap date and search scope (see export/mkdocs_hooks.py).
 
@@ -402,6 +415,7 @@ def _front_matter(
     through ``striptags``, which *unescapes* entities, so a title typed as
     ``</title><script>…`` would become markup.  ``page.meta.title`` is
     printed as is, so the escaped form stays literal text.
+    ``article``: a document's PubDate and ContentSource (政府网站 meta tags).
     """
     lines = []
     if title is not None:
@@ -412,6 +426,8 @@ def _front_matter(
         lines += ["search:", "  exclude: true"]
     if not sections:
         lines.append("search_sections: false")
+    for key, value in (article or {}).items():
+        lines.append(f"{key}: {_yaml_string(escape_html(value))}")
     return "---\n" + "\n".join(lines) + "\n---\n\n" if lines else ""
 
 
@@ -430,7 +446,9 @@ def _document_pages(site: Site, page: DocumentPage) -> list[SitePage]:
     else:
         unit_html = ctx().unit_link(page.record.get("unit_id"), "")
         text = render_letter(page.record, page.notice, unit_html, ctx, notice_href=notice_href)
-    out = [SitePage(page.path, _front_matter(title=page.title, lastmod=_lastmod(page.record)) + text)]
+    article = {"pubdate": (release_date(page.notice) or "")[:10], "source": issuer_name(page.notice)}
+    front = _front_matter(title=page.title, lastmod=_lastmod(page.record), article=article)
+    out = [SitePage(page.path, front + text)]
     for child in page.children:
         out += _document_pages(site, child)
     return out
@@ -447,7 +465,9 @@ def _sorted_notices(pages: Iterable[DocumentPage]) -> list[DocumentPage]:
 
 def _notice_item(from_path: str, page: DocumentPage, *, date_field: str = "written_date") -> str:
     notice = page.record
-    meta = [escape_html(x) for x in (notice.get("doc_number") or "", format_date(notice.get(date_field))) if x]
+    # Every listed notice shows a date: its 成文日期, else when it was published.
+    day = format_date(notice.get(date_field)) or format_date(release_date(notice))
+    meta = [escape_html(x) for x in (notice.get("doc_number") or "", day) if x]
     if notice.get("validity") in {"expired", "repealed"}:
         meta.append(f'<span class="validity-tag">已{VALIDITY_LABELS[notice["validity"]]}</span>')
     tail = f'　<span class="doc-meta">{"　".join(meta)}</span>' if meta else ""

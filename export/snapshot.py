@@ -19,6 +19,7 @@ from cms.documents.models import AttachmentPage, NoticePage, ResponsibilityLette
 from cms.documents.visibility import children_by_parent
 from cms.importer.models import ImportReport
 from cms.ledger.models import Task
+from cms.publishing.identity import identity_record
 from cms.units.models import Unit
 
 NOTICE_FIELDS = [
@@ -139,4 +140,5 @@ def take_snapshot(now: datetime | None = None) -> dict[str, Any]:
             }
             for unit in Unit.objects.prefetch_related("aliases").order_by("sort_order", "name")
         ]
-    return {"notices": notices, "units": units}
+        identity = identity_record()
+    return {"notices": notices, "units": units, "identity": identity}

@@ -8,14 +8,18 @@ bash scripts/bootstrap.sh test
 PY=.venv/bin/python
 export DJANGO_SETTINGS_MODULE=cms.settings.test
 # Browser tests drive Debian's chromium, the ledger tests open files in
-# LibreOffice: install them from Debian when missing and allowed (never a
-# browser download).
-if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/soffice ]; } && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
-  echo "== 安装 chromium、LibreOffice Calc（浏览器与台账测试用）"
+# LibreOffice, the public-site tests serve the site with Debian's nginx and
+# check it with axe-core (npm): install them when missing and allowed (never
+# a browser download).
+if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/soffice ] || [ ! -x /usr/sbin/nginx ] || ! command -v npm >/dev/null; } \
+    && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+  echo "== 安装 chromium、LibreOffice Calc、nginx、npm（浏览器、台账与网站服务测试用）"
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-      chromium fonts-noto-cjk libreoffice-calc-nogui >/dev/null) \
-    || echo "!! 无法安装 chromium / LibreOffice，相关测试将失败"
+      chromium fonts-noto-cjk libreoffice-calc-nogui nginx-light npm >/dev/null) \
+    || echo "!! 无法安装 chromium / LibreOffice / nginx / npm，相关测试将失败"
 fi
+echo "== axe-core（无障碍检查，仅测试用，tests/browser/package-lock.json）"
+npm ci --prefix tests/browser --no-audit --no-fund --silent || echo "!! 无法安装 axe-core，无障碍测试将失败"
 echo "== ruff"
 $PY -m ruff check cms export tests benchmarks scripts
 echo "== mypy（django-stubs 插件，cms/ 与 export/，配置见 pyproject.toml）"

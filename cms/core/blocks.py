@@ -400,23 +400,32 @@ class TaskListBlock(MarkdownBlockMixin, blocks.StructBlock):
         body = []
         for i, (row_id, row) in enumerate(rows):
             cells = []
-            if has_topic and topics[i]:
-                cells.append(_td(html_multiline(row.get("topic", "")), topics[i]))
-            if tasks[i]:
-                cells.append(_td(html_multiline(row.get("task", "")), tasks[i]))
+            # A merged cell covers the rows below it; on a phone each row is a
+            # card of its own, so covered rows repeat it in a cell shown only there.
+            if has_topic:
+                topic = html_multiline(row.get("topic", ""))
+                cells.append(_td(topic, topics[i], label="专题/项目") if topics[i] else _card_only(topic, "专题/项目"))
+            task = html_multiline(row.get("task", ""))
+            cells.append(_td(task, tasks[i], label="工作任务") if tasks[i] else _card_only(task, "工作任务"))
             if has_detail:
-                cells.append(_td(html_multiline(row.get("detail", ""))))
+                cells.append(_td(html_multiline(row.get("detail", "")), label="工作内容"))
             if has_deadline:
-                cells.append(_td(html_multiline(row.get("deadline", ""))))
-            cells.append(_td(_units_cell(row, ctx)))
+                cells.append(_td(html_multiline(row.get("deadline", "")), label="完成时限"))
+            cells.append(_td(_units_cell(row, ctx), label="责任单位"))
             body.append((f' id="task-{escape_html(row_id)}"', cells))
-        title = f"**{md_text(raw['title'])}**\n\n" if raw.get("title") else ""
-        return title + html_table(head, body, "task-list")
+        return html_table(head, body, "task-list", caption=escape_html(raw.get("title") or ""))
 
 
-def _td(content: str, rowspan: int = 1, colspan: int = 1, tag: str = "td") -> str:
+def _td(content: str, rowspan: int = 1, colspan: int = 1, tag: str = "td", label: str = "") -> str:
+    """A cell; ``label`` names its column where a phone shows the row as a card (site_src/assets/extra.css)."""
     attrs = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + (f' colspan="{colspan}"' if colspan > 1 else "")
+    attrs += f' data-label="{label}"' if label else ""
     return f"<{tag}{attrs}>{content}</{tag}>"
+
+
+def _card_only(content: str, label: str) -> str:
+    """A merged cell repeated in a covered row: hidden in the table, shown in the phone's card."""
+    return f'<td class="card-only" data-label="{label}">{content}</td>'
 
 
 def _units_cell(row: dict, ctx: MarkdownContext) -> str:
@@ -500,9 +509,8 @@ class IndicatorTableBlock(MarkdownBlockMixin, blocks.StructBlock):
         for row in list_items(raw.get("rows")):
             unit = unit_ref_html({"unit": row.get("unit"), "name": row.get("unit_name", "")}, ctx)
             values = [_td(format_number(v)) for v in list_items(row.get("values"))]
-            body.append([_td(unit), *values])
-        title = f"**{md_text(raw['title'])}**\n\n" if raw.get("title") else ""
-        return title + html_table(head, body, "indicator-table")
+            body.append([_td(unit, tag="th"), *values])
+        return html_table(head, body, "indicator-table", caption=escape_html(raw.get("title") or ""))
 
 
 class MemberBlock(blocks.StructBlock):
@@ -583,8 +591,8 @@ class GenericTableBlock(MarkdownBlockMixin, blocks.StructBlock):
                 rs, cs = spans.get((r, c), (1, 1))
                 row.append(_td(html_multiline(text or ""), rs, cs, tag))
             rendered.append(row)
-        title = f"**{md_text(raw['title'])}**\n\n" if raw.get("title") else ""
-        return title + html_table(rendered[:header_rows], rendered[header_rows:], "generic-table")
+        caption = escape_html(raw.get("title") or "")
+        return html_table(rendered[:header_rows], rendered[header_rows:], "generic-table", caption=caption)
 
     def to_text(self, raw: dict) -> str:
         data = (raw.get("table") or {}).get("data") or []

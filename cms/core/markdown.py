@@ -147,13 +147,26 @@ def html_table(
     header_rows: Iterable[Iterable[str]],
     body_rows: Iterable[Iterable[str] | tuple[str, Iterable[str]]],
     css: str,
+    caption: str = "",
 ) -> str:
     """A raw HTML table from already-escaped cell HTML (``<td ...>`` included).
 
     A body row may be ``(attributes, cells)`` to give the ``<tr>`` an id.
+    Every header cell gets its ``scope`` (WCAG 1.3.1: a screen reader names
+    the column or row of each value): ``col``/``colgroup`` in the head,
+    ``row`` in the body; ``caption`` (escaped HTML) names the table.
     """
-    head = "".join(f"<tr>{''.join(cells)}</tr>" for cells in header_rows)
+    head = "".join(f"<tr>{''.join(_scoped(cell, head=True) for cell in cells)}</tr>" for cells in header_rows)
     rows = [row if isinstance(row, tuple) else ("", row) for row in body_rows]
-    body = "\n".join(f"<tr{attrs}>{''.join(cells)}</tr>" for attrs, cells in rows)
+    body = "\n".join(f"<tr{attrs}>{''.join(_scoped(cell, head=False) for cell in cells)}</tr>" for attrs, cells in rows)
     thead = f"<thead>{head}</thead>" if head else ""
-    return f'<table class="{css}">\n{thead}\n<tbody>\n{body}\n</tbody>\n</table>'
+    top = f"<caption>{caption}</caption>\n" if caption else ""
+    return f'<table class="{css}">\n{top}{thead}\n<tbody>\n{body}\n</tbody>\n</table>'
+
+
+def _scoped(cell: str, *, head: bool) -> str:
+    """``<th>`` with its scope (unless it has one)."""
+    if not cell.startswith("<th") or " scope=" in cell.split(">", 1)[0]:
+        return cell
+    scope = ("colgroup" if " colspan=" in cell.split(">", 1)[0] else "col") if head else "row"
+    return f'<th scope="{scope}"' + cell[3:]

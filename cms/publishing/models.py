@@ -100,3 +100,7 @@ class ExportRun(models.Model):
     @property
     def duration_display(self) -> str:
         return "" if self.duration is None else f"{self.duration:.1f} 秒"
+
+
+# The 网站标识 setting lives in its own module; imported here so Django sees the model.
+from .identity import SiteIdentity  # noqa: E402, F401

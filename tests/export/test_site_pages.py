@@ -243,7 +243,9 @@ def test_mkdocs_hooks__cdn_script_urls_neutralised_and_source_maps_dropped(tmp_p
 
 
 def test_mkdocs_hooks__lastmod_from_front_matter_dates_the_page():
-    page = SimpleNamespace(meta={"lastmod": "2024-03-15"}, update_date="2099-01-01")
+    page = SimpleNamespace(
+        meta={"lastmod": "2024-03-15"}, update_date="2099-01-01", file=SimpleNamespace(src_uri="notices/a.md")
+    )
     mkdocs_hooks.on_page_markdown("# x", page=page, config={}, files=None)
     assert page.update_date == "2024-03-15"
 
@@ -295,3 +297,71 @@ def test_mkdocs_hooks__summary_only_pages_keep_their_first_search_entry(tmp_path
     raw = path.read_text(encoding="utf-8")
     assert [d["location"] for d in json.loads(raw)["docs"]] == ["units/u.html", "notices/n.html#_1"]
     assert "消防车通道" in raw
+
+
+def test_mkdocs_hooks__every_th_gets_a_scope():
+    html = (
+        '<table><thead><tr><th>年度</th><th scope="colgroup" colspan="2">任务</th></tr></thead>'
+        "<tbody><tr><th>2024年</th><td>1</td></tr></tbody></table>"
+        '<table class="gk-meta"><tr><th>索引号</th><td>x</td></tr></table>'
+    )
+    out = mkdocs_hooks.scope_headers(html)
+    assert '<th scope="col">年度</th>' in out
+    assert '<th scope="colgroup" colspan="2">任务</th>' in out
+    assert '<th scope="row">2024年</th>' in out
+    assert '<th scope="row">索引号</th>' in out
+    assert "<thead>" in out and out.count("scope=") == 4
+
+
+def test_mkdocs_hooks__identity_column_and_robots(tmp_path):
+    (tmp_path / mkdocs_hooks.IDENTITY_FILE).write_text(
+        json.dumps({"site_name": "站", "site_url": "https://www.example.gov.cn/zwgk/aqsc/", "site_code": "123"}),
+        encoding="utf-8",
+    )
+    identity = mkdocs_hooks.load_identity(tmp_path)
+    assert identity["site_domain"] == "www.example.gov.cn"
+    assert mkdocs_hooks.column_of("notices/a/b.md") == "目标责任文件"
+    assert mkdocs_hooks.column_of("index.md") == ""
+    robots = mkdocs_hooks.robots_txt("https://www.example.gov.cn/zwgk/aqsc/")
+    assert "Sitemap: https://www.example.gov.cn/zwgk/aqsc/sitemap.xml" in robots
+    assert "Sitemap" not in mkdocs_hooks.robots_txt(None)
+
+
+def test_build_pages__identity_site_map_and_article_meta():
+    snapshot = _snapshot()
+    snapshot["identity"] = {"site_name": "测试站", "sponsor": "测试县安委办", "site_code": "3500000001"}
+    pages = _pages(snapshot)
+    identity = json.loads(pages[mkdocs_hooks.IDENTITY_FILE])
+    assert identity["sponsor"] == "测试县安委办" and identity["site_code"] == "3500000001"
+    site_map = pages[mkdocs_hooks.SITE_MAP_PAGE]
+    for entry in NAV:
+        ((label, path),) = entry.items()
+        assert f"[{label}]({path})" in site_map
+    assert "(years/2024.md)" in site_map and "(topics/fire.md)" in site_map
+    front = pages["notices/notice-a.md"].split("---", 2)[1]
+    assert 'pubdate: "2024-03-15"' in front and 'source: "测试县人民政府"' in front
+    attachment = pages["notices/notice-a/fujian-1.md"].split("---", 2)[1]
+    assert 'pubdate: "2024-03-15"' in attachment
+
+
+def test_render_notice__recipients_end_with_a_colon_and_attachment_note_appears_once():
+    from export.render import render_notice
+
+    notice = _notice(1, "a", recipients="各乡镇人民政府，县直有关单位", attachment_note="1．目标责任\n2．目标责任书")
+    with_links = render_notice(
+        notice, attachment_links=[("附件1：目标责任", "a/1.md"), ("附件2：目标责任书", "a/2.md")]
+    )
+    assert '<p class="recipients">各乡镇人民政府，县直有关单位：</p>' in with_links
+    assert with_links.count("目标责任书") == 1 and with_links.count("附件：") == 1
+    assert '<p class="issuer-mark" aria-hidden="true">测试县人民政府文件</p>' in with_links
+    typed = render_notice({**notice, "recipients": "各乡镇人民政府："})
+    assert '<p class="recipients">各乡镇人民政府：</p>' in typed
+    assert "1．目标责任<br>2．目标责任书" in typed
+
+
+def test_render_notice__a_note_that_says_more_than_the_attachment_titles_is_kept():
+    from export.render import render_notice
+
+    notice = _notice(1, "a", attachment_note="1．目标责任（另附纸质材料）")
+    text = render_notice(notice, attachment_links=[("附件1：目标责任", "a/1.md")])
+    assert "目标责任（另附纸质材料）" in text and "[附件1：目标责任](a/1.md)" in text

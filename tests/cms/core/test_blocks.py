@@ -97,10 +97,26 @@ def test_task_list__merged_topic_and_task_cells_get_rowspan():
         {"topic": "专题乙", "task": "任务二", "detail": "内容4", "deadline": "", "units": [], "units_text": "乡安办"},
     ]
     md = block.to_markdown({"title": "", "rows": rows}, MarkdownContext())
-    assert '<td rowspan="3">专题甲</td>' in md
-    assert '<td rowspan="2">任务一</td>' in md
+    assert '<td rowspan="3" data-label="专题/项目">专题甲</td>' in md
+    assert '<td rowspan="2" data-label="工作任务">任务一</td>' in md
     # 任务二 under two different topics must not merge across them.
-    assert md.count(">任务二</td>") == 2
+    assert md.count('<td data-label="工作任务">任务二</td>') == 2
+
+
+def test_task_list__covered_rows_repeat_merged_cells_for_the_phone_card_only():
+    block = DocumentBodyBlock().child_blocks["task_list"]
+    rows = [
+        {"topic": "专题甲", "task": "任务一", "detail": "内容1", "deadline": "年底", "units": [], "units_text": "乡"},
+        {"topic": "专题甲", "task": "任务一", "detail": "内容2", "deadline": "年底", "units": [], "units_text": "乡"},
+    ]
+    md = block.to_markdown({"title": "消防车通道清单", "rows": rows}, MarkdownContext())
+    second = md.split("<tr", 3)[3]
+    assert second.startswith(' id="task-1">')
+    assert '<td class="card-only" data-label="专题/项目">专题甲</td>' in second
+    assert '<td class="card-only" data-label="工作任务">任务一</td>' in second
+    assert "<caption>消防车通道清单</caption>" in md
+    head = md.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    assert head.count('<th scope="col">') == 5
 
 
 def test_indicator_table__cell_count_must_match_columns():
@@ -134,8 +150,8 @@ def test_indicator_table__grouped_header_spans_its_columns():
         "rows": [{"unit": None, "unit_name": "青阳街道", "values": [5, 0, 10]}],
     }
     md = block.to_markdown(raw, MarkdownContext())
-    assert '<th colspan="2">市政消火栓建设任务</th>' in md
-    assert '<th rowspan="2">专职防火队人员额定人数</th>' in md
+    assert '<th scope="colgroup" colspan="2">市政消火栓建设任务</th>' in md
+    assert '<th scope="col" rowspan="2">专职防火队人员额定人数</th>' in md
     assert "<td>5</td><td>0</td><td>10</td>" in md
 
 
