@@ -124,7 +124,11 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 WAGTAIL_I18N_ENABLED = False
-WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
+# The only language: a browser asking for English (LocaleMiddleware reads
+# Accept-Language) must still get the Chinese login page and admin.
+LANGUAGES = [("zh-hans", "简体中文")]
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+WAGTAILADMIN_USER_LOGIN_FORM = "cms.core.login_form.ChineseLoginForm"
 # Chinese for Wagtail admin messages its own zh_Hans catalogue leaves in English
 # (page locks, workflow locks, save conflicts): editors must understand why a save was refused.
 LOCALE_PATHS = [PROJECT_DIR / "locale"]
