@@ -1,4 +1,4 @@
-"""No English in the admin views that 编辑, 审核 and 签发 use.
+"""No English, and no Content-Security-Policy violation, in the admin views that 编辑, 审核 and 签发 use.
 
 Chromium asks for English (Accept-Language en-US) on purpose: the admin must
 still answer in Chinese.  Every view's visible text, option labels,
@@ -18,7 +18,13 @@ from wagtail.models import Page as WagtailPage
 
 from cms.importer.models import ImportReport
 from cms.publishing.models import ExportRun, ExportStatus
-from tests.browser.conftest import ACTION_TIMEOUT_MS, ADMIN_PASSWORD, ADMIN_USERNAME, admin_login
+from tests.browser.conftest import (
+    ACTION_TIMEOUT_MS,
+    ADMIN_PASSWORD,
+    ADMIN_USERNAME,
+    REPORT_VIOLATIONS,
+    admin_login,
+)
 from tests.factories import (
     UnitFactory,
     make_attachment,
@@ -78,6 +84,11 @@ def english_page(browser: Browser, live_db_lock) -> Iterator[Page]:
     context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(ACTION_TIMEOUT_MS)
     page = context.new_page()
+    violations: list[str] = []
+    page.expose_function("reportCspViolation", violations.append)
+    page.add_init_script(REPORT_VIOLATIONS)
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.csp_violations = violations  # type: ignore[attr-defined]
     yield page
     context.close()
 
@@ -147,3 +158,5 @@ def test_admin_views__show_no_english_words(
         if words := english_words(english_page, content):
             found[view] = words
     assert found == {}, "\n".join(f"{view}: {' '.join(words)}" for view, words in found.items())
+    # The same views under the Content-Security-Policy: nothing refused anywhere.
+    assert english_page.csp_violations == [], "\n".join(english_page.csp_violations)  # type: ignore[attr-defined]
