@@ -48,7 +48,10 @@ def stored_to_grid(stored: dict) -> dict[str, Any]:
 
 
 def grid_to_stored(grid: dict) -> dict[str, Any]:
-    """The grid's posted state → stored task-list JSON; rows and units without an id get one on save."""
+    """The grid's posted state → stored task-list JSON; rows and units without an id get one on save.
+
+    Entirely blank rows are dropped.
+    """
     rows = []
     for row in grid.get("rows") or []:
         if not isinstance(row, dict):
@@ -68,6 +71,8 @@ def grid_to_stored(grid: dict) -> dict[str, Any]:
         for unit in units:
             unit["value"]["role"] = unit["value"]["role"] or "lead"
         value = {**{name: str(row.get(name) or "") for name in ROW_FIELDS}, "units": units}
+        if not units and not any(value[name].strip() for name in ROW_FIELDS):
+            continue  # a row left entirely blank (a new list starts with one) is no task
         rows.append({"type": "item", "id": row.get("id") or None, "value": value})
     return {"title": str(grid.get("title") or ""), "rows": rows}
 

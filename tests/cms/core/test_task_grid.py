@@ -58,3 +58,14 @@ def test_task_list_block__posted_grid_json_becomes_the_stored_value_with_new_ids
     assert saved["rows"][2]["value"]["units_text"] == "各乡镇"
     assert not block.value_omitted_from_data(data, {}, "body-0-value")
     assert block.value_omitted_from_data(QueryDict(), {}, "body-0-value")
+
+
+def test_grid_to_stored__drops_entirely_blank_rows_only():
+    grid = {
+        "title": "",
+        "rows": [
+            {"id": None, "task": "", "deadline": "", "units": [], "units_text": "  "},
+            {"id": "keep", "task": "", "deadline": "每年", "units": []},
+        ],
+    }
+    assert [row["id"] for row in grid_to_stored(grid)["rows"]] == ["keep"]

@@ -128,7 +128,7 @@
     root.appendChild(titleLabel);
     root.appendChild(this.titleInput);
 
-    this.errors = el("div", "task-grid__errors help-block help-critical");
+    this.errors = el("div", "task-grid__errors");
     this.errors.hidden = true;
     root.appendChild(this.errors);
 
@@ -575,6 +575,9 @@
     }
     this.errors.textContent = lines.join("\n");
     this.errors.hidden = !lines.length;
+    // Wagtail's error look only while there is an error: its tests and styles look for the class.
+    this.errors.classList.toggle("help-block", lines.length > 0);
+    this.errors.classList.toggle("help-critical", lines.length > 0);
     this.render();
   };
 
