@@ -85,7 +85,7 @@ def english_page(browser: Browser, live_db_lock) -> Iterator[Page]:
     context.set_default_timeout(ACTION_TIMEOUT_MS)
     page = context.new_page()
     violations: list[str] = []
-    page.expose_function("reportCspViolation", violations.append)
+    page.expose_function("reportCspViolation", lambda text: violations.append(text))
     page.add_init_script(REPORT_VIOLATIONS)
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
     page.csp_violations = violations  # type: ignore[attr-defined]
