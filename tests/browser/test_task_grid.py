@@ -116,3 +116,22 @@ def test_task_grid__edit_a_hundred_row_list_and_the_ledger_keeps_row_ids(
         "更新消防\n车通道标识",
     ]
     assert re.fullmatch(r"2025年6月底前", pasted[0]["完成时限"])
+
+
+def test_task_grid__a_row_without_task_is_refused_and_named_in_chinese(
+    live_server, page: Page, admin_credentials, site_index, live_db_lock
+):
+    base = live_server.url
+    with live_db_lock:
+        notice = make_notice(site_index, title="关于下达重点项目清单的通知")
+        attachment = make_attachment(notice, title="重点项目清单", body=[task_list([{"task": "第1项工作任务"}])])
+    admin_login(page, base, *admin_credentials)
+    page.goto(f"{base}/admin/pages/{attachment.pk}/edit/")
+    page.locator(".task-grid__add").click()
+    page.locator('.task-grid__editor [data-field="deadline"]').fill("2025年底前")
+    with page.expect_navigation():
+        page.locator("footer nav.actions--primary button.action-save").click()
+    expect(page.locator(".task-grid__errors")).to_have_text("第 2 行：请填写工作任务或工作内容。")
+    expect(page.locator(".task-grid__line").nth(1)).to_have_class(re.compile("task-grid__line--error"))
+    # The refused form keeps what the editor typed.
+    expect(page.locator(".task-grid__line").nth(1).locator(".task-grid__deadline")).to_have_text("2025年底前")

@@ -470,9 +470,16 @@
     return wrap;
   };
 
+  // Called on every keystroke in the open row: only the texts of its line change.
   TaskGrid.prototype.refreshLine = function (index) {
     var line = this.body.querySelector('tr.task-grid__line[data-index="' + index + '"]');
-    if (line) line.replaceWith(this.renderLine(this.state.rows[index], index));
+    if (!line) return;
+    var row = this.state.rows[index];
+    var task = line.querySelector(".task-grid__task");
+    task.textContent = oneLine(row.task || row.detail, 60);
+    if (row.topic) task.prepend(el("span", "task-grid__topic", oneLine(row.topic, 8)));
+    line.querySelector(".task-grid__deadline").textContent = oneLine(row.deadline, 20);
+    line.querySelector(".task-grid__units").textContent = unitsSummary(row);
   };
 
   TaskGrid.prototype.focusEditor = function () {
