@@ -12,12 +12,15 @@ edit form, so every field, block and formset the editor sees is included.
 from __future__ import annotations
 
 import html
+import json
 import re
 from typing import Any
 
 from django import forms
 from wagtail import blocks
 from wagtail.blocks.field_block import ChooserBlock
+
+from .task_grid.form import TaskGridFormMixin, grid_enabled
 
 FormData = dict[str, str]
 
@@ -54,6 +57,9 @@ def block_form_data(block: blocks.Block, value: Any, prefix: str, data: FormData
             data[f"{prefix}-{i}-order"] = str(i)
             data[f"{prefix}-{i}-id"] = item.id or ""
             block_form_data(block.child_block, item.value, f"{prefix}-{i}-value", data)
+    elif isinstance(block, TaskGridFormMixin) and grid_enabled():
+        # The task-list grid posts the whole list as one JSON field (cms/core/task_grid).
+        data[prefix] = json.dumps(block.get_form_state(value), ensure_ascii=False)
     elif isinstance(block, blocks.StructBlock):
         for name, child_block in block.child_blocks.items():
             child_value = value.get(name) if value is not None else child_block.get_default()

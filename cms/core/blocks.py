@@ -28,6 +28,7 @@ from .markdown import (
     md_multiline,
     md_text,
 )
+from .task_grid.form import TaskGridFormMixin
 
 LEVEL_CHOICES = [
     (0, "不编号（小标题）"),
@@ -370,8 +371,8 @@ def _rowspans(values: list[str]) -> list[int]:
     return spans
 
 
-class TaskListBlock(MarkdownBlockMixin, blocks.StructBlock):
-    """重点项目清单 / 任务清单: each row is one task with a stable id."""
+class TaskListBlock(TaskGridFormMixin, MarkdownBlockMixin, blocks.StructBlock):
+    """重点项目清单 / 任务清单: each row is one task with a stable id (edited in the grid, cms/core/task_grid)."""
 
     title = blocks.CharBlock(label="清单标题", required=False, max_length=200)
     rows = blocks.ListBlock(TaskRowBlock(), label="任务", min_num=1)

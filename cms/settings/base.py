@@ -126,7 +126,11 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 WAGTAIL_I18N_ENABLED = False
-WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
+# The only language: a browser asking for English (LocaleMiddleware reads
+# Accept-Language) must still get the Chinese login page and admin.
+LANGUAGES = [("zh-hans", "简体中文")]
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+WAGTAILADMIN_USER_LOGIN_FORM = "cms.core.login_form.ChineseLoginForm"
 # Chinese for Wagtail admin messages its own zh_Hans catalogue leaves in English
 # (page locks, workflow locks, save conflicts): editors must understand why a save was refused.
 LOCALE_PATHS = [PROJECT_DIR / "locale"]
@@ -154,7 +158,11 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Nor the dashboard's check for new Wagtail releases (upgrades go through the lock file).
 WAGTAIL_ENABLE_UPDATE_CHECK = False
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# 任务清单 are edited in the compact grid (cms/core/task_grid); "0" brings back
+# Wagtail's nested forms, which benchmarks/bench_editor.py measures beside it.
+TASK_GRID_EDITOR = os.environ.get("TASK_GRID_EDITOR", "1") != "0"
+# Chinese words are indexed and queried as character pairs (cms/core/chinese_search.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "cms.core.search_backend"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 
 # Prefix of the 信息公开 index number (索引号) given to every notice.

@@ -1,6 +1,7 @@
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .chooser import UnitChooserViewSet
 from .models import Unit
 
 
@@ -15,6 +16,7 @@ class UnitViewSet(SnippetViewSet):
     search_fields = ["name", "aliases__name"]
     ordering = ["sort_order", "name"]
     search_backend_name = None  # substring search suits Chinese names better than tokenised search
+    chooser_viewset_class = UnitChooserViewSet
 
 
 register_snippet(UnitViewSet)

@@ -378,3 +378,30 @@ def open_preview(page: Page):
         toggle.click()
     # Wagtail swaps in a fresh iframe on every refresh; the last one is current.
     return page.frame_locator("iframe.w-preview__iframe").last.locator("body")
+
+
+# --- the 任务清单 grid (cms/core/static/cms/task-grid.js) ----------------------------
+
+
+def grid_add_row(page: Page, block_prefix: str, values: dict[str, str]) -> None:
+    """添加一行 in the task-list grid of the stream block at ``block_prefix`` and fill its open editor."""
+    grid = page.locator(f'[id="{block_prefix}-value-grid"]')
+    lines = grid.locator(".task-grid__line")
+    before = lines.count()
+    grid.locator(".task-grid__add").click()
+    expect(lines).to_have_count(before + 1)
+    editor = grid.locator(".task-grid__editor")
+    for name, value in values.items():
+        editor.locator(f'[data-field="{name}"]').fill(value)
+
+
+def grid_choose_unit(page: Page, block_prefix: str, name: str, role: str = "lead") -> None:
+    """Pick ``name`` in the open row's search-as-you-type unit chooser; 配合 is one click on its role."""
+    editor = page.locator(f'[id="{block_prefix}-value-grid"] .task-grid__editor')
+    editor.locator(".task-grid__unit-search").fill(name)
+    editor.locator(".task-grid__unit-option", has_text=name).first.click()
+    chip = editor.locator(".task-grid__chip", has=page.locator(".task-grid__chip-name", has_text=name))
+    expect(chip).to_have_count(1)
+    if role == "support":
+        chip.locator(".task-grid__role").click()
+        expect(chip.locator(".task-grid__role")).to_have_text("配合")

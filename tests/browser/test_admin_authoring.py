@@ -1,10 +1,9 @@
 """Issue "foundation" end to end in a real browser.
 
 An editor logs into the Chinese admin, writes a 公文 under 公文库, adds a 附件
-holding a 任务清单 (three tasks for two responsible units: most typed by name
-and resolved against the unit registry server-side, one picked with the
-snippet chooser), previews it, publishes both pages, and the public site
-serves the task table.
+holding a 任务清单 (three tasks for two responsible units, picked in the task
+grid's search-as-you-type unit chooser; cms/core/static/cms/task-grid.js),
+previews it, publishes both pages, and the public site serves the task table.
 """
 
 from __future__ import annotations
@@ -19,9 +18,8 @@ from tests.browser.conftest import (
     add_child_page,
     add_stream_block,
     admin_login,
-    choose_snippet,
-    ensure_list_items,
-    fill_block,
+    grid_add_row,
+    grid_choose_unit,
     js_errors,
     open_preview,
     publish,
@@ -112,17 +110,11 @@ def test_editor_writes_previews_and_publishes_a_task_list(
     page.locator("select[name=kind]").select_option("tasks")
     page.locator("input[name=title]").fill(ATTACHMENT_TITLE)
     block = add_stream_block(page, "body", "任务清单")
-    fill_block(page, block, {"title": "重点工作任务清单"})
-    rows = ensure_list_items(page, f"{block}-value-rows", len(TASKS))
-    for row, task in zip(rows, TASKS, strict=True):
-        fill_block(page, row, {"task": task["task"], "deadline": task["deadline"]})
-        refs = ensure_list_items(page, f"{row}-value-units", len(task["units"]))
-        for ref, (name, role, how) in zip(refs, task["units"], strict=True):
-            if how == "chooser":
-                choose_snippet(page, f"{ref}-value-unit", name)
-                fill_block(page, ref, {"role": role})
-            else:
-                fill_block(page, ref, {"name": name, "role": role})
+    page.locator(f'[id="{block}-value-title"]').fill("重点工作任务清单")
+    for task in TASKS:
+        grid_add_row(page, block, {"task": task["task"], "deadline": task["deadline"]})
+        for name, role, _how in task["units"]:
+            grid_choose_unit(page, block, name, role)
     step(page, 4, "attachment-form")
     attachment_id = save_draft(page)
     step(page, 4, "attachment-saved")

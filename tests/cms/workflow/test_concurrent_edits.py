@@ -35,9 +35,11 @@ def open_edit(client: Client, page: Any) -> dict[str, str]:
 
 
 def with_detail(data: dict[str, str], text: str) -> dict[str, str]:
-    """The editor rewrites the first task's 工作内容."""
-    key = next(k for k in data if k.endswith("-value-rows-0-value-detail"))
-    return {**data, key: text}
+    """The editor rewrites the first task's 工作内容 (the task-list grid posts the list as one JSON field)."""
+    key = next(k for k, v in data.items() if v.startswith('{"title"'))
+    grid = json.loads(data[key])
+    grid["rows"][0]["detail"] = text
+    return {**data, key: json.dumps(grid, ensure_ascii=False)}
 
 
 def revision_texts(page: Any) -> str:
