@@ -407,11 +407,12 @@ def _check_mkdocs(result: subprocess.CompletedProcess[str], out_dir: Path) -> No
         )
 
 
-def _read_report(path: Path) -> dict[str, Any]:
+def _read_report(path: Path, out_dir: Path) -> dict[str, Any]:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise ExportError(f"网站构建没有留下分批构建的记录（{path.name}）：{error}。") from error
+        message = f"网站构建结果不完整（缺少分批构建的记录 {path.name}），原有网站 {out_dir} 保持不变。"
+        raise ExportError(message) from error
 
 
 def build_site(
@@ -472,7 +473,8 @@ def build_site(
         if reuse is not None:
             result, report_path = _run_partial(run, config_path, site_dir, env, reuse.pages, work)
             _check_mkdocs(result, out_dir)
-            report.built_pages, report.linked_files = _reuse_previous(reuse, site_dir, _read_report(report_path))
+            partial_report = _read_report(report_path, out_dir)
+            report.built_pages, report.linked_files = _reuse_previous(reuse, site_dir, partial_report)
         elif partial:
             assert page_weights is not None
             report.shards = shards
@@ -549,7 +551,7 @@ def _build_shards(
         outcomes = [future.result() for future in futures]
     for result, _ in outcomes:
         _check_mkdocs(result, out_dir)
-    reports = [_read_report(report_path) for _, report_path in outcomes]
+    reports = [_read_report(report_path, out_dir) for _, report_path in outcomes]
     pages = reports[0]["pages"]
     owners: dict[str, Path] = {}
     dests = {page["src"]: page for page in pages}
