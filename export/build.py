@@ -380,19 +380,30 @@ def shard_pages(weights: dict[str, int], shards: int) -> list[list[str]]:
     return sets
 
 
-def default_shards() -> int:
-    """One mkdocs process per core, at most two (more processes than cores only add memory)."""
-    return max(1, min(2, os.cpu_count() or 1))
+# Below this many pages a second mkdocs process costs more to start (theme, jieba) than it saves.
+SHARD_MIN_PAGES = 400
+
+
+def default_shards(pages: int) -> int:
+    """One mkdocs process per core, at most two (more processes than cores only add memory); one for small sites."""
+    return 1 if pages < SHARD_MIN_PAGES else max(1, min(2, os.cpu_count() or 1))
 
 
 def _run_partial(
-    runner: MkdocsRunner, config_path: Path, site_dir: Path, env: dict[str, str], pages: Iterable[str], work: Path
+    runner: MkdocsRunner,
+    config_path: Path,
+    site_dir: Path,
+    env: dict[str, str],
+    pages: Iterable[str],
+    work: Path,
+    static: bool = True,
 ) -> tuple[subprocess.CompletedProcess[str], Path]:
     """One ``mkdocs build`` that renders only ``pages`` (see export/partial_hooks.py); (result, report path)."""
     name = site_dir.name
     report = work / f"{name}.report.json"
     plan = work / f"{name}.plan.json"
-    plan.write_text(json.dumps({"build": sorted(pages), "report": str(report)}, ensure_ascii=False), encoding="utf-8")
+    content = {"build": sorted(pages), "report": str(report), "static": static}
+    plan.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
     return runner(config_path, site_dir, {**env, PLAN_VARIABLE: str(plan)}), report
 
 
@@ -545,7 +556,7 @@ def _build_shards(
     dirs = [site_dir] + [work / f"site-{n}" for n in range(1, len(shards))]
     with ThreadPoolExecutor(max_workers=len(shards)) as pool:
         futures = [
-            pool.submit(_run_partial, run, config_path, shard_dir, env, pages, work)
+            pool.submit(_run_partial, run, config_path, shard_dir, env, pages, work, shard_dir == site_dir)
             for shard_dir, pages in zip(dirs, shards, strict=True)
         ]
         outcomes = [future.result() for future in futures]
@@ -723,7 +734,7 @@ def export_site(
                     out_dir,
                     ledgers=rendered.ledgers,
                     page_weights=rendered.sizes,
-                    shards=default_shards() if shards is None else shards,
+                    shards=default_shards(len(rendered.sizes)) if shards is None else shards,
                     **kwargs,
                 )
         result.ledgers = report.ledgers

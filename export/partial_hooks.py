@@ -10,13 +10,15 @@ steps with versions that skip pages outside the plan.
 Every page still takes part in everything that is not its own HTML: its file
 is in ``files`` (links to it are checked), its front matter is read and the
 ``on_page_markdown`` hooks run, so its ``update_date`` (sitemap) and title
-are the same as in a full build.  Only Markdown → HTML, the template and the
+are the same as in a full build.  A plan with ``"static": false`` (every
+shard but the first) also leaves the theme's static files uncopied: the
+first shard's copy is the one kept, and a second copy only costs disk.  Only Markdown → HTML, the template and the
 search entries are skipped; the exporter takes those from the previous site
 (or from the other shard) and merges the search index in page order.
 
 Loaded by MkDocs in the ``mkdocs build`` subprocess: imports nothing from
 Django or the project.  Does nothing unless ``EXPORT_PARTIAL_PLAN`` names a
-plan: ``{"build": [src_uri, ...], "report": path}``.  After the build the
+plan: ``{"build": [src_uri, ...], "report": path, "static": bool}``.  After the build the
 report lists every page's URL in build order and the ones built here.
 """
 
@@ -31,7 +33,7 @@ from mkdocs.commands import build as mkdocs_build
 
 PLAN_VARIABLE = "EXPORT_PARTIAL_PLAN"
 
-_state: dict[str, Any] = {"build": None, "report": None, "built": []}
+_state: dict[str, Any] = {"build": None, "report": None, "built": [], "static": True}
 _ORIGINAL = {"populate": mkdocs_build._populate_page, "build": mkdocs_build._build_page}
 
 
@@ -60,12 +62,18 @@ def on_config(config: Any) -> None:
     if not plan_path:
         return
     plan = json.loads(Path(plan_path).read_text(encoding="utf-8"))
-    _state.update(build=frozenset(plan["build"]), report=plan["report"], built=[])
+    _state.update(build=frozenset(plan["build"]), report=plan["report"], built=[], static=plan.get("static", True))
     mkdocs_build._populate_page = _populate_page
     mkdocs_build._build_page = _build_page
 
 
 _PAGES: list[dict[str, str]] = []
+
+
+def on_files(files: Any, *, config: Any) -> Any:
+    if _state["report"] and not _state["static"]:
+        files.copy_static_files = lambda *args, **kwargs: None
+    return files
 
 
 def on_env(env: Any, *, config: Any, files: Any) -> Any:
