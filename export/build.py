@@ -746,7 +746,8 @@ def export_site(
         how = (
             f"增量：重建 {result.built_pages} 个页面，沿用 {result.linked_files} 个文件"
             if result.incremental
-            else f"全量：{result.built_pages or result.pages} 个页面，{result.shards} 个 mkdocs 进程并行"
+            else f"全量：{result.built_pages or result.pages} 个页面"
+            + (f"，{result.shards} 个 mkdocs 进程并行" if result.shards > 1 else "")
         )
         say(
             f"构建：{result.files} 个文件，{result.output_bytes / 1_048_576:.1f} MB → {out_dir}"
