@@ -28,6 +28,15 @@ def format_date(iso: str | None) -> str:
     return f"{int(year)}年{int(month)}月{int(day)}日"
 
 
+def release_date(notice: dict[str, Any]) -> str | None:
+    """The notice's 发布日期 (ISO): its first publication, never the export date.
+
+    ``release_date`` is worked out by the snapshot; records made without it
+    (older snapshots in tests) fall back to the page's first publication.
+    """
+    return notice.get("release_date") or notice.get("first_published_at")
+
+
 def _row(label: str, value: str) -> str:
     return f"<tr><th>{label}</th><td>{value}</td></tr>"
 
@@ -38,7 +47,7 @@ def metadata_table(notice: dict[str, Any]) -> str:
         _row("发文机关", escape_html(notice.get("issuer") or "")),
         _row("发文字号", escape_html(notice.get("doc_number") or "")),
         _row("成文日期", format_date(notice.get("written_date"))),
-        _row("发布日期", format_date(notice.get("first_published_at"))),
+        _row("发布日期", format_date(release_date(notice))),
         _row("主题分类", TOPIC_LABELS.get(notice.get("topic") or "", "")),
         _row("公开属性", DISCLOSURE_LABELS.get(notice.get("disclosure") or "", "")),
         _row("有效性", VALIDITY_LABELS.get(notice.get("validity") or "", "")),

@@ -44,6 +44,7 @@ from cms.units.models import UnitKind
 from .render import (
     VALIDITY_LABELS,
     format_date,
+    release_date,
     render_attachment,
     render_letter,
     render_notice,
@@ -434,7 +435,7 @@ def _sorted_notices(pages: Iterable[DocumentPage]) -> list[DocumentPage]:
     """Newest first by 成文日期, then 发布日期; ties by id, so the order never varies."""
     return sorted(
         pages,
-        key=lambda p: (p.record.get("written_date") or "", p.record.get("first_published_at") or "", p.record["id"]),
+        key=lambda p: (p.record.get("written_date") or "", release_date(p.record) or "", p.record["id"]),
         reverse=True,
     )
 
@@ -484,10 +485,10 @@ def _home_page(site: Site, home_text: str) -> str:
         out.append(home_text.strip() + "\n\n")
     latest = sorted(
         site.notices,
-        key=lambda p: (p.record.get("first_published_at") or "", p.record["id"]),
+        key=lambda p: (release_date(p.record) or "", p.record["id"]),
         reverse=True,
     )[:LATEST_COUNT]
-    out += ["## 最新公开\n\n", _notice_list("index.md", latest, date_field="first_published_at"), "\n"]
+    out += ["## 最新公开\n\n", _notice_list("index.md", latest, date_field="release_date"), "\n"]
     out.append("## 按年度\n\n")
     out.append(
         "\n".join(f"- [{year_label(y)}](years/{year_slug(y)}.md)（{len(ps)}件）" for y, ps in _by_year(site).items())

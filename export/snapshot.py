@@ -19,6 +19,7 @@ from wagtail.models import Page
 
 from cms.core.db import consistent_read
 from cms.documents.models import AttachmentPage, Disclosure, NoticePage, ResponsibilityLetterPage
+from cms.importer.models import ImportReport
 from cms.units.models import Unit
 
 NOTICE_FIELDS = [
@@ -54,8 +55,12 @@ def _visible(queryset, now: datetime):
     return queryset.live().public().filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
 
 
-def page_record(page: Any) -> dict[str, Any]:
-    """The plain-data form of one page (also used by the admin preview)."""
+def page_record(page: Any, *, imported: bool | None = None) -> dict[str, Any]:
+    """The plain-data form of one page (also used by the admin preview).
+
+    ``imported``: whether the notice came in through the importer (decides its
+    发布日期, see :meth:`NoticePage.release_date`); looked up when not given.
+    """
     record: dict[str, Any] = {
         "id": page.pk,
         "title": page.title,
@@ -67,6 +72,9 @@ def page_record(page: Any) -> dict[str, Any]:
     if isinstance(page, NoticePage):
         record.update({name: _plain(getattr(page, name)) for name in NOTICE_FIELDS})
         record["disclosure_text"] = page.disclosure_text
+        if imported is None:
+            imported = ImportReport.objects.filter(notice=page).exists()
+        record["release_date"] = _plain(page.release_date(imported=imported))
         record["attachments"] = []
         record["progress"] = _progress(page) if page.publish_progress else {}
     elif isinstance(page, AttachmentPage):
@@ -138,8 +146,9 @@ def take_snapshot(now: datetime | None = None) -> dict[str, Any]:
         notices = []
         roots = public_notices(now)
         children = children_by_parent(_documents(now)) if roots else {}
+        imported = set(ImportReport.objects.filter(notice__isnull=False).values_list("notice_id", flat=True))
         for notice in roots:
-            record = page_record(notice)
+            record = page_record(notice, imported=notice.pk in imported)
             record["attachments"] = [
                 _attachment_record(child, children)
                 for child in children.get(notice.path, [])

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.models import Page
@@ -140,6 +142,13 @@ class NoticePage(DocumentPage):
         "公开任务进展", default=False, help_text="勾选后，公开网站和台账中显示各任务的进展状态；默认不公开。"
     )
     index_number = models.CharField("索引号", max_length=40, unique=True, null=True, blank=True, editable=False)
+    published_date = models.DateField(
+        "发布日期",
+        null=True,
+        blank=True,
+        help_text="文件首次公开发布的日期。留空时：本系统发布的取首次发布日期，导入的已公开文件取成文日期。"
+        "从门户网页导入的文件填原网页的发布日期。",
+    )
 
     content_panels = [
         MultiFieldPanel(
@@ -162,7 +171,7 @@ class NoticePage(DocumentPage):
             [
                 FieldRowPanel([FieldPanel("disclosure"), FieldPanel("disclosure_wording")]),
                 FieldRowPanel([FieldPanel("year"), FieldPanel("topic"), FieldPanel("validity")]),
-                FieldPanel("publish_progress"),
+                FieldRowPanel([FieldPanel("published_date"), FieldPanel("publish_progress")]),
             ],
             heading="公开与分类",
         ),
@@ -237,6 +246,22 @@ class NoticePage(DocumentPage):
         children = self.get_children().specific().order_by("path")
         links = [(f"{c.label}：{c.title}", c.url or "#") for c in children if isinstance(c, AttachmentPage)]
         return render_notice(page_record(self), ctx_factory=self.markdown_context, attachment_links=links)
+
+    def release_date(self, *, imported: bool) -> date | None:
+        """发布日期 as the public site prints it: when the document was first made public.
+
+        Never the export date: a 2022 notice shown as published in 2026 is a
+        forged 发稿日期 (国办秘函〔2019〕19号).  An explicit date wins; an
+        imported document was published before it reached this system, so it
+        dates from its 成文日期 (never later than its first publication here);
+        otherwise the page history's first publication counts.
+        """
+        if self.published_date:
+            return self.published_date
+        first = timezone.localdate(self.first_published_at) if self.first_published_at else None
+        if imported and self.written_date:
+            return min(self.written_date, first) if first else self.written_date
+        return first
 
     def infer_year(self) -> int | None:
         match = re.search(r"(20\d{2})\s*年", self.title or "")

@@ -7,10 +7,17 @@ from django.urls import URLPattern, include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
 from .forms import can_import
 from .models import ImportReport
+
+
+class ImportReportIndexView(IndexView):
+    """Each report in the list opens the readable report, not the raw model form."""
+
+    def get_edit_url(self, instance: ImportReport) -> str:
+        return reverse("importer:report", args=[instance.pk])
 
 
 class ImportReportViewSet(SnippetViewSet):
@@ -26,6 +33,7 @@ class ImportReportViewSet(SnippetViewSet):
     list_display = ["source_name", "notice", "coverage", "created_at", "user"]
     search_fields = ["source_name", "text"]
     search_backend_name = None
+    index_view_class = ImportReportIndexView
 
 
 register_snippet(ImportReportViewSet)

@@ -165,6 +165,30 @@ def js_errors(page: Page) -> list[str]:
     return [e for e in page.js_errors if not NAVIGATION_NOISE.search(e)]  # type: ignore[attr-defined]
 
 
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCspViolation(`${event.violatedDirective} blocked ${event.blockedURI} in ${event.documentURI}`);
+});
+"""
+
+
+@pytest.fixture
+def violations(page: Page) -> list[str]:
+    """Content-Security-Policy violations on every page and frame ``page`` opens (DOM events and console)."""
+    found: list[str] = []
+
+    def report(text: str) -> None:
+        found.append(text)
+
+    page.expose_function("reportCspViolation", report)
+    page.add_init_script(REPORT_VIOLATIONS)
+    page.on(
+        "console",
+        lambda message: found.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    return found
+
+
 # --- artifacts ------------------------------------------------------------------
 
 

@@ -23,28 +23,6 @@ from tests.browser.conftest import (
 
 pytestmark = pytest.mark.browser
 
-REPORT_VIOLATIONS = """
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.reportCspViolation(`${event.violatedDirective} blocked ${event.blockedURI} in ${event.documentURI}`);
-});
-"""
-
-
-@pytest.fixture
-def violations(page: Page) -> list[str]:
-    found: list[str] = []
-
-    def report(text: str) -> None:
-        found.append(text)
-
-    page.expose_function("reportCspViolation", report)
-    page.add_init_script(REPORT_VIOLATIONS)
-    page.on(
-        "console",
-        lambda message: found.append(message.text) if "Content Security Policy" in message.text else None,
-    )
-    return found
-
 
 def test_csp__login_page_and_streamfield_editor_work_without_violations(
     live_server, page: Page, violations: list[str], admin_credentials, site_index

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+from pathlib import Path
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from wagtail.models import Page
 
+from cms.documents.models import NoticePage
+from cms.importer.models import ImportReport
+from cms.importer.service import import_documents
+from export.site import build_pages
 from export.snapshot import take_snapshot
 from tests.factories import UnitFactory, make_attachment, make_letter, make_notice
 
 pytestmark = pytest.mark.django_db
+
+SEEDS = Path(__file__).resolve().parents[2] / "content" / "seeds"
 
 
 def _notice_with_children(index, n: int):
@@ -53,3 +63,50 @@ def test_take_snapshot__live_notice_under_an_unpublished_section_stays_out(notic
     assert take_snapshot()["notices"] == []
     Page.objects.filter(pk=notice_index.pk).update(live=True)
     assert [n["title"] for n in take_snapshot()["notices"]] == ["通知1"]
+
+
+# --- 发布日期: the first publication, never the export date --------------------------
+
+
+def _release(notice_id: int) -> str | None:
+    (record,) = [n for n in take_snapshot()["notices"] if n["id"] == notice_id]
+    return record["release_date"]
+
+
+def test_take_snapshot__release_date_is_the_first_publication_and_republishing_keeps_it(notice_index):
+    notice = make_notice(notice_index, written_date=date(2022, 11, 20))
+    first = datetime(2022, 11, 25, 9, 30, tzinfo=UTC)
+    NoticePage.objects.filter(pk=notice.pk).update(first_published_at=first)
+    notice.refresh_from_db()
+    notice.title += "（修订）"
+    notice.save_revision().publish()
+    assert _release(notice.pk) == "2022-11-25"
+
+
+def test_take_snapshot__imported_notice_dates_from_its_written_date_not_the_import(notice_index):
+    notice = make_notice(notice_index, written_date=date(2022, 11, 23))
+    assert notice.first_published_at.year >= 2025  # published by the import, today
+    assert _release(notice.pk) == timezone.localdate(notice.first_published_at).isoformat()
+    ImportReport.objects.create(source_name="晋江.txt", notice=notice, text="")
+    assert _release(notice.pk) == "2022-11-23"
+
+
+def test_take_snapshot__explicit_published_date_wins(notice_index):
+    notice = make_notice(notice_index, written_date=date(2022, 11, 23), published_date=date(2022, 12, 1))
+    ImportReport.objects.create(source_name="门户.html", notice=notice, text="")
+    assert _release(notice.pk) == "2022-12-01"
+
+
+def test_build_pages__imported_2022_seed_shows_2022_as_its_release_date(notice_index):
+    seed = next(SEEDS.glob("000_*.txt"))
+    import_documents([(seed.name, seed.read_bytes())], publish=True, disclosure="主动公开")
+    pages = {page.path: page.text for page in build_pages(take_snapshot())}
+    (notice,) = [
+        text
+        for path, text in pages.items()
+        if path.startswith("notices/") and path.count("/") == 1 and "晋政文〔2022〕201号" in text
+    ]
+    assert "<tr><th>发布日期</th><td>2022年11月" in notice
+    assert str(timezone.localdate().year) + "年" not in notice.split("发布日期", 1)[1].split("</tr>", 1)[0]
+    home = pages["index.md"].split("## 最新公开", 1)[1].split("##", 1)[0]
+    assert "2022年11月" in home
