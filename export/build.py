@@ -12,6 +12,14 @@ finished result is renamed into place:
    ``<out>/../.<out>.build-*/site``; checked, then swapped into ``<out>``
    (old out of the way, new in, old removed).
 
+The build is **incremental** by default: only pages whose Markdown changed
+(and the nav pages) are built, everything else is hard-linked from the live
+site and the search index is merged (:mod:`export.incremental`, with the
+MkDocs side in ``export/partial_hooks.py``).  A **full** build (``full=True``,
+a changed fingerprint, or no usable state) splits the pages between two
+``mkdocs build`` processes on large sites.  Steps that need the complete new
+site (a post-build search indexer, a pre-publish check) go in ``before_swap``.
+
 A process killed half-way leaves only a hidden temporary directory, which
 the next export removes; an exclusive lock keeps two exports from
 interleaving.  Hand-written parts (``overrides/``, ``assets/``,
