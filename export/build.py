@@ -12,6 +12,14 @@ finished result is renamed into place:
    ``<out>/../.<out>.build-*/site``; checked, then swapped into ``<out>``
    (old out of the way, new in, old removed).
 
+The build is **incremental** by default: only pages whose Markdown changed
+(and the nav pages) are built, everything else is hard-linked from the live
+site and the search index is merged (:mod:`export.incremental`, with the
+MkDocs side in ``export/partial_hooks.py``).  A **full** build (``full=True``,
+a changed fingerprint, or no usable state) splits the pages between two
+``mkdocs build`` processes on large sites.  Steps that need the complete new
+site (a post-build search indexer, a pre-publish check) go in ``before_swap``.
+
 A process killed half-way leaves only a hidden temporary directory, which
 the next export removes; an exclusive lock keeps two exports from
 interleaving.  Hand-written parts (``overrides/``, ``assets/``,
@@ -25,6 +33,7 @@ from __future__ import annotations
 import calendar
 import contextlib
 import errno
+import json
 import os
 import re
 import shutil
@@ -33,7 +42,8 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +51,23 @@ from typing import Any
 import yaml
 
 from .children import die_with_parent
-from .downloads import Ledger, LedgerStats, LedgerStep, LedgerStepError, ledgers
+from .downloads import DOWNLOADS_DIR, Ledger, LedgerStats, LedgerStep, LedgerStepError, ledgers
+from .incremental import (
+    SEARCH_INDEX,
+    ExportState,
+    ReuseFailed,
+    digest,
+    fingerprint,
+    ledger_digest,
+    link_files,
+    load_state,
+    merge_search_index,
+    save_state,
+    site_identity,
+)
+from .ledger_worker import FORMATS
+from .mkdocs_hooks import dump_search_index
+from .partial_hooks import PLAN_VARIABLE
 from .prepublish import check_site
 from .prepublish import report as prepublish_report
 from .serving import prepare_for_serving
@@ -50,6 +76,7 @@ from .site import NAV, Site, build_pages, source_date, walk
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 ROOT_CONFIG = PROJECT_DIR / "mkdocs.yml"
 DEFAULT_SOURCE_DIR = PROJECT_DIR / "site_src"
+PARTIAL_HOOKS = Path(__file__).resolve().parent / "partial_hooks.py"
 DOCS_DIRNAME = "docs"
 ASSETS_DIRNAME = "assets"
 HOME_TEXT = "home.md"
@@ -82,6 +109,11 @@ class ExportResult:
     # The ledger step, overlapped with the build: its own wall-clock and CPU time, and
     # how long the build step waited for it after MkDocs had finished.
     ledgers: LedgerStats | None = None
+    # How the pages were built: incrementally (built + linked from the live site) or in full (shards).
+    incremental: bool = False
+    built_pages: int = 0
+    linked_files: int = 0
+    shards: int = 1
 
 
 @dataclass
@@ -91,6 +123,9 @@ class RenderResult:
     units: int
     documents: int
     ledgers: list[Ledger] = field(default_factory=list)
+    # docs path → digest of its Markdown, and → its size (to balance shards).
+    digests: dict[str, str] = field(default_factory=dict)
+    sizes: dict[str, int] = field(default_factory=dict)
 
 
 # --- small filesystem helpers ------------------------------------------------------
@@ -216,18 +251,23 @@ def render_docs(snapshot: dict[str, Any], src_dir: Path) -> RenderResult:
     items = ledgers(site)
     pages = build_pages(snapshot, home_text=home_text, site=site, ledger_items=items)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.render-", dir=src_dir))
+    digests: dict[str, str] = {}
+    sizes: dict[str, int] = {}
     try:
         for page in pages:
             path = tmp / page.path
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(page.text, encoding="utf-8", newline="\n")
+            data = page.text.encode("utf-8")
+            path.write_bytes(data)
+            digests[page.path], sizes[page.path] = digest(data), len(data)
         assets = hand_written(src_dir, ASSETS_DIRNAME)
         if assets.is_dir():
             shutil.copytree(assets, tmp / ASSETS_DIRNAME, dirs_exist_ok=True)
         replace_dir(tmp, target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return RenderResult(target, len(pages), len(site.units), sum(1 for _ in walk(site.notices)), items)
+    documents = sum(1 for _ in walk(site.notices))
+    return RenderResult(target, len(pages), len(site.units), documents, items, digests, sizes)
 
 
 # --- step 3: build -----------------------------------------------------------------------
@@ -312,6 +352,91 @@ def _failure_excerpt(output: str, limit: int = 15) -> str:
     return "\n".join((problems or lines)[-limit:])
 
 
+@dataclass
+class Reuse:
+    """An incremental build: which pages and ledgers are new, the rest comes from the live site.
+
+    ``pages``: docs paths to build (changed, new, and the always-rebuilt nav
+    pages); ``keep_ledgers``: ledger names whose files are linked unchanged.
+    """
+
+    previous: Path
+    pages: set[str]
+    keep_ledgers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BuildReport:
+    """What :func:`build_site` did, for the result and the next export's state."""
+
+    ledgers: LedgerStats | None = None
+    built_pages: int = 0
+    linked_files: int = 0
+    shards: int = 1
+    site_identity: tuple[int, int] = (0, 0)
+
+
+def shard_pages(weights: dict[str, int], shards: int) -> list[list[str]]:
+    """Split pages into ``shards`` sets of about equal Markdown size (largest first, to the lightest set).
+
+    Size, not count: a unit page can be a thousand times a notice's.  Ties are
+    broken by path, so the split never varies.
+    """
+    sets: list[list[str]] = [[] for _ in range(shards)]
+    loads = [0] * shards
+    for path, weight in sorted(weights.items(), key=lambda kv: (-kv[1], kv[0])):
+        lightest = min(range(shards), key=lambda n: (loads[n], n))
+        sets[lightest].append(path)
+        loads[lightest] += weight + 1
+    return sets
+
+
+# Below this many pages a second mkdocs process costs more to start (theme, jieba) than it saves.
+SHARD_MIN_PAGES = 400
+
+
+def default_shards(pages: int) -> int:
+    """One mkdocs process per core, at most two (more processes than cores only add memory); one for small sites."""
+    return 1 if pages < SHARD_MIN_PAGES else max(1, min(2, os.cpu_count() or 1))
+
+
+def _run_partial(
+    runner: MkdocsRunner,
+    config_path: Path,
+    site_dir: Path,
+    env: dict[str, str],
+    pages: Iterable[str],
+    work: Path,
+    static: bool = True,
+) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """One ``mkdocs build`` that renders only ``pages`` (see export/partial_hooks.py); (result, report path)."""
+    name = site_dir.name
+    report = work / f"{name}.report.json"
+    plan = work / f"{name}.plan.json"
+    content = {"build": sorted(pages), "report": str(report), "static": static}
+    plan.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
+    return runner(config_path, site_dir, {**env, PLAN_VARIABLE: str(plan)}), report
+
+
+def _check_mkdocs(result: subprocess.CompletedProcess[str], out_dir: Path) -> None:
+    if result.returncode != 0:
+        output = (result.stdout or "") + "\n" + (result.stderr or "")
+        if "[Errno 28]" in output or "No space left on device" in output:
+            raise ExportError(no_space_message(out_dir.parent, f"原有网站 {out_dir} "))
+        excerpt = _failure_excerpt(output)
+        raise ExportError(
+            f"网站构建失败（mkdocs 退出码 {result.returncode}），原有网站 {out_dir} 保持不变。\n{excerpt}"
+        )
+
+
+def _read_report(path: Path, out_dir: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        message = f"网站构建结果不完整（缺少分批构建的记录 {path.name}），原有网站 {out_dir} 保持不变。"
+        raise ExportError(message) from error
+
+
 def build_site(
     docs_dir: Path,
     out_dir: Path,
@@ -322,42 +447,85 @@ def build_site(
     root_config: Path = ROOT_CONFIG,
     runner: MkdocsRunner | None = None,
     ledgers: list[Ledger] | None = None,
-) -> LedgerStats | None:
+    reuse: Reuse | None = None,
+    page_weights: dict[str, int] | None = None,
+    shards: int = 1,
+    before_swap: Callable[[Path], None] | None = None,
+    state: ExportState | None = None,
+    serving_ledgers: list[tuple[str, str]] | None = None,
+) -> BuildReport:
     """Build into a temporary directory next to ``out_dir``, then swap it in.
+
+    Three ways to build the pages, all giving the same bytes:
+
+    * ``reuse``: only the pages in ``reuse.pages`` are built, the others are
+      hard-linked from ``reuse.previous`` (the live site) and their search
+      entries taken from its index;
+    * ``shards`` > 1 with ``page_weights`` (docs path → Markdown size): the
+      pages are split between that many ``mkdocs build`` processes running at
+      once, merged before the swap;
+    * otherwise one plain ``mkdocs build``.
 
     ``ledgers`` are written by a :class:`LedgerStep` process while MkDocs
     runs and moved into the site before the swap; both must succeed.
+    ``before_swap`` gets the complete new site (the place for post-build
+    indexing and checks); raising :class:`ExportError` there keeps the old site.
+    ``state`` is saved for the new site just before the swap (see
+    export/incremental.py for why a state for a site that never got swapped
+    in is harmless).
     """
+    run = runner or run_mkdocs
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(out_dir)
     work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
     step = LedgerStep(ledgers) if ledgers else None
+    report = BuildReport()
     try:
         site_dir = work / "site"
         config_path = work / "mkdocs.yml"
         config = build_config(
             docs_dir=docs_dir, site_dir=site_dir, src_dir=src_dir, base_url=base_url, root_config=root_config
         )
+        partial = reuse is not None or (shards > 1 and page_weights is not None and len(page_weights) > 1)
+        if partial:
+            config["hooks"] = [*(config.get("hooks") or []), str(PARTIAL_HOOKS)]
         write_config(config, config_path)
         if step:
             step.start(work)  # ends in the finally below if anything fails first
-        result = (runner or run_mkdocs)(config_path, site_dir, _mkdocs_env(epoch))
-        if result.returncode != 0:
-            output = (result.stdout or "") + "\n" + (result.stderr or "")
-            if "[Errno 28]" in output or "No space left on device" in output:
-                raise ExportError(no_space_message(out_dir.parent, f"原有网站 {out_dir} "))
-            excerpt = _failure_excerpt(output)
-            raise ExportError(
-                f"网站构建失败（mkdocs 退出码 {result.returncode}），原有网站 {out_dir} 保持不变。\n{excerpt}"
-            )
+        env = _mkdocs_env(epoch)
+        if reuse is not None:
+            result, report_path = _run_partial(run, config_path, site_dir, env, reuse.pages, work)
+            _check_mkdocs(result, out_dir)
+            partial_report = _read_report(report_path, out_dir)
+            report.built_pages, report.linked_files = _reuse_previous(reuse, site_dir, partial_report)
+        elif partial:
+            assert page_weights is not None
+            report.shards = shards
+            report.built_pages = len(page_weights)
+            _build_shards(run, config_path, site_dir, env, shard_pages(page_weights, shards), work, out_dir)
+        else:
+            _check_mkdocs(run(config_path, site_dir, env), out_dir)
         missing = [name for name in REQUIRED_OUTPUT if not (site_dir / name).is_file()]
         if missing:
             raise ExportError(f"网站构建结果不完整（缺少 {'、'.join(missing)}），原有网站 {out_dir} 保持不变。")
-        stats = _join_ledgers(step, site_dir, out_dir) if step else None
+        if step:
+            report.ledgers = _join_ledgers(step, site_dir, out_dir)
+        if reuse is not None and reuse.keep_ledgers:
+            kept = [f"{DOWNLOADS_DIR}/{name}.{fmt}" for name in reuse.keep_ledgers for fmt in FORMATS]
+            report.linked_files += _link_or_fail(reuse.previous, site_dir, kept)
         problems = check_site(site_dir)
         if problems:
             raise ExportError(f"发布前检查未通过，原有网站 {out_dir} 保持不变：\n{prepublish_report(problems)}")
-        prepare_for_serving(site_dir, [(ledger.name, ledger.title) for ledger in ledgers or []])
+        # Every ledger's download name, also those an incremental export links unchanged.
+        if serving_ledgers is None:
+            serving_ledgers = [(ledger.name, ledger.title) for ledger in ledgers or []]
+        prepare_for_serving(site_dir, serving_ledgers)
+        if before_swap:
+            before_swap(site_dir)
+        report.site_identity = site_identity(site_dir)
+        if state is not None:
+            state.site = report.site_identity
+            save_state(out_dir, state)
         try:
             replace_dir(site_dir, out_dir)
         except OSError as error:
@@ -366,7 +534,69 @@ def build_site(
         if step:
             step.stop()
         shutil.rmtree(work, ignore_errors=True)
-    return stats
+    return report
+
+
+def _link_or_fail(previous: Path, site_dir: Path, paths: list[str]) -> int:
+    """Link from the live site; a missing file raises :class:`ReuseFailed` (the export then builds in full)."""
+    return link_files(previous, site_dir, paths)
+
+
+def _reuse_previous(reuse: Reuse, site_dir: Path, report: dict[str, Any]) -> tuple[int, int]:
+    """Link every page not built from the live site and merge the search index; (built, linked)."""
+    built = set(report["built"])
+    pages = report["pages"]
+    skipped = [page for page in pages if page["src"] not in built]
+    linked = _link_or_fail(reuse.previous, site_dir, [page["dest"] for page in skipped])
+    index, old_index = site_dir / SEARCH_INDEX, reuse.previous / SEARCH_INDEX
+    if index.is_file():
+        if not old_index.is_file():
+            raise ReuseFailed(f"上次的网站缺少 {SEARCH_INDEX}")
+        owners = {page["url"]: (index if page["src"] in built else old_index) for page in pages}
+        merge_search_index(pages, owners, index, dump_search_index)
+    return len(built), linked
+
+
+def _build_shards(
+    run: MkdocsRunner,
+    config_path: Path,
+    site_dir: Path,
+    env: dict[str, str],
+    shards: list[list[str]],
+    work: Path,
+    out_dir: Path,
+) -> None:
+    """Build each page set in its own ``mkdocs build`` at the same time; merge them into ``site_dir``.
+
+    Every shard sees every file (same nav, same link checks, same sitemap and
+    theme files); shard 0's tree is the base, the others contribute the pages
+    they built, and the search index is merged in build order.
+    """
+    dirs = [site_dir] + [work / f"site-{n}" for n in range(1, len(shards))]
+    with ThreadPoolExecutor(max_workers=len(shards)) as pool:
+        futures = [
+            pool.submit(_run_partial, run, config_path, shard_dir, env, pages, work, shard_dir == site_dir)
+            for shard_dir, pages in zip(dirs, shards, strict=True)
+        ]
+        outcomes = [future.result() for future in futures]
+    for result, _ in outcomes:
+        _check_mkdocs(result, out_dir)
+    reports = [_read_report(report_path, out_dir) for _, report_path in outcomes]
+    pages = reports[0]["pages"]
+    owners: dict[str, Path] = {}
+    dests = {page["src"]: page for page in pages}
+    for shard_dir, report in zip(dirs, reports, strict=True):
+        for src in report["built"]:
+            page = dests[src]
+            owners[page["url"]] = shard_dir / SEARCH_INDEX
+            if shard_dir != site_dir:
+                target = site_dir / page["dest"]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(shard_dir / page["dest"], target)
+    if (site_dir / SEARCH_INDEX).is_file():
+        merge_search_index(pages, owners, site_dir / SEARCH_INDEX, dump_search_index)
+    for shard_dir in dirs[1:]:
+        shutil.rmtree(shard_dir, ignore_errors=True)
 
 
 def _join_ledgers(step: LedgerStep, site_dir: Path, out_dir: Path) -> LedgerStats:
@@ -403,6 +633,49 @@ def _read_snapshot(out_dir: Path) -> dict[str, Any]:
         ) from error
 
 
+# Past this share of changed pages a full (sharded) build is as quick as linking the rest.
+INCREMENTAL_LIMIT = 0.5
+NAV_PAGES = frozenset(path for entry in NAV for path in entry.values())
+
+
+def site_fingerprint(docs_dir: Path, src_dir: Path, base_url: str | None, root_config: Path) -> str:
+    """The fingerprint of everything but the pages (see :func:`export.incremental.fingerprint`)."""
+    config = build_config(
+        docs_dir=docs_dir, site_dir=docs_dir, src_dir=src_dir, base_url=base_url, root_config=root_config
+    )
+    config.pop("site_dir", None)
+    return fingerprint(config=config, hand_written_roots=[DEFAULT_SOURCE_DIR, src_dir], project_dir=PROJECT_DIR)
+
+
+def ledger_digests(items: list[Ledger]) -> dict[str, str]:
+    """Ledger name → digest of its rows; each task hashed once (a task is in three or more ledgers)."""
+    task_digests: dict[int, str] = {}
+    out = {}
+    for ledger in items:
+        parts = []
+        for task in ledger.tasks:
+            key = id(task)
+            if key not in task_digests:
+                task_digests[key] = ledger_digest([task], False)
+            parts.append(task_digests[key])
+        out[ledger.name] = digest(f"{ledger.by_unit}:" + ",".join(parts))
+    return out
+
+
+def plan_reuse(
+    state: ExportState | None, fingerprint_now: str, rendered: RenderResult, out_dir: Path, ledger_state: dict[str, str]
+) -> Reuse | None:
+    """What an incremental build would rebuild, or None when it must (or had better) be full."""
+    if state is None or state.fingerprint != fingerprint_now or not out_dir.is_dir():
+        return None
+    changed = {path for path, value in rendered.digests.items() if state.pages.get(path) != value}
+    if len(changed) > INCREMENTAL_LIMIT * max(len(rendered.digests), 1):
+        return None
+    pages = changed | (NAV_PAGES & rendered.digests.keys())
+    keep = [name for name, value in ledger_state.items() if state.ledgers.get(name) == value]
+    return Reuse(previous=out_dir, pages=pages, keep_ledgers=keep)
+
+
 def export_site(
     out_dir: Path,
     src_dir: Path,
@@ -412,8 +685,16 @@ def export_site(
     snapshot: dict[str, Any] | None = None,
     root_config: Path = ROOT_CONFIG,
     runner: MkdocsRunner | None = None,
+    full: bool = False,
+    shards: int | None = None,
+    before_swap: Callable[[Path], None] | None = None,
 ) -> ExportResult:
-    """snapshot → render → build, reporting each step through ``progress``."""
+    """snapshot → render → build, reporting each step through ``progress``.
+
+    Incremental unless ``full`` or the fingerprint changed (see
+    export/incremental.py); a full build runs ``shards`` mkdocs processes
+    at once (default: one per core, at most two).
+    """
     say = progress or (lambda message: None)
     out_dir, src_dir = Path(out_dir).resolve(), Path(src_dir).resolve()
     result = ExportResult(out_dir=out_dir, docs_dir=src_dir / DOCS_DIRNAME)
@@ -428,6 +709,9 @@ def export_site(
         started = time.perf_counter()
         with disk_space(src_dir, f"原有的 {src_dir / DOCS_DIRNAME} 和网站 {out_dir} "):
             rendered = render_docs(snapshot, src_dir)
+        fingerprint_now = site_fingerprint(rendered.docs_dir, src_dir, base_url, root_config)
+        ledger_state = ledger_digests(rendered.ledgers)
+        reuse = None if full else plan_reuse(load_state(out_dir), fingerprint_now, rendered, out_dir, ledger_state)
         result.timings["render"] = time.perf_counter() - started
         result.pages, result.units, result.documents = rendered.pages, rendered.units, rendered.documents
         say(
@@ -437,24 +721,57 @@ def export_site(
 
         started = time.perf_counter()
         day = source_date(snapshot)
+        state = ExportState(fingerprint_now, (0, 0), dict(rendered.digests), ledger_state)
+        kwargs: dict[str, Any] = {
+            "src_dir": src_dir,
+            "base_url": base_url,
+            "epoch": calendar.timegm(day.timetuple()) if day else 0,
+            "root_config": root_config,
+            "runner": runner,
+            "before_swap": before_swap,
+            "state": state,
+            "serving_ledgers": [(item.name, item.title) for item in rendered.ledgers],
+        }
         with disk_space(out_dir.parent, f"原有网站 {out_dir} "):
-            result.ledgers = build_site(
-                rendered.docs_dir,
-                out_dir,
-                src_dir=src_dir,
-                base_url=base_url,
-                epoch=calendar.timegm(day.timetuple()) if day else 0,
-                root_config=root_config,
-                runner=runner,
-                ledgers=rendered.ledgers,
-            )
+            report = None
+            if reuse is not None:
+                result.incremental = True
+                keep = set(reuse.keep_ledgers)
+                try:
+                    report = build_site(
+                        rendered.docs_dir,
+                        out_dir,
+                        ledgers=[item for item in rendered.ledgers if item.name not in keep],
+                        reuse=reuse,
+                        **kwargs,
+                    )
+                except ReuseFailed as error:
+                    result.incremental = False
+                    say(f"增量构建无法沿用上次的网站（{error}），改为全量构建")
+            if report is None:
+                report = build_site(
+                    rendered.docs_dir,
+                    out_dir,
+                    ledgers=rendered.ledgers,
+                    page_weights=rendered.sizes,
+                    shards=default_shards(len(rendered.sizes)) if shards is None else shards,
+                    **kwargs,
+                )
+        result.ledgers = report.ledgers
+        result.built_pages, result.linked_files, result.shards = report.built_pages, report.linked_files, report.shards
         result.timings["build"] = time.perf_counter() - started
         result.files, result.output_bytes = tree_size(out_dir)
-        index = out_dir / "search" / "search_index.json"
+        index = out_dir / SEARCH_INDEX
         result.search_index_bytes = index.stat().st_size if index.is_file() else 0
+        how = (
+            f"增量：重建 {result.built_pages} 个页面，沿用 {result.linked_files} 个文件"
+            if result.incremental
+            else f"全量：{result.built_pages or result.pages} 个页面"
+            + (f"，{result.shards} 个 mkdocs 进程并行" if result.shards > 1 else "")
+        )
         say(
             f"构建：{result.files} 个文件，{result.output_bytes / 1_048_576:.1f} MB → {out_dir}"
-            f"（{result.timings['build']:.2f} 秒）"
+            f"（{how}；{result.timings['build']:.2f} 秒）"
         )
         if result.ledgers:
             stats = result.ledgers

@@ -156,7 +156,12 @@ def compact_search_index(path: Path, summary_only: set[str]) -> None:
         for doc in index.get("docs", [])
         if not ("#" in doc.get("location", "") and doc["location"].split("#", 1)[0] in summary_only)
     ]
-    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    path.write_text(dump_search_index(index), encoding="utf-8")
+
+
+def dump_search_index(index: dict[str, Any]) -> str:
+    """The index as written to the site (also by the exporter when it merges partial builds' indexes)."""
+    return json.dumps(index, ensure_ascii=False, separators=(",", ":"))
 
 
 @event_priority(-100)  # after the search plugin has written its index

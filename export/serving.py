@@ -47,9 +47,13 @@ def compress_site(site_dir: Path) -> int:
         if path.suffix not in COMPRESSED_SUFFIXES or not path.is_file():
             continue
         target = path.with_name(path.name + ".gz")
-        if target.exists():  # MkDocs' sitemap.xml.gz, dated from the content: kept as it is
-            continue
         data = path.read_bytes()
+        if target.exists():
+            # MkDocs' own sitemap.xml.gz is kept as it is; a .gz hard-linked from the
+            # previous site by an incremental export is kept only while it still matches.
+            if path.name == "sitemap.xml" or gzip.decompress(target.read_bytes()) == data:
+                continue
+            target.unlink()  # never rewrite in place: the old inode belongs to the live site
         if len(data) < MIN_COMPRESS_BYTES:
             continue
         packed = gzip.compress(data, compresslevel=9, mtime=0)
@@ -90,6 +94,7 @@ def content_security_policy(script_hashes: Iterable[str]) -> str:
 
 def write_csp(site_dir: Path) -> str:
     policy = content_security_policy(inline_script_hashes(site_dir))
+    (site_dir / CSP_FILE).unlink(missing_ok=True)  # may be a hard link into the live site
     (site_dir / CSP_FILE).write_text(
         "# Written by export_site from the built pages; included by deploy/nginx.conf.\n"
         f'add_header Content-Security-Policy "{policy}" always;\n',
@@ -117,6 +122,7 @@ def write_download_names(site_dir: Path, ledgers: Iterable[tuple[str, str]]) -> 
         for fmt in LEDGER_FORMATS:
             value = content_disposition(title, fmt).replace("\\", "\\\\").replace('"', '\\"')
             lines.append(f'"{stem}.{fmt}" "{value}";')
+    (site_dir / DOWNLOAD_NAMES_FILE).unlink(missing_ok=True)  # may be a hard link into the live site
     (site_dir / DOWNLOAD_NAMES_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -18,7 +18,10 @@ from export.build import ExportError, export_site
 
 
 class Command(BaseCommand):
-    help = "导出主动公开的静态网站：快照 → Markdown → mkdocs 构建，成功后原子替换输出目录。"
+    help = (
+        "导出主动公开的静态网站：快照 → Markdown → mkdocs 构建，成功后原子替换输出目录。"
+        "默认增量（只重建有变化的页面）；主题、mkdocs.yml、手写部分或导出程序变化时自动全量。"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -39,6 +42,12 @@ class Command(BaseCommand):
             help="网站的公开地址，如 https://www.example.gov.cn/zwgk/aqsc/（用于 sitemap.xml，可省略）。",
         )
 
+        parser.add_argument(
+            "--full",
+            action="store_true",
+            help="全量导出：重建全部页面和台账（默认只重建内容有变化的页面，其余沿用上次导出的文件）。",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         out = options["out"] or Path(settings.SITE_OUTPUT_DIR)
         src = options["src"] or Path(settings.SITE_SOURCE_DIR)
@@ -47,7 +56,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(message))
 
         try:
-            result = export_site(out, src, base_url=options["base_url"], progress=progress)
+            result = export_site(out, src, base_url=options["base_url"], progress=progress, full=options["full"])
         except ExportError as error:
             raise CommandError(f"导出失败：{error}") from error
         except Exception as error:

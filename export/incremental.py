@@ -1,0 +1,215 @@
+"""What an export may take from the previous site: state, fingerprints, reuse and merging.
+
+Why: a full ``mkdocs build`` costs minutes at 1,000 notices, but one publish
+changes a handful of pages.  Rendering every page's Markdown is cheap, so the
+exporter renders all of it, compares each page's text with the text the live
+site was built from, and rebuilds only the pages that differ (which includes
+every index that lists a changed notice, because its Markdown changed too).
+Everything else is hard-linked from the live site into the new one, which is
+still swapped in atomically.
+
+That is only byte-identical to a full export if a page's HTML depends on
+nothing but its own Markdown and what the *fingerprint* covers: mkdocs.yml
+and the derived build config, the hand-written parts of ``site_src/`` (theme
+overrides, CSS, search dictionary), the exporter's own code and the versions
+of MkDocs, the theme and the ledger libraries.  The sidebar is the fixed
+``NAV`` (its pages are rebuilt every time), documents are outside it, so no
+page shows another page's title.  When the fingerprint differs the export is
+full.  ``tests/export/test_incremental.py`` checks the identity on random
+edit sequences.
+
+The state lives beside the site (``.<site>.export-state.json``), never in it,
+and names the site directory's inode: a state written for a site that never
+got swapped in (export killed between the two) does not match, so the next
+export is full.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import platform
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+STATE_VERSION = 1
+# Libraries whose output is part of the site's bytes.
+FINGERPRINT_PACKAGES = ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "jieba", "pandas", "XlsxWriter")
+# The exporter's own code, relative to the project: a change here may change any output byte.
+FINGERPRINT_CODE = ("export", "cms/ledger")
+SEARCH_INDEX = "search/search_index.json"
+
+
+def state_path(out_dir: Path) -> Path:
+    return out_dir.parent / f".{out_dir.name}.export-state.json"
+
+
+@dataclass
+class ExportState:
+    """What the live site was built from: fingerprint, site inode, one digest per page and per ledger."""
+
+    fingerprint: str
+    site: tuple[int, int]  # (st_dev, st_ino) of the site directory this state describes
+    pages: dict[str, str] = field(default_factory=dict)  # docs path → digest of its Markdown
+    ledgers: dict[str, str] = field(default_factory=dict)  # ledger name → digest of its rows
+    version: int = STATE_VERSION
+
+
+def site_identity(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_dev, stat.st_ino
+
+
+def load_state(out_dir: Path) -> ExportState | None:
+    """The state of the live site, or None when missing, unreadable or written for another directory."""
+    try:
+        data = json.loads(state_path(out_dir).read_text(encoding="utf-8"))
+        state = ExportState(
+            fingerprint=data["fingerprint"],
+            site=(int(data["site"][0]), int(data["site"][1])),
+            pages=dict(data["pages"]),
+            ledgers=dict(data["ledgers"]),
+            version=int(data["version"]),
+        )
+        if state.version != STATE_VERSION or state.site != site_identity(out_dir):
+            return None
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+    return state
+
+
+def save_state(out_dir: Path, state: ExportState) -> None:
+    """Write atomically (temp file + rename): a half-written state would read as no state, i.e. a full export."""
+    target = state_path(out_dir)
+    handle, tmp = tempfile.mkstemp(prefix=f"{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(asdict(state), stream, ensure_ascii=False, sort_keys=True)
+        os.replace(tmp, target)
+    except BaseException:
+        with_missing_ok(Path(tmp))
+        raise
+
+
+def with_missing_ok(path: Path) -> None:
+    path.unlink(missing_ok=True)
+
+
+def digest(text: str | bytes) -> str:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def ledger_digest(tasks: list[dict[str, Any]], by_unit: bool) -> str:
+    return digest(json.dumps([by_unit, tasks], ensure_ascii=False, sort_keys=True, default=str))
+
+
+def _hash_tree(hasher: Any, root: Path, *, skip_top: Iterable[str] = ()) -> None:
+    """Every file's relative path and bytes, in a fixed order; generated and temporary entries left out."""
+    if not root.is_dir():
+        return
+    skipped = set(skip_top)
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        top = relative.parts[0]
+        if top in skipped or top.startswith(".") or "__pycache__" in relative.parts or not path.is_file():
+            continue
+        hasher.update(str(relative).encode("utf-8") + b"\0")
+        hasher.update(path.read_bytes())
+        hasher.update(b"\0")
+
+
+def fingerprint(*, config: dict[str, Any], hand_written_roots: Iterable[Path], project_dir: Path) -> str:
+    """Everything outside the pages' Markdown that can change an output byte.
+
+    ``config`` is the derived MkDocs config without its per-build ``site_dir``.
+    """
+    hasher = hashlib.blake2b(digest_size=20)
+    hasher.update(json.dumps(config, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8"))
+    for root in sorted({Path(r).resolve() for r in hand_written_roots}):
+        hasher.update(f"\0site_src:{root}\0".encode())
+        _hash_tree(hasher, root, skip_top=("docs",))
+    for relative in FINGERPRINT_CODE:
+        hasher.update(f"\0code:{relative}\0".encode())
+        _hash_tree(hasher, project_dir / relative)
+    versions = [platform.python_version()]
+    for package in FINGERPRINT_PACKAGES:
+        try:
+            versions.append(f"{package}=={metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{package} missing")
+    hasher.update("\n".join(versions).encode("utf-8"))
+    return hasher.hexdigest()
+
+
+class ReuseFailed(Exception):
+    """A file the plan wanted from the previous site is not there: the export falls back to a full build."""
+
+
+def link_files(previous: Path, site_dir: Path, relative_paths: Iterable[str]) -> int:
+    """Hard-link each file from the previous site into the new one (copy where links are impossible).
+
+    A hard link costs no disk space.  Nothing may rewrite a linked file in
+    place afterwards: it is the same inode as the live site's file.
+    Returns the number of files placed.
+    """
+    count = 0
+    made: set[Path] = set()
+    for relative in relative_paths:
+        source, target = previous / relative, site_dir / relative
+        if target.exists():
+            continue
+        parent = target.parent
+        if parent not in made:
+            parent.mkdir(parents=True, exist_ok=True)
+            made.add(parent)
+        try:
+            os.link(source, target)
+        except FileNotFoundError as error:
+            raise ReuseFailed(f"上次的网站缺少 {relative}") from error
+        except OSError as error:
+            if error.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
+                raise
+            shutil.copy2(source, target)
+        count += 1
+    return count
+
+
+def merge_search_index(
+    pages: list[dict[str, str]],
+    owners: dict[str, Path],
+    target: Path,
+    dump: Any,
+) -> None:
+    """Write ``target`` with each page's entries taken from the index that built it, in build order.
+
+    ``pages``: every page in MkDocs' build order (``url`` each); ``owners``:
+    page URL → the search index holding its entries (this build's, the other
+    shard's, or the live site's).  The entries of one page are its first
+    entry (``url``) and its sections (``url#anchor``), kept together and in
+    their order, as the search plugin writes them.
+    """
+    loaded: dict[Path, dict[str, Any]] = {}
+    grouped: dict[Path, dict[str, list[dict[str, Any]]]] = {}
+    for source in dict.fromkeys(owners.values()):
+        index = json.loads(source.read_text(encoding="utf-8"))
+        loaded[source] = index
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for entry in index.get("docs", []):
+            groups.setdefault(entry.get("location", "").split("#", 1)[0], []).append(entry)
+        grouped[source] = groups
+    base = json.loads(target.read_text(encoding="utf-8")) if target.is_file() else next(iter(loaded.values()))
+    docs: list[dict[str, Any]] = []
+    for page in pages:
+        source = owners.get(page["url"])
+        if source is not None:
+            docs += grouped[source].get(page["url"], [])
+    base["docs"] = docs
+    target.write_text(dump(base), encoding="utf-8")

@@ -1,0 +1,311 @@
+"""Incremental exports are byte-identical to full ones, and nothing non-public survives in them.
+
+The property test builds a small corpus with the factories, then runs seeded
+chains of random edits on its snapshot (text, titles, years, issuers,
+topics, tasks and their units, publication dates, unit names, unpublishing
+a notice, deleting an attachment or a letter, republishing).  After each
+edit sequence the same output directory is exported incrementally and a
+fresh directory in full with one plain ``mkdocs build``; every file must be
+byte-identical.  Real MkDocs throughout, so these tests are slow.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import random
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import export.build
+import export.incremental
+from cms.documents.models import Disclosure
+from cms.documents.setup import ensure_site_structure
+from export.build import export_site
+from export.incremental import fingerprint, load_state, state_path
+from export.snapshot import take_snapshot
+from tests.export.sitecheck import readable, site_files, tree_digest
+from tests.factories import UnitFactory, make_attachment, make_letter, make_notice, paragraph, task_list
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+
+# Sequences compared (chains x rounds); INCREMENTAL_SEQUENCES raises it for a longer soak.
+SEQUENCES = int(os.environ.get("INCREMENTAL_SEQUENCES", "50"))
+ROUNDS_PER_CHAIN = 5
+
+
+def _corpus() -> None:
+    """Three notices over two years, two issuers and both topics; tasks, a letter and targets for units."""
+    index = ensure_site_structure()
+    units = [UnitFactory(name=name) for name in ("增量测试应急管理局", "增量测试消防救援大队", "增量测试东石镇")]
+    for n, (year, issuer, topic) in enumerate(
+        [(2024, "测试县人民政府", "safety"), (2024, "测试县安全生产委员会", "fire"), (2023, "测试县人民政府", "both")]
+    ):
+        notice = make_notice(
+            index, year=year, issuer=issuer, topic=topic, body=[paragraph(f"第{n}份通知正文。")], written_date=None
+        )
+        rows = [
+            {"task": f"任务{n}-{k}", "detail": "细化内容", "deadline": "2024年底前", "units": [(units[k % 3], "lead")]}
+            for k in range(3)
+        ]
+        make_attachment(notice, title="重点项目清单", number=1, body=[task_list(rows)])
+        letters = make_attachment(notice, title="目标责任书", number=2, slug=f"letters-{n}")
+        make_letter(letters, units[2], title=f"{year}年东石镇目标责任书{n}", body=[paragraph("责任书正文。")])
+
+
+def _documents(notice: dict[str, Any]) -> list[dict[str, Any]]:
+    out = [notice]
+    for attachment in notice.get("attachments", []):
+        out += _documents(attachment)
+        out += attachment.get("letters", [])
+    return out
+
+
+def _task_rows(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        row["value"]
+        for notice in snapshot["notices"]
+        for record in _documents(notice)
+        for block in record.get("body") or []
+        if block["type"] == "task_list"
+        for row in block["value"]["rows"]
+    ]
+
+
+EDITS = (
+    "text",
+    "title",
+    "year",
+    "issuer",
+    "topic",
+    "task",
+    "task_unit",
+    "date",
+    "unit_name",
+    "unpublish",
+    "delete_attachment",
+    "delete_letter",
+    "republish",
+)
+
+
+def _edit(rng: random.Random, snapshot: dict[str, Any], base: dict[str, Any], step: str) -> None:
+    """One random edit of the public content (the snapshot is all the exporter sees)."""
+    notices = snapshot["notices"]
+    kind = rng.choice(EDITS)
+    if not notices or kind == "republish":
+        missing = [n for n in base["notices"] if n["id"] not in {m["id"] for m in notices}]
+        if missing:
+            notices.append(copy.deepcopy(rng.choice(missing)))
+            notices.sort(key=lambda n: n["id"])
+        return
+    notice = rng.choice(notices)
+    if kind == "text":
+        record = rng.choice(_documents(notice))
+        record["body"] = [*(record.get("body") or []), paragraph(f"修改{step}")]
+    elif kind == "title":
+        notice["title"] += f"（修订{step}）"
+    elif kind == "year":
+        notice["year"] = rng.choice([2022, 2023, 2024, None])
+    elif kind == "issuer":
+        notice["issuer"] = rng.choice(["测试县人民政府", "测试县安全生产委员会", "测试县消防安全委员会", ""])
+    elif kind == "topic":
+        notice["topic"] = rng.choice(["safety", "fire", "both"])
+    elif kind in {"task", "task_unit"} and (rows := _task_rows(snapshot)):
+        row = rng.choice(rows)
+        if kind == "task":
+            row["task"] += f"（调整{step}）"
+        else:
+            unit = rng.choice(snapshot["units"])
+            row["units"][0]["value"].update(unit=unit["id"], name=unit["name"])
+    elif kind == "date":
+        notice["last_published_at"] = f"2025-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}T09:00:00+08:00"
+    elif kind == "unit_name":
+        unit = rng.choice(snapshot["units"])
+        unit["name"] += step
+    elif kind == "unpublish":
+        notices.remove(notice)
+    elif kind == "delete_attachment" and notice["attachments"]:
+        notice["attachments"].pop(rng.randrange(len(notice["attachments"])))
+    elif kind == "delete_letter":
+        for attachment in notice["attachments"]:
+            if attachment["letters"]:
+                attachment["letters"].pop()
+                break
+
+
+@pytest.fixture
+def base_snapshot() -> dict[str, Any]:
+    _corpus()
+    return take_snapshot()
+
+
+def test_export_site__incremental_is_byte_identical_to_full_over_random_edit_sequences(
+    base_snapshot, tmp_path, monkeypatch
+):
+    # Always incremental, however much of this small site an edit touches (the limit is a speed choice).
+    monkeypatch.setattr(export.build, "INCREMENTAL_LIMIT", 1.0)
+    src = tmp_path / "src"
+    compared = incremental = 0
+    chains = max(1, SEQUENCES // ROUNDS_PER_CHAIN)
+    for chain in range(chains):
+        rng = random.Random(1700 + chain)
+        snapshot = copy.deepcopy(base_snapshot)
+        out = tmp_path / f"chain-{chain}"
+        export_site(out, src, snapshot=copy.deepcopy(snapshot), shards=1)
+        for round_ in range(ROUNDS_PER_CHAIN):
+            for edit in range(rng.randint(1, 3)):
+                _edit(rng, snapshot, base_snapshot, f"{chain}.{round_}.{edit}")
+            result = export_site(out, src, snapshot=copy.deepcopy(snapshot))
+            reference = tmp_path / "full"
+            shutil.rmtree(reference, ignore_errors=True)
+            export_site(reference, tmp_path / "src-full", snapshot=copy.deepcopy(snapshot), full=True, shards=1)
+            assert tree_digest(out) == tree_digest(reference), f"chain {chain}, round {round_}"
+            compared += 1
+            incremental += result.incremental
+    assert compared >= SEQUENCES
+    # Every round must really have taken the incremental path (else the comparison proves nothing).
+    assert incremental == compared
+
+
+def test_export_site__sharded_full_build_is_byte_identical_to_one_mkdocs_process(base_snapshot, tmp_path):
+    one, two = tmp_path / "one", tmp_path / "two"
+    export_site(one, tmp_path / "src1", snapshot=base_snapshot, full=True, shards=1)
+    result = export_site(two, tmp_path / "src2", snapshot=base_snapshot, full=True, shards=2)
+    assert result.shards == 2 and not result.incremental
+    assert tree_digest(one) == tree_digest(two)
+
+
+def test_export_site__incremental_rebuilds_only_changed_pages_and_links_the_rest(base_snapshot, tmp_path):
+    out, src = tmp_path / "site", tmp_path / "src"
+    export_site(out, src, snapshot=base_snapshot)
+    # Theme files, the sitemap, 404 and the search index are written anew by every build.
+    reusable = [p for p in tree_digest(out) if not p.startswith(("assets/", "search/", "sitemap.xml", "404.html"))]
+    notices = sorted((out / "notices").glob("*.html"))
+    untouched = notices[-1]
+    before = untouched.stat().st_ino
+
+    changed = copy.deepcopy(base_snapshot)
+    changed["notices"][0]["body"].append(paragraph("只改第一份通知。"))
+    result = export_site(out, src, snapshot=changed)
+
+    assert result.incremental
+    # The changed notice plus the six nav pages; everything else, ledgers included, linked unchanged.
+    assert result.built_pages == 7
+    assert result.linked_files == len(reusable) - 7
+    assert untouched.stat().st_ino == before, "an unchanged page must be a hard link to the previous file"
+    # jieba separates the words with zero-width spaces in the index.
+    assert "只改第一份通知。" in readable(out / "search" / "search_index.json").replace("\u200b", "")
+
+
+def test_export_site__no_change_rebuilds_only_the_nav_pages(base_snapshot, tmp_path):
+    out, src = tmp_path / "site", tmp_path / "src"
+    export_site(out, src, snapshot=base_snapshot)
+    before = tree_digest(out)
+    result = export_site(out, src, snapshot=base_snapshot)
+    assert result.incremental and result.built_pages == len(export.build.NAV_PAGES)
+    assert result.ledgers is None, "no ledger changed, so the ledger process must not run"
+    assert tree_digest(out) == before
+
+
+def test_export_site__full_flag_and_missing_state_build_everything(base_snapshot, tmp_path):
+    out, src = tmp_path / "site", tmp_path / "src"
+    export_site(out, src, snapshot=base_snapshot)
+    assert not export_site(out, src, snapshot=base_snapshot, full=True).incremental
+    state_path(out).unlink()
+    assert not export_site(out, src, snapshot=base_snapshot).incremental
+    assert export_site(out, src, snapshot=base_snapshot).incremental
+
+
+def test_export_site__a_state_for_another_site_directory_is_not_trusted(base_snapshot, tmp_path):
+    """A state saved for a site that never got swapped in (killed in between) must force a full build."""
+    out, src = tmp_path / "site", tmp_path / "src"
+    export_site(out, src, snapshot=base_snapshot)
+    moved = tmp_path / "elsewhere"
+    shutil.copytree(out, moved)
+    shutil.rmtree(out)
+    moved.rename(out)  # same path, different directory: a site this state does not describe
+    assert load_state(out) is None
+    assert not export_site(out, src, snapshot=base_snapshot).incremental
+
+
+def test_export_site__changed_hand_written_part_forces_a_full_build(base_snapshot, tmp_path):
+    out, src = tmp_path / "site", tmp_path / "src"
+    export_site(out, src, snapshot=base_snapshot)
+    css = src / "assets" / "extra.css"
+    css.parent.mkdir(parents=True)
+    shutil.copy(export.build.DEFAULT_SOURCE_DIR / "assets" / "extra.css", css)
+    with css.open("a", encoding="utf-8") as handle:
+        handle.write("\n.incr-test { color: red; }\n")
+    result = export_site(out, src, snapshot=base_snapshot)
+    assert not result.incremental
+    assert ".incr-test" in (out / "assets" / "extra.css").read_text(encoding="utf-8")
+
+
+def test_fingerprint__changes_with_code_config_and_hand_written_files(tmp_path):
+    project = tmp_path / "project"
+    for relative in export.incremental.FINGERPRINT_CODE:
+        (project / relative).mkdir(parents=True)
+        (project / relative / "module.py").write_text("X = 1\n", encoding="utf-8")
+    hand = tmp_path / "site_src"
+    (hand / "overrides").mkdir(parents=True)
+    (hand / "overrides" / "main.html").write_text("{% extends 'base.html' %}", encoding="utf-8")
+    (hand / "docs").mkdir()
+    (hand / "docs" / "page.md").write_text("generated", encoding="utf-8")
+
+    def current(config: dict[str, Any] | None = None) -> str:
+        return fingerprint(config=config or {"site_name": "x"}, hand_written_roots=[hand], project_dir=project)
+
+    first = current()
+    (hand / "docs" / "page.md").write_text("generated again", encoding="utf-8")
+    assert current() == first, "generated docs/ are compared page by page, not fingerprinted"
+    (project / "export" / "module.py").write_text("X = 2\n", encoding="utf-8")
+    second = current()
+    assert second != first
+    (hand / "overrides" / "main.html").write_text("{% extends 'base.html' %}{# changed #}", encoding="utf-8")
+    third = current()
+    assert third != second
+    assert current({"site_name": "y"}) != third
+
+
+# --- leaks: what stops being public disappears everywhere, also incrementally ------------------------------
+
+
+SECRET = "增量撤回哨兵"
+
+
+def _everything(out: Path) -> str:
+    return "\n".join(readable(path) for path in site_files(out))
+
+
+@pytest.mark.parametrize("how", ["unpublish", "not_public", "delete_attachment"])
+def test_export_site__content_that_stops_being_public_disappears_from_an_incremental_export(tmp_path, monkeypatch, how):
+    monkeypatch.setattr(export.build, "INCREMENTAL_LIMIT", 1.0)  # a tiny site: most pages change
+    index = ensure_site_structure()
+    unit = UnitFactory(name="增量泄漏测试单位")
+    keep = make_notice(index, body=[paragraph("保留的通知。")])
+    make_attachment(keep, body=[task_list([{"task": "保留的任务", "units": [(unit, "lead")]}])])
+    notice = make_notice(index, title=f"{SECRET}通知" if how != "delete_attachment" else "普通通知")
+    attachment = make_attachment(
+        notice, title=f"{SECRET}附件", body=[task_list([{"task": f"{SECRET}任务", "units": [(unit, "lead")]}])]
+    )
+    out, src = tmp_path / "site", tmp_path / "src"
+    export_site(out, src)
+    assert SECRET in _everything(out)
+
+    if how == "unpublish":
+        notice.unpublish()
+    elif how == "not_public":
+        notice.disclosure = Disclosure.ON_REQUEST
+        notice.save_revision().publish()
+    else:
+        attachment.delete()
+    result = export_site(out, src)
+
+    assert result.incremental
+    leaks = [str(path.relative_to(out)) for path in site_files(out) if SECRET in readable(path)]
+    assert leaks == []
+    assert "保留的任务" in readable(out / "downloads" / "tasks.csv")
