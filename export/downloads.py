@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from cms.core.markdown import escape_html, md_text
+from cms.ledger.cadence import ongoing_cadence
 from cms.ledger.obligations import body_text, iter_obligations
 from cms.ledger.schedule import document_year, page_period, schedule_obligation
-from cms.ledger.sync import ongoing_cadence
 from cms.ledger.tables import ledger_file_name
 
 from .children import die_with_parent

@@ -31,6 +31,9 @@ PURE_CMS_HELPERS = frozenset(
         "cms.core.tasks",  # walks the task-list JSON
         "cms.ledger.tables",
         "cms.ledger.deadlines",
+        "cms.ledger.schedule",  # dates every obligation (pure)
+        "cms.ledger.obligations",  # walks targets and indicators (pure)
+        "cms.ledger.cadence",  # a setting, no models
         "cms.units.choices",
         "cms.documents.choices",
     }

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 
 from cms.documents.models import AttachmentPage, NoticePage
+from cms.ledger.cadence import ongoing_cadence
 from cms.ledger.obligations import body_text, is_target_document, iter_obligations
-from cms.ledger.schedule import DEFAULT_ONGOING_CADENCE, document_year, page_period, schedule_obligation
+from cms.ledger.schedule import document_year, page_period, schedule_obligation
 
 from .models import Task, TaskProgress, TaskUnit
 
@@ -19,11 +19,6 @@ def latest_progress(row_ids: list[str]) -> dict[str, TaskProgress]:
     for progress in TaskProgress.objects.filter(row_id__in=row_ids).order_by("reported_on", "created_at", "pk"):
         latest[progress.row_id] = progress
     return latest
-
-
-def ongoing_cadence() -> str:
-    """How often ongoing items (长期坚持, 持续推进) are checked on: settings.LEDGER_ONGOING_CADENCE."""
-    return getattr(settings, "LEDGER_ONGOING_CADENCE", DEFAULT_ONGOING_CADENCE)
 
 
 def _raw(page: Any) -> list[dict[str, Any]]:
