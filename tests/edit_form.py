@@ -20,7 +20,7 @@ from django import forms
 from wagtail import blocks
 from wagtail.blocks.field_block import ChooserBlock
 
-from .task_grid.form import TaskGridFormMixin, grid_enabled
+from cms.core.task_grid.form import TaskGridFormMixin, grid_enabled
 
 FormData = dict[str, str]
 

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cms.importer.parsing.docx_writer import text_to_docx
 
 from cms.importer.parsing import coverage, parse_bytes
 from cms.importer.parsing.tree import ParsedDocument
+from tests.docx_writer import text_to_docx
 
 FIXTURES = Path(__file__).parent / "portal"
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cms.importer.parsing.docx_writer import text_to_docx
-
 from cms.documents.models import AttachmentPage, Disclosure, NoticePage, Validity
 from cms.importer.service import import_documents
 from cms.units.models import Unit, UnitKind
+from tests.docx_writer import text_to_docx
 
 SEED_004 = next((Path(__file__).resolve().parents[3] / "content" / "seeds").glob("004_*.txt"))
 
