@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from cms.ledger.obligations import KIND_INDICATOR
 from cms.units.models import Unit
 
 from .models import REPORT_STATUSES, ProgressStatus, Task
@@ -30,15 +31,9 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-# The ledger item's kind for indicator cells, as wip/dates names it
-# (cms.ledger.obligations.KIND_INDICATOR once merged: import it from there then).
-KIND_INDICATOR = "指标"
-
-
 def is_indicator(task: Task) -> bool:
-    """Indicator items (指标) report a number achieved; before items have a kind, every item may."""
-    kind = getattr(task, "kind", None)
-    return kind is None or kind == KIND_INDICATOR or getattr(task, "target_value", None) is not None
+    """Indicator items (指标) report a number achieved; so does any item with a target value."""
+    return task.kind == KIND_INDICATOR or task.target_value is not None
 
 
 class ReportForm(forms.Form):

@@ -108,7 +108,9 @@ def test_admin_add_notice__missing_title_is_a_field_error(admin_client, notice_i
     assert not NoticePage.objects.exists()
 
 
-def test_admin_add_attachment__unknown_unit_typed_as_text_is_a_field_error(admin_client, notice_index):
+def test_admin_add_attachment__unknown_unit_typed_as_text_is_a_field_error(admin_client, notice_index, settings):
+    # Typed unit names are the nested editor's path (TASK_GRID_EDITOR=False); the grid chooses units.
+    settings.TASK_GRID_EDITOR = False
     notice = make_notice(notice_index)
     data = task_list_form([{"unit": "", "name": "子虚乌有局", "role": "lead", "division": ""}])
     response = admin_client.post(add_url("attachmentpage", notice.pk), data)
@@ -117,7 +119,9 @@ def test_admin_add_attachment__unknown_unit_typed_as_text_is_a_field_error(admin
     assert not AttachmentPage.objects.exists()
 
 
-def test_admin_add_attachment__typed_known_unit_resolves(admin_client, notice_index):
+def test_admin_add_attachment__typed_known_unit_resolves(admin_client, notice_index, settings):
+    # Typed unit names are the nested editor's path (TASK_GRID_EDITOR=False); the grid chooses units.
+    settings.TASK_GRID_EDITOR = False
     notice = make_notice(notice_index)
     unit = UnitFactory(name="乡安办")
     data = task_list_form([{"unit": "", "name": "乡安办", "role": "lead", "division": ""}])

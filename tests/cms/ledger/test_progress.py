@@ -15,6 +15,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
 from cms.ledger.models import ProgressStatus, Task, TaskProgress
+from cms.ledger.obligations import KIND_INDICATOR
 from cms.ledger.progress import EVIDENCE_COLLECTION
 from cms.workflow.setup import EDITORS, REVIEWERS
 from tests.cms.workflow.conftest import build_tasks, build_units
@@ -62,6 +63,8 @@ def test_ledger_list__each_row_offers_report_to_the_units_own_editor(scene):
 def test_report__unit_editor_records_progress_with_evidence_files(scene):
     user, client = scene["client_for"]("editor-a", scene["group_a"])
     task = scene["tasks"]["甲镇"]
+    # An indicator item reports the number achieved (a plain task has no number).
+    Task.objects.filter(pk=task.pk).update(kind=KIND_INDICATOR)
     form = client.get(report_url(task))
     assert form.status_code == 200 and task.task in form.content.decode()
     response = client.post(
