@@ -187,7 +187,8 @@ def test_export_site__incremental_rebuilds_only_changed_pages_and_links_the_rest
     reusable = [
         p
         for p in tree_digest(out)
-        if not p.startswith(("assets/", "search/", "sitemap.xml", "404.html", "nginx-", "robots.txt")) and not p.endswith(".gz")
+        if not p.startswith(("assets/", "search/", "sitemap.xml", "404.html", "nginx-", "robots.txt"))
+        and not p.endswith(".gz")
     ]
     notices = sorted((out / "notices").glob("*.html"))
     untouched = notices[-1]
