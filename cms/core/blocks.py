@@ -18,6 +18,8 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from cms.units.choices import Role
+
 from .markdown import (
     MarkdownContext,
     escape_html,
@@ -38,8 +40,7 @@ LEVEL_CHOICES = [
     (4, "四级 （1）"),
 ]
 PARAGRAPH_LEVEL_CHOICES = [(0, "不编号"), *LEVEL_CHOICES[1:]]
-ROLE_CHOICES = [("lead", "牵头"), ("support", "配合")]
-ROLE_LABELS = dict(ROLE_CHOICES)
+ROLE_CHOICES = Role.choices
 MEMBER_ROLE_CHOICES = [
     ("组长", "组长"),
     ("副组长", "副组长"),
@@ -236,6 +237,9 @@ class UnitRefBlock(blocks.StructBlock):
     """A responsible unit: chosen from the registry, or typed and resolved."""
 
     unit = SnippetChooserBlock("units.Unit", required=False, label="单位库中的单位")
+    group = SnippetChooserBlock(
+        "units.UnitGroup", required=False, label="单位组", help_text="原文写的是一类单位（如 各乡镇（街道））时选择。"
+    )
     name = blocks.CharBlock(label="单位名称（原文）", required=False, max_length=120)
     role = blocks.ChoiceBlock(choices=ROLE_CHOICES, default="lead", label="角色")
     division = blocks.CharBlock(label="内设机构/分工", required=False, max_length=60)
@@ -246,7 +250,7 @@ class UnitRefBlock(blocks.StructBlock):
 
     def clean(self, value: Any) -> Any:
         value = super().clean(value)
-        if value.get("unit") is None:
+        if value.get("unit") is None and value.get("group") is None:
             written = (value.get("name") or "").strip()
             if not written:
                 raise StructBlockValidationError(

@@ -14,9 +14,12 @@ from typing import Any
 from .markdown import list_items, list_items_with_ids
 
 
-def unit_ref(unit: int | None, name: str, role: str = "lead", division: str = "") -> dict[str, Any]:
-    """One responsible unit of a row: registry id (or None), the name as written, lead/support, sub-division."""
-    return {"unit": unit, "name": name, "role": role or "lead", "division": division}
+def unit_ref(
+    unit: int | None, name: str, role: str = "lead", division: str = "", group: int | None = None
+) -> dict[str, Any]:
+    """One responsible unit of a row: registry id (or None), the name as written, lead/support/unstated,
+    sub-division, and the unit group (各乡镇（街道）…) when the name is a collective reference."""
+    return {"unit": unit, "group": group, "name": name, "role": role or "lead", "division": division}
 
 
 def task_row(
@@ -48,6 +51,7 @@ def iter_task_rows(raw_body: list[dict[str, Any]]) -> Iterator[tuple[str, dict[s
             units = [
                 {
                     "unit": ref.get("unit"),
+                    "group": ref.get("group"),
                     "name": ref.get("name") or "",
                     "role": ref.get("role") or "lead",
                     "division": ref.get("division") or "",

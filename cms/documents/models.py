@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.models import Page
@@ -99,6 +100,23 @@ class NoticePage(PublicDocumentPage):
     )
     signer = models.CharField("签发人", max_length=60, blank=True)
     recipients = models.TextField("主送机关", blank=True)
+    # Who the notice is addressed to, resolved from 主送 on import (editable): its 共性目标
+    # reach every one of them, and every member of the groups.
+    jurisdiction = models.ForeignKey(
+        "units.Jurisdiction",
+        verbose_name="发文机关所属区划",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="文件中的单位名称先在这一区划内查找，再依次向上级区划查找。",
+    )
+    addressee_units = ParentalManyToManyField(
+        "units.Unit", verbose_name="主送单位", blank=True, related_name="addressed_notices"
+    )
+    addressee_groups = ParentalManyToManyField(
+        "units.UnitGroup", verbose_name="主送单位组", blank=True, related_name="addressed_notices"
+    )
     attachment_note = models.TextField("附件说明", blank=True)
     signature = models.CharField("发文机关署名", max_length=200, blank=True)
     written_date = models.DateField("成文日期", null=True, blank=True)
@@ -147,6 +165,10 @@ class NoticePage(PublicDocumentPage):
         ),
         FieldPanel("title"),
         FieldPanel("recipients"),
+        MultiFieldPanel(
+            [FieldPanel("jurisdiction"), FieldPanel("addressee_units"), FieldPanel("addressee_groups")],
+            heading="发文区划与主送单位",
+        ),
         FieldPanel("body"),
         FieldPanel("attachment_note"),
         MultiFieldPanel(

@@ -18,6 +18,7 @@ from django.utils import timezone
 from cms.ledger.deadlines import DEADLINE_KIND_LABELS
 from cms.ledger.obligations import ITEM_KINDS, KIND_TASK
 from cms.ledger.schedule import next_checkpoint
+from cms.units.choices import Role
 
 
 class ProgressStatus(models.TextChoices):
@@ -105,7 +106,17 @@ class Task(models.Model):
 class TaskUnit(models.Model):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="task_units")
     unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="task_units")
-    role = models.CharField("角色", max_length=10, choices=[("lead", "牵头"), ("support", "配合")], default="lead")
+    role = models.CharField("角色", max_length=10, choices=Role.choices, default=Role.LEAD)
+    # Set when the unit carries the item as a member of a group (各乡镇（街道）) or as an
+    # addressee of the notice, not because the document names it.
+    via_group = models.ForeignKey(
+        "units.UnitGroup",
+        verbose_name="经由单位组",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="task_units",
+    )
 
     class Meta:
         verbose_name = "任务责任单位"
