@@ -256,8 +256,13 @@ class UnitRefBlock(blocks.StructBlock):
                 raise StructBlockValidationError(
                     block_errors={"unit": ValidationError("请从单位库选择单位，或填写单位名称。")}
                 )
-            from cms.units.lookup import resolve_unit
+            from cms.units.lookup import find_group, resolve_unit
 
+            group = find_group(written)
+            if group is not None:
+                # A collective reference (各乡镇（街道）…) is a group, not a unit: its members carry the row.
+                value["group"] = group
+                return value
             match = resolve_unit(written)
             if not match.found:
                 raise StructBlockValidationError(

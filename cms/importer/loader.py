@@ -11,7 +11,6 @@ progress recorded against a row survives a re-import.
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,8 +27,11 @@ from cms.documents.models import (
     ResponsibilityLetterPage,
 )
 from cms.importer.parsing.tree import Block, ParsedAttachment, ParsedDocument, ParsedLetter
-from cms.units.lookup import normalise_name, resolve_unit
-from cms.units.models import Unit, UnitKind
+from cms.importer.parsing.units import split_units
+from cms.units import naming
+from cms.units.choices import GROUP_MEMBER_KINDS, GroupKind, Role
+from cms.units.models import Unit, UnitGroup
+from cms.units.resolve import Resolution, UnitResolver, jurisdiction_for
 
 ROW_NAMESPACE = uuid.UUID("6f1c7a52-3b0e-4c55-9f3e-2d4b8e1a7c90")
 
@@ -47,6 +49,9 @@ class LoadStats:
     task_rows: int = 0
     units_linked: set[int] = field(default_factory=set)
     units_created: list[str] = field(default_factory=list)
+    new_units: list[int] = field(default_factory=list)  # pks of units_created, for the report's merge offers
+    groups_created: list[str] = field(default_factory=list)
+    groups_used: list[int] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     # A re-import: what the new version changes against the notice as it was (the live one when published).
     changes: list[str] = field(default_factory=list)
@@ -95,21 +100,6 @@ def _comparable(raw: Any) -> list[Any]:
     return [{"type": block.get("type"), "value": block.get("value")} for block in list(raw or [])]
 
 
-def guess_unit_kind(name: str) -> str:
-    """A first guess for a unit the registry did not know; editors confirm it."""
-    if re.search(r"街道|办事处", name):
-        return UnitKind.STREET
-    if re.search(r"(镇|乡)(人民政府|党委|政府)?$", name):
-        return UnitKind.TOWNSHIP
-    if re.search(r"村|社区|居委会", name):
-        return UnitKind.COMMUNITY
-    if re.search(r"公司|集团|企业|有限", name):
-        return UnitKind.ENTERPRISE
-    if re.search(r"局|部|委|办|厅|署|院|所|队|站|中心", name):
-        return UnitKind.DEPARTMENT
-    return UnitKind.AGENCY
-
-
 class Loader:
     def __init__(self, doc: ParsedDocument, parent: NoticeIndexPage, *, publish: bool, disclosure: str | None) -> None:
         self.doc = doc
@@ -117,7 +107,12 @@ class Loader:
         self.publish = publish
         self.disclosure = disclosure
         self.stats = LoadStats()
-        self._unit_cache: dict[str, tuple[Unit, str]] = {}
+        self.resolver = UnitResolver(None)  # replaced in load() once the notice's jurisdiction is known
+        # What the document itself lists, for seeding the groups it names (see seed_groups).
+        self.doc_units: dict[int, Unit] = {}
+        self.place_units: dict[int, Unit] = {}  # indicator-table places, letters, 主送 units
+        self.table_places: set[int] = set()  # rows of an indicator table of places (经济开发区 too)
+        self.listed_members: dict[int, list[Unit]] = {}  # group pk → units a "组：甲、乙" line lists
         self.linked_units: dict[str, tuple[str, int]] = {}  # item id → (written name, unit pk) before a re-import
         # Row and block ids derive from the document's identity plus position,
         # so a re-import gives the same ids and progress stays attached.
@@ -125,21 +120,30 @@ class Loader:
 
     # --- units -----------------------------------------------------------------
 
-    def unit_for(self, written: str) -> tuple[Unit, str]:
-        """Resolve a written name; an unknown one becomes a 待确认 unit."""
-        key = normalise_name(written)
-        if key in self._unit_cache:
-            return self._unit_cache[key]
-        match = resolve_unit(written)
-        if match.unit is not None:
-            result = (match.unit, match.division)
-        else:
-            unit = Unit.objects.create(name=key[:120], kind=guess_unit_kind(key), needs_review=True)
-            self.stats.units_created.append(unit.name)
-            result = (unit, "")
-        self._unit_cache[key] = result
-        self.stats.units_linked.add(result[0].pk)
-        return result
+    def resolve(self, written: str, *, place: bool = False) -> Resolution:
+        """Resolve a written name in the notice's jurisdiction; an unknown unit becomes a 待确认 unit.
+
+        ``place``: the name comes from where a document lists its places (an
+        indicator-table row, a letter, 主送), so a 乡镇/街道 found here joins the
+        document's 各乡镇（街道） group.
+        """
+        found = self.resolver.resolve(written)
+        if found.unit is not None:
+            self._note_unit(found.unit, place=place)
+            if found.created:
+                self.stats.units_created.append(found.unit.name)
+                self.stats.new_units.append(found.unit.pk)
+        if found.group is not None and found.group.pk not in self.stats.groups_used:
+            self.stats.groups_used.append(found.group.pk)
+        if not found.found and found.reason:
+            self.stats.warnings.append(found.reason)
+        return found
+
+    def _note_unit(self, unit: Unit, *, place: bool = False) -> None:
+        self.stats.units_linked.add(unit.pk)
+        self.doc_units[unit.pk] = unit
+        if place:
+            self.place_units[unit.pk] = unit
 
     # --- blocks -------------------------------------------------------------------
 
@@ -200,17 +204,23 @@ class Loader:
                 if isinstance(child, list | dict):
                     self.remember_units(child)
 
-    def _unit_pk(self, id_path: str, name: str) -> tuple[int, str]:
-        """(unit pk, division) for a written name at an item position: the editor's link, else the registry."""
+    def _unit_pk(self, id_path: str, name: str, *, place: bool = False) -> tuple[int | None, int | None, str]:
+        """(unit pk, group pk, division) of a name at an item position: the editor's link, else the registry."""
         kept = self.linked_units.get(str(uuid.uuid5(ROW_NAMESPACE, f"{self.key}/{id_path}")))
-        if kept is not None and kept[0] == name and Unit.objects.filter(pk=kept[1]).exists():
-            self.stats.units_linked.add(kept[1])
-            return kept[1], ""
-        unit, division = self.unit_for(name)
-        return unit.pk, division
+        if kept is not None and kept[0] == name:
+            unit = Unit.objects.filter(pk=kept[1]).first()
+            if unit is not None:
+                self._note_unit(unit, place=place)
+                return unit.pk, None, ""
+        found = self.resolve(name, place=place)
+        return (
+            found.unit.pk if found.unit else None,
+            found.group.pk if found.group else None,
+            found.division,
+        )
 
     def _block_target_group(self, v: dict, path: str) -> dict:
-        unit_pk, _ = self._unit_pk(path, v["unit_name"])
+        unit_pk, _, _ = self._unit_pk(path, v["unit_name"])
         targets = [self._block_target(t, path) for t in v.get("targets", [])]
         return {"unit": unit_pk, "unit_name": v["unit_name"], "targets": self._items(targets, f"{path}/t")}
 
@@ -226,8 +236,10 @@ class Loader:
         for i, row in enumerate(v.get("rows", [])):
             refs = []
             for k, ref in enumerate(row.get("units", [])):
-                unit_pk, division = self._unit_pk(f"{path}/r{i}/u/{k}", ref["name"])
-                refs.append(unit_ref(unit_pk, ref["name"], ref.get("role") or "lead", ref.get("division") or division))
+                unit_pk, group_pk, division = self._unit_pk(f"{path}/r{i}/u/{k}", ref["name"])
+                # A role the source does not state stays unstated; it is not guessed from word order.
+                role = ref.get("role") or Role.UNSTATED
+                refs.append(unit_ref(unit_pk, ref["name"], role, ref.get("division") or division, group=group_pk))
             rows.append(
                 task_row(
                     topic=row.get("topic", ""),
@@ -244,8 +256,14 @@ class Loader:
     def _block_indicator_table(self, v: dict, path: str) -> dict:
         columns = [{"group": g.get("name", ""), "name": name} for g in v.get("groups", []) for name in g["columns"]]
         rows = []
+        names = [row["unit_name"] for row in v.get("rows", [])]
+        # A table whose rows are mostly 乡镇/街道 is a table of the document's places: all its rows
+        # (经济开发区 too) are places the 各乡镇（街道） group reaches.
+        places = _mostly_places(names)
         for i, row in enumerate(v.get("rows", [])):
-            unit_pk, _ = self._unit_pk(f"{path}/r/{i}", row["unit_name"])
+            unit_pk, _, _ = self._unit_pk(f"{path}/r/{i}", row["unit_name"], place=True)
+            if places and unit_pk is not None:
+                self.table_places.add(unit_pk)
             values = self._items(list(row.get("values", [])), f"{path}/r{i}/v")
             rows.append({"unit": unit_pk, "unit_name": row["unit_name"], "values": values})
         return {
@@ -341,6 +359,11 @@ class Loader:
                 fields["disclosure_wording"] = base.disclosure_wording
         for name, value in fields.items():
             setattr(notice, name, value)
+        # The issuer's 区划, unless editors already set one: names resolve there first.
+        kept_jurisdiction = None if self.stats.created else base.jurisdiction
+        notice.jurisdiction = kept_jurisdiction or jurisdiction_for(notice.issuer, notice.title)
+        self.resolver = UnitResolver(notice.jurisdiction)
+        self._set_addressees(notice, base)
         old_body = None if self.stats.created else _comparable(compared.body.raw_data)
         if not self.stats.created:
             self.remember_units(list(base.body.raw_data))
@@ -358,8 +381,77 @@ class Loader:
         self._save(notice)
         self.stats.notice = notice
         self._sync_attachments(notice, doc.attachments, "a")
+        self.seed_groups()
+        self.stats.groups_created = [str(group) for group in self.resolver.created_groups]
         notice.refresh_from_db()
         return self.stats
+
+    # --- addressees and groups --------------------------------------------------
+
+    def _set_addressees(self, notice: NoticePage, base: Any) -> None:
+        """主送 → the notice's addressee units and groups, before the revision is saved so it carries them.
+
+        A line "组：甲、乙…" (市有关单位：组织部、宣传部…) names a group and lists
+        its members. What editors added to the addressees before is kept.
+        """
+        units: dict[int, Unit] = {}
+        groups: dict[int, UnitGroup] = {}
+        for line in (self.doc.recipients or "").splitlines():
+            line = line.strip().rstrip("：:。")
+            if not line:
+                continue
+            head, sep, rest = line.partition("：")
+            if not sep:
+                head, sep, rest = line.partition(":")
+            listed: list[Unit] = []
+            for ref in split_units(rest if sep else line):
+                found = self.resolve(ref["name"], place=True)
+                if found.unit is not None:
+                    (listed if sep else []).append(found.unit)
+                    if not sep:
+                        units[found.unit.pk] = found.unit
+                if found.group is not None:
+                    groups[found.group.pk] = found.group
+            if sep:
+                group = self.resolve(head).group
+                if group is not None:
+                    self.listed_members.setdefault(group.pk, []).extend(listed)
+                    if group.pk not in groups:
+                        # The list spells out a group the first line addressed; its members are reached through it.
+                        groups[group.pk] = group
+                else:
+                    units.update((unit.pk, unit) for unit in listed)
+        if not self.stats.created:
+            units.update((u.pk, u) for u in base.addressee_units.all())
+            groups.update((g.pk, g) for g in base.addressee_groups.all())
+        notice.addressee_units = list(units.values())
+        notice.addressee_groups = list(groups.values())
+
+    def seed_groups(self) -> None:
+        """Add to each group the document names the units the document itself lists for it.
+
+        各乡镇（街道）: the 乡镇/街道 of the indicator tables, letters and 主送;
+        各有关部门 / 成员单位: the departments and agencies the document names;
+        各村（社区）: its communities; plus a "组：甲、乙" 主送 line's units. Only
+        units of the group's own jurisdiction join, and members are only added,
+        never removed: editors' changes stand.
+        """
+        for pk in self.stats.groups_used:
+            group = UnitGroup.objects.get(pk=pk)
+            kinds = GROUP_MEMBER_KINDS.get(group.kind, ())
+            pool = self.place_units if group.kind == GroupKind.PLACES else self.doc_units
+            wanted = [
+                unit
+                for unit in pool.values()
+                if unit.jurisdiction_id == group.jurisdiction_id
+                and (unit.kind in kinds or (group.kind == GroupKind.PLACES and unit.pk in self.table_places))
+            ]
+            wanted += self.listed_members.get(pk, [])
+            have = set(group.members.values_list("pk", flat=True))
+            new = [unit for unit in wanted if unit.pk not in have]
+            if new:
+                group.members.add(*new)
+                group.save()
 
     def _save(self, page: Any) -> None:
         """A new revision; the live row changes only when it is published."""
@@ -401,7 +493,14 @@ class Loader:
     def _sync_letters(self, parent: AttachmentPage, letters: list[ParsedLetter], path: str) -> None:
         existing = {p.unit_id: p for p in ResponsibilityLetterPage.objects.child_of(parent)}
         for index, parsed in enumerate(letters):
-            unit, _ = self.unit_for(parsed.unit_name)
+            found = self.resolve(parsed.unit_name, place=True)
+            unit = found.unit
+            if unit is None:
+                # A letter belongs to one unit; a name that is none is left for the editor to import again.
+                self.stats.warnings.append(
+                    f"目标责任书“{parsed.title or parsed.unit_name}”的单位无法确定，未导入该责任书"
+                )
+                continue
             page = existing.get(unit.pk)
             created = page is None
             if page is None:
@@ -414,6 +513,13 @@ class Loader:
                 parent.add_child(instance=page)
             self._save(page)
             self.stats.letters += 1
+
+
+def _mostly_places(names: list[str]) -> bool:
+    """Whether most row names of a table are 乡镇/街道: then the table lists the document's places."""
+    kinds = GROUP_MEMBER_KINDS[GroupKind.PLACES]
+    hits = sum(1 for name in names if naming.infer_kind(name) in kinds)
+    return bool(names) and hits * 2 > len(names)
 
 
 def table_grid(rows: list[list[dict[str, Any]]]) -> tuple[list[list[str]], list[dict[str, int]]]:

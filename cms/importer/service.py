@@ -7,13 +7,15 @@ back, so its report is exactly what a real run would do.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.urls import NoReverseMatch
 from wagtail.models import ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
@@ -26,6 +28,9 @@ from cms.importer.models import ImportReport
 from cms.importer.parsing.coverage import coverage
 from cms.importer.parsing.header import PLACEHOLDER_TITLE
 from cms.importer.parsing.tree import DocumentImportError, ParsedDocument
+from cms.units import naming
+from cms.units.merge import merge_url
+from cms.units.models import Unit
 
 MAX_BYTES = parsing.MAX_FILE_BYTES  # the one 50 MB input limit (defined in parsing.text_reader)
 
@@ -61,6 +66,7 @@ class ImportOutcome:
     missing: list[str]
     stats: LoadStats
     report: ImportReport | None = None
+    merge_offers: list[dict[str, Any]] = field(default_factory=list)
 
     def report_text(self) -> str:
         doc, stats = self.doc, self.stats
@@ -88,6 +94,12 @@ class ImportOutcome:
         lines.append(f"任务 {stats.task_rows} 条，涉及责任单位 {len(stats.units_linked)} 个")
         if stats.units_created:
             lines.append(f"新建待确认单位 {len(stats.units_created)} 个：" + "、".join(stats.units_created))
+            for offer in self.merge_offers:
+                if offer["similar"]:
+                    lines.append(f"  {offer['label']} 可能与以下已有单位相同，可合并：")
+                    lines += [f"    {s['label']}：{s['merge_url'] or '（合并功能尚未启用）'}" for s in offer["similar"]]
+        if stats.groups_created:
+            lines.append(f"新建单位组 {len(stats.groups_created)} 个：" + "、".join(stats.groups_created))
         lines.append(
             f"文字覆盖率：{self.coverage:.2%}" + (f"（缺少：{''.join(self.missing[:20])}）" if self.missing else "")
         )
@@ -99,6 +111,45 @@ class ImportOutcome:
             lines.append(f"警告 {len(warnings)} 条：")
             lines += [f"  {w}" for w in warnings]
         return "\n".join(lines)
+
+
+SIMILAR_RATIO = 0.6  # difflib ratio from which two names are offered as one unit
+MAX_SIMILAR = 3
+
+
+def _unit_label(unit: Unit) -> str:
+    return f"{unit.name}（{unit.jurisdiction.full_name()}）" if unit.jurisdiction else unit.name
+
+
+def merge_offers(new_pks: Sequence[int]) -> list[dict[str, Any]]:
+    """For each new unit, the closest existing units, each with the link that merges the new one into it.
+
+    Closest: the same match key in another jurisdiction (市公安局 of another
+    city), else names alike (difflib ratio ≥ 0.6); at most three. Units the
+    same import created are not offered: they are not the registry yet.
+    """
+    new_units = list(Unit.objects.filter(pk__in=new_pks).select_related("jurisdiction__parent"))
+    existing = list(Unit.objects.exclude(pk__in=new_pks).select_related("jurisdiction__parent"))
+    keys = {unit.pk: naming.match_key(unit.name) for unit in existing}
+    offers = []
+    for new in sorted(new_units, key=lambda unit: list(new_pks).index(unit.pk)):
+        key = naming.match_key(new.name)
+        scored = []
+        for other in existing:
+            ratio = difflib.SequenceMatcher(None, new.name, other.name).ratio()
+            same_key = keys[other.pk] == key
+            if same_key or ratio >= SIMILAR_RATIO:
+                scored.append((not same_key, -ratio, other.pk, other))
+        scored.sort(key=lambda item: item[:3])
+        similar = []
+        for _, _, _, other in scored[:MAX_SIMILAR]:
+            try:
+                url = merge_url(keep=other, absorb=[new])
+            except NoReverseMatch:  # the merge view is not installed in this build
+                url = ""
+            similar.append({"pk": other.pk, "label": _unit_label(other), "merge_url": url})
+        offers.append({"pk": new.pk, "label": _unit_label(new), "similar": similar})
+    return offers
 
 
 HEADER_FIELDS = ("标题", "发文机关", "文号", "主送", "成文日期", "公开属性")
@@ -196,7 +247,7 @@ def _write(
                 # The parser should only produce values the models accept; if one
                 # slips through, the editor still gets a message, not a traceback.
                 raise DocumentImportError(name, "导入的内容未通过校验：" + "；".join(exc.messages)) from exc
-            outcome = ImportOutcome(name, doc, ratio, missing, stats)
+            outcome = ImportOutcome(name, doc, ratio, missing, stats, merge_offers=merge_offers(stats.new_units))
             outcome.report = ImportReport.objects.create(
                 source_name=name,
                 user=user if getattr(user, "pk", None) else None,
@@ -209,6 +260,8 @@ def _write(
                     "blocks": stats.blocks,
                     "task_rows": stats.task_rows,
                     "units_created": stats.units_created,
+                    "merge_offers": outcome.merge_offers,
+                    "groups_created": stats.groups_created,
                     "unrecognised": len(doc.unrecognised),
                     "warnings": len(doc.warnings) + len(stats.warnings),
                     "dry_run": dry_run,

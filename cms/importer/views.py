@@ -16,11 +16,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from cms.documents.models import AttachmentPage, NoticePage, ResponsibilityLetterPage
+from cms.units.merge import merge_url
+from cms.units.models import Unit
 
 from .forms import ImportForm, can_import
 from .metadata import build_meta
@@ -173,5 +175,41 @@ class ImportReportView(WagtailAdminTemplateMixin, TemplateView):
             notice=notice,
             page_rows=_page_rows(notice) if notice is not None else [],
             upload_url=reverse("importer:upload"),
+            merge_offers=_merge_offers(summary.get("merge_offers") or []),
+            groups_created=summary.get("groups_created") or [],
         )
         return context
+
+
+def _merge_offers(stored: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The report's merge offers for the units that still exist, with links built now.
+
+    A unit merged or deleted since the import drops out, so a link never
+    points at a unit that is gone; the URL comes from the merge view as installed.
+    """
+    pks = {offer["pk"] for offer in stored} | {s["pk"] for offer in stored for s in offer.get("similar", [])}
+    units = Unit.objects.in_bulk(pks)
+    offers = []
+    for offer in stored:
+        new = units.get(offer["pk"])
+        if new is None:
+            continue
+        similar = []
+        for item in offer.get("similar", []):
+            keep = units.get(item["pk"])
+            if keep is None:
+                continue
+            try:
+                url = merge_url(keep=keep, absorb=[new])
+            except NoReverseMatch:  # the merge view is not installed in this build
+                url = ""
+            similar.append({"label": item["label"], "merge_url": url})
+        offers.append({"label": offer["label"], "similar": similar, "edit_url": _unit_edit_url(new)})
+    return offers
+
+
+def _unit_edit_url(unit: Unit) -> str:
+    try:
+        return reverse("wagtailsnippets_units_unit:edit", args=[unit.pk])
+    except NoReverseMatch:
+        return ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .models import Unit, UnitAlias
+from .models import Unit, UnitAlias, UnitGroup
 
 _WIDTH = str.maketrans({"(": "（", ")": "）", " ": "", "\u3000": "", "\t": ""})
 # A trailing bracket that names a sub-division: 区环境与国土资源局（海洋）.
@@ -57,3 +57,19 @@ def resolve_unit(written: str) -> UnitMatch:
         if unit is not None:
             return UnitMatch(unit, written, division=division, via=via)
     return UnitMatch(None, written, reason=f"单位库中没有“{name}”，也没有以它为别名的单位")
+
+
+def find_group(written: str) -> UnitGroup | None:
+    """The one group whose name or a recorded spelling is ``written`` (an editor's typed 各乡镇（街道）…).
+
+    Without a document's jurisdiction to choose by, a spelling recorded for
+    groups of several jurisdictions is ambiguous and finds nothing.
+    """
+    name = normalise_name(written)
+    if not name:
+        return None
+    found = {group.pk: group for group in UnitGroup.objects.filter(name=name)}
+    for group in UnitGroup.objects.filter(spellings__contains=name):
+        if name in group.spelling_list():
+            found[group.pk] = group
+    return next(iter(found.values())) if len(found) == 1 else None
