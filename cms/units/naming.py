@@ -146,7 +146,19 @@ _PLACE_SUFFIXES: tuple[tuple[str, str], ...] = (
     ("村", VILLAGE),
 )
 # Names that may be longer than eight characters: autonomous areas and zones.
-_LONG_SUFFIXES = {"自治区", "自治州", "自治县", "自治旗", "开发区", "投资区", "实验区", "试验区", "示范区", "合作区", "高新区"}
+_LONG_SUFFIXES = {
+    "自治区",
+    "自治州",
+    "自治县",
+    "自治旗",
+    "开发区",
+    "投资区",
+    "实验区",
+    "试验区",
+    "示范区",
+    "合作区",
+    "高新区",
+}
 # Ordinary words ending in 区 that are not a jurisdiction.
 _NOT_PLACE_ENDINGS = re.compile(
     r"(?:园区|景区|校区|库区|厂区|辖区|片区|小区|街区|保护区|风景区|山区|林区|牧区|灾区|城区|市区|镇区|矿区|港区|湾区"
@@ -448,7 +460,18 @@ _ABBREVIATIONS: tuple[tuple[str, str], ...] = (
     ("人民政府", "政府"),
 )
 # Bodies that say nothing without their place: the key keeps the place.
-_BARE_BODY_KEYS = {"", "政府", "党委", "党工委", "办事处", "办", "党委、政府", "政府、党委", "党委政府", "党工委、办事处"}
+_BARE_BODY_KEYS = {
+    "",
+    "政府",
+    "党委",
+    "党工委",
+    "办事处",
+    "办",
+    "党委、政府",
+    "政府、党委",
+    "党委政府",
+    "党工委、办事处",
+}
 
 
 def _abbreviate(text: str) -> str:
