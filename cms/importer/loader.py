@@ -427,6 +427,11 @@ class Loader:
         notice.addressee_units = list(units.values())
         notice.addressee_groups = list(groups.values())
 
+    def _fits(self, group: UnitGroup, unit: Unit, kinds: tuple[str, ...]) -> bool:
+        if unit.pk in self.table_places:  # a row of the places table (经济开发区 too) is a place only
+            return group.kind == GroupKind.PLACES
+        return unit.kind in kinds
+
     def seed_groups(self) -> None:
         """Add to each group the document names the units the document itself lists for it.
 
@@ -443,8 +448,7 @@ class Loader:
             wanted = [
                 unit
                 for unit in pool.values()
-                if unit.jurisdiction_id == group.jurisdiction_id
-                and (unit.kind in kinds or (group.kind == GroupKind.PLACES and unit.pk in self.table_places))
+                if unit.jurisdiction_id == group.jurisdiction_id and self._fits(group, unit, kinds)
             ]
             wanted += self.listed_members.get(pk, [])
             have = set(group.members.values_list("pk", flat=True))
