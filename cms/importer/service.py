@@ -135,9 +135,14 @@ def merge_offers(new_pks: Sequence[int]) -> list[dict[str, Any]]:
     for new in sorted(new_units, key=lambda unit: list(new_pks).index(unit.pk)):
         key = naming.match_key(new.name)
         scored = []
+        matcher = difflib.SequenceMatcher(None, "", new.name)  # the new name is the cached side
         for other in existing:
-            ratio = difflib.SequenceMatcher(None, new.name, other.name).ratio()
             same_key = keys[other.pk] == key
+            matcher.set_seq1(other.name)
+            # The quick upper bounds skip most of a large registry before the full comparison.
+            if not same_key and (matcher.real_quick_ratio() < SIMILAR_RATIO or matcher.quick_ratio() < SIMILAR_RATIO):
+                continue
+            ratio = matcher.ratio()
             if same_key or ratio >= SIMILAR_RATIO:
                 scored.append((not same_key, -ratio, other.pk, other))
         scored.sort(key=lambda item: item[:3])

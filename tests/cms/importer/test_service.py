@@ -168,3 +168,32 @@ def test_import__report_is_kept_for_the_admin(db):
     assert report.notice == outcome.stats.notice
     assert report.coverage == 1.0
     assert "集街办〔2024〕46号" in report.text
+
+
+def test_merge_offers__same_key_elsewhere_first_then_alike_names_at_most_three(db):
+    from cms.importer.service import merge_offers
+    from cms.units.models import Jurisdiction
+
+    jinjiang = Jurisdiction.objects.create(name="晋江市", level="city")
+    shishi = Jurisdiction.objects.create(name="石狮市", level="city")
+    same_key = Unit.objects.create(name="公安局", jurisdiction=jinjiang)
+    alike = [Unit.objects.create(name=n, jurisdiction=jinjiang) for n in ("市公安局交警大队", "市公安分局", "公安处")]
+    Unit.objects.create(name="教育局", jurisdiction=jinjiang)  # not alike: never offered
+    new = Unit.objects.create(name="市公安局", jurisdiction=shishi)
+    (offer,) = merge_offers([new.pk])
+    assert offer["label"] == "市公安局（石狮市）"
+    labels = [s["label"] for s in offer["similar"]]
+    assert labels[0] == "公安局（晋江市）" and offer["similar"][0]["pk"] == same_key.pk
+    assert len(labels) == 3 and "教育局（晋江市）" not in labels
+    assert {s["pk"] for s in offer["similar"][1:]} <= {u.pk for u in alike}
+    # A link once the merge view is installed (tests/cms/importer/test_loader_units.py follows one).
+    assert all(s["merge_url"] == "" or f"absorb={new.pk}" in s["merge_url"] for s in offer["similar"])
+
+
+def test_merge_offers__units_of_the_same_import_are_not_offered(db):
+    from cms.importer.service import merge_offers
+
+    first = Unit.objects.create(name="乡安办")
+    second = Unit.objects.create(name="乡安监办")
+    offers = merge_offers([first.pk, second.pk])
+    assert [o["similar"] for o in offers] == [[], []]
