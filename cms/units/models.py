@@ -22,7 +22,8 @@ from .choices import GroupKind, JurisdictionLevel, UnitKind
 __all__ = ["GroupKind", "Jurisdiction", "JurisdictionLevel", "Unit", "UnitAlias", "UnitGroup", "UnitKind"]
 
 
-class Jurisdiction(models.Model):
+# The plugin cannot resolve reverse managers to modelcluster models (units, unit_groups).
+class Jurisdiction(models.Model):  # type: ignore[django-manager-missing]
     """An area (行政区划) or an issuing authority's scope that unit names are unique in."""
 
     name = models.CharField("名称", max_length=60, help_text="如 晋江市、百崎回族乡、集美街道。")

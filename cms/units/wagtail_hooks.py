@@ -2,7 +2,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .chooser import UnitChooserViewSet
-from .models import Unit
+from .models import Jurisdiction, Unit, UnitGroup
 
 
 class UnitViewSet(SnippetViewSet):
@@ -20,3 +20,28 @@ class UnitViewSet(SnippetViewSet):
 
 
 register_snippet(UnitViewSet)
+
+
+class UnitGroupViewSet(SnippetViewSet):
+    model = UnitGroup
+    icon = "group"
+    menu_label = "单位组"
+    add_to_admin_menu = False
+    list_display = ["name", "kind", "jurisdiction"]
+    list_filter = ["kind", "jurisdiction"]
+    search_fields = ["name", "spellings"]
+    search_backend_name = None
+
+
+class JurisdictionViewSet(SnippetViewSet):
+    model = Jurisdiction
+    icon = "site"
+    menu_label = "行政区划"
+    add_to_admin_menu = False
+    list_display = ["name", "level", "parent", "code"]
+    search_fields = ["name", "code"]
+    search_backend_name = None
+
+
+register_snippet(UnitGroupViewSet)
+register_snippet(JurisdictionViewSet)
