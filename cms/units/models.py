@@ -153,9 +153,7 @@ class UnitAlias(models.Model):
         unit = Unit.objects.filter(pk=self.unit_id).first()
         if unit is None:
             return
-        clash = (
-            Unit.objects.filter(name=self.name, jurisdiction=unit.jurisdiction_id).exclude(pk=unit.pk).first()
-        )
+        clash = Unit.objects.filter(name=self.name, jurisdiction=unit.jurisdiction_id).exclude(pk=unit.pk).first()
         if clash:
             # A ValidationError is shown escaped: the edit view (cms.units.views.UnitEditView)
             # adds a message above the form with the merge button (cms.units.merge.merge_url).

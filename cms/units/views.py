@@ -17,6 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.generic import FormView
 from wagtail.admin import messages as wagtail_messages
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
@@ -168,6 +169,8 @@ class MergeBulkAction(UnitBulkAction):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         units, _ = self.get_actionable_objects()
+        order = {pk: n for n, pk in enumerate(_pks(request.GET.getlist("id")))}
+        units = sorted(units, key=lambda unit: order.get(unit.pk, len(order)))  # the first selected is kept
         if len(units) < 2:
             messages.error(request, "请至少选择两个单位进行合并。")
             return redirect(self.next_url)
@@ -275,6 +278,35 @@ def alias_clashes(unit: Unit, names: list[str]) -> list[Unit]:
         .exclude(pk=unit.pk)
         .order_by("name")
     )
+
+
+class UnitAdminForm(WagtailAdminModelForm):
+    """The unit form refuses an alias that is another unit's name in the unit's jurisdiction.
+
+    ``UnitAlias.clean`` cannot see its unit inside the inline formset (the
+    parent key is set only on save), so the check runs here, where the
+    submitted jurisdiction is known too.
+    """
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        formset = getattr(self, "formsets", {}).get("aliases")
+        if formset is None:
+            return valid
+        data = getattr(self, "cleaned_data", {}) or {}
+        jurisdiction = data.get("jurisdiction", self.instance.jurisdiction)
+        for alias_form in formset.forms:
+            cleaned = getattr(alias_form, "cleaned_data", None) or {}
+            name = (cleaned.get("name") or "").strip()
+            if not name or cleaned.get("DELETE"):
+                continue
+            clash = Unit.objects.filter(name=name, jurisdiction=jurisdiction).exclude(pk=self.instance.pk).first()
+            if clash is not None:
+                alias_form.add_error(
+                    "name", f"“{name}”已是单位“{clash}”的名称。如果两者是同一单位，请使用页面上方的“合并”按钮。"
+                )
+                valid = False
+        return valid
 
 
 class UnitEditView(EditView):

@@ -7,7 +7,7 @@ from typing import Any
 from django.urls import path
 from django.utils.html import format_html
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -21,6 +21,7 @@ from .views import (
     KindBulkAction,
     MergeBulkAction,
     MergeUnitsView,
+    UnitAdminForm,
     UnitEditView,
 )
 
@@ -36,6 +37,7 @@ class UnitViewSet(SnippetViewSet):
     search_backend_name = None  # substring search suits Chinese names better than tokenised search
     chooser_viewset_class = UnitChooserViewSet
     edit_view_class = UnitEditView
+    edit_handler = ObjectList(Unit.panels, base_form_class=UnitAdminForm)
 
 
 class JurisdictionViewSet(SnippetViewSet):

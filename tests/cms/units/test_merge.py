@@ -109,8 +109,10 @@ def test_merge_units__every_reference_kind_moves_and_nothing_is_lost(notice_inde
     child = UnitFactory(name="百崎派出所", parent=gone)
     group = UnitGroup.objects.create(name="各有关部门")
     group.members.add(gone)
+    group.save()
     both_group = UnitGroup.objects.create(name="安委会各成员单位")
     both_group.members.add(keep, gone)
+    both_group.save()
     scope = UnitEditorScope.objects.create(group=Group.objects.create(name="公安分局编辑"), unit=gone)
 
     notice = make_notice(notice_index, body=[paragraph("正文内容。")])
