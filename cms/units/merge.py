@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import transaction
 from django.urls import reverse
 from wagtail.fields import StreamField
 from wagtail.log_actions import log
@@ -35,7 +35,7 @@ from .models import Unit, UnitAlias, UnitGroup
 MERGE_ACTION = "units.merge"
 
 # A stronger link wins when both units carried the same task.
-_ROLE_RANK = {Role.LEAD: 3, Role.SUPPORT: 2, Role.UNSTATED: 1}
+_ROLE_RANK: dict[str, int] = {Role.LEAD.value: 3, Role.SUPPORT.value: 2, Role.UNSTATED.value: 1}
 
 
 def merge_url(*, keep: Unit, absorb: Iterable[Unit]) -> str:
@@ -159,7 +159,7 @@ def _rewrite_revision(content: dict[str, Any], mapping: dict[int, int], keep_pk:
     return moved
 
 
-def _move_m2m(through: type[models.Model], owner: str, target: str, keep: Unit, pks: list[int]) -> set[int]:
+def _move_m2m(through: Any, owner: str, target: str, keep: Unit, pks: list[int]) -> set[int]:
     """Point ``through`` rows at ``keep`` (one row per owner); returns the owners that changed."""
     owners = set(through.objects.filter(**{f"{target}__in": pks}).values_list(f"{owner}_id", flat=True))
     have = set(
@@ -185,8 +185,8 @@ def merge_units(keep: Unit, absorbed: list[Unit], user: Any = None) -> MergeResu
     absorbed = [unit for unit in dict.fromkeys(absorbed) if unit.pk != keep.pk]
     if not absorbed:
         raise ValueError("至少需要一个要并入的单位。")
-    pks = [unit.pk for unit in absorbed]
-    mapping = dict.fromkeys(pks, keep.pk)
+    pks: list[int] = [unit.pk for unit in absorbed]
+    mapping: dict[int, int] = dict.fromkeys(pks, int(keep.pk))
     result = MergeResult(keep=keep, absorbed_names=[unit.name for unit in absorbed])
 
     # Names: the absorbed names and their aliases resolve to the kept unit from now on.

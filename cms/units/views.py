@@ -36,11 +36,11 @@ def can_merge(user: Any) -> bool:
 
 
 def unit_edit_url(unit: Unit) -> str:
-    return reverse(Unit.snippet_viewset.get_url_name("edit"), args=[unit.pk])  # type: ignore[attr-defined]
+    return reverse(Unit.snippet_viewset.get_url_name("edit"), args=[unit.pk])
 
 
 def unit_index_url() -> str:
-    return reverse(Unit.snippet_viewset.get_url_name("list"))  # type: ignore[attr-defined]
+    return reverse(Unit.snippet_viewset.get_url_name("list"))
 
 
 def _pks(values: list[str]) -> list[int]:
@@ -203,14 +203,14 @@ class KindBulkAction(UnitBulkAction):
     form_class = KindForm
 
     def get_execution_context(self) -> dict[str, Any]:
-        return {"kind": self.cleaned_form.cleaned_data["kind"]}  # type: ignore[union-attr]
+        return {"kind": self.cleaned_form.cleaned_data["kind"]}
 
     @classmethod
     def execute_action(cls, objects: list[Unit], kind: str = "", **kwargs: Any) -> tuple[int, int]:
         return Unit.objects.filter(pk__in=[unit.pk for unit in objects]).update(kind=kind), 0
 
     def get_success_message(self, num_parent_objects: int, num_child_objects: int) -> str:
-        label = UnitKind(self.cleaned_form.cleaned_data["kind"]).label  # type: ignore[union-attr]
+        label = UnitKind(self.cleaned_form.cleaned_data["kind"]).label
         return f"已将 {num_parent_objects} 个单位的类别改为“{label}”。"
 
 
@@ -255,7 +255,7 @@ class JurisdictionBulkAction(UnitBulkAction):
         return {**super().get_form_kwargs(), "units": units}
 
     def get_execution_context(self) -> dict[str, Any]:
-        return {"jurisdiction": self.cleaned_form.cleaned_data["jurisdiction"]}  # type: ignore[union-attr]
+        return {"jurisdiction": self.cleaned_form.cleaned_data["jurisdiction"]}
 
     @classmethod
     def execute_action(
@@ -264,7 +264,7 @@ class JurisdictionBulkAction(UnitBulkAction):
         return Unit.objects.filter(pk__in=[unit.pk for unit in objects]).update(jurisdiction=jurisdiction), 0
 
     def get_success_message(self, num_parent_objects: int, num_child_objects: int) -> str:
-        target = self.cleaned_form.cleaned_data["jurisdiction"]  # type: ignore[union-attr]
+        target = self.cleaned_form.cleaned_data["jurisdiction"]
         return f"已将 {num_parent_objects} 个单位的所属区划改为“{target or '无'}”。"
 
 
