@@ -154,17 +154,12 @@ class UnitAlias(models.Model):
         unit = Unit.objects.filter(pk=self.unit_id).first()
         if unit is None:
             return
-        clash = (
-            Unit.objects.filter(name=self.name, jurisdiction=unit.jurisdiction_id).exclude(pk=unit.pk).first()
-        )
+        clash = Unit.objects.filter(name=self.name, jurisdiction=unit.jurisdiction_id).exclude(pk=unit.pk).first()
         if clash:
-            from cms.units.merge import merge_url  # the admin URL lives with the merge view
-
+            # A ValidationError is shown escaped: the edit view (cms.units.views.UnitEditView)
+            # adds a message above the form with the merge button (cms.units.merge.merge_url).
             raise ValidationError(
-                {
-                    "name": f"“{self.name}”已是单位“{clash}”的名称。如果两者是同一单位，请合并："
-                    f"{merge_url(keep=unit, absorb=[clash])}"
-                }
+                {"name": f"“{self.name}”已是单位“{clash}”的名称。如果两者是同一单位，请使用页面上方的“合并”按钮。"}
             )
 
 
