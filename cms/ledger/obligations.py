@@ -29,14 +29,14 @@ __all__ = [
     "KIND_INDICATOR",
     "KIND_SPECIFIC",
     "KIND_TASK",
-    "body_text",
-    "indicator_item_id",
-    "is_target_document",
-    "iter_obligations",
     "SOURCE_ADDRESSEE",
     "UnitLink",
     "addressee_refs",
+    "body_text",
     "expand_units",
+    "indicator_item_id",
+    "is_target_document",
+    "iter_obligations",
 ]
 
 KIND_TASK = "任务"

@@ -10,7 +10,6 @@ from cms.documents.models import AttachmentPage, NoticePage
 from cms.ledger.cadence import ongoing_cadence
 from cms.ledger.obligations import KIND_COMMON, body_text, expand_units, is_target_document, iter_obligations
 from cms.ledger.schedule import document_year, page_period, schedule_obligation
-
 from cms.units.models import UnitGroup
 
 from .models import Task, TaskProgress, TaskUnit
