@@ -313,7 +313,7 @@ def _common_assignments(page: DocumentPage, year: int | None, groups: Groups) ->
                 page,
                 anchor=row_id,
                 title=row.get("task") or row.get("detail") or "",
-                detail=row.get("detail") if row.get("task") else "",
+                detail=(row.get("detail") or "") if row.get("task") else "",
                 via=groups.names.get(link.group, "") if link.group is not None else "",
                 addressee=link.addressee,
             )

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from cms.core.markdown import escape_html, html_multiline, md_text
+from cms.units.choices import UnitKind
 
 from .site import (
     ASSIGNMENT_KINDS,
@@ -59,8 +60,6 @@ def unit_pages(site: Site) -> list[SitePage]:
 
 
 def _unit_index(site: Site) -> SitePage:
-    from cms.units.choices import UnitKind
-
     path = "units/index.md"
     out = [_front_matter(title="按责任单位", search=False), "# 按责任单位\n\n"]
     if not site.units:
