@@ -101,7 +101,7 @@ def test_iter_obligations__letter_paragraphs_are_the_units_specific_targets() ->
         iter_obligations(BODY[:3], title="2023年岩前镇消防工作目标责任", letter_unit=3, letter_unit_name="岩前镇")
     )
     assert items["p1"]["kind"] == KIND_SPECIFIC
-    assert items["p1"]["units"] == [{"unit": 3, "name": "岩前镇", "role": "lead", "division": ""}]
+    assert items["p1"]["units"] == [{"unit": 3, "group": None, "name": "岩前镇", "role": "lead", "division": ""}]
 
 
 def test_is_target_document__simplified_and_traditional_titles() -> None:
