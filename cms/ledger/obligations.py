@@ -111,10 +111,15 @@ class UnitLink(NamedTuple):
     division: str = ""
 
 
+# A row naming one unit twice (after a merge) keeps the stronger role.
+_ROLE_STRENGTH = {"lead": 2, "support": 1, "unstated": 0}
+
+
 def expand_units(refs: Sequence[dict[str, Any]], members: Mapping[int, Sequence[int]]) -> list[UnitLink]:
     """Every unit of an item's references, groups expanded to their members.
 
-    One link per unit: a unit the item names itself wins over the same unit
+    One link per unit: a unit the item names twice (two merged units) keeps its
+    stronger role (牵头 over 配合 over unstated); a unit the item names itself wins over the same unit
     reached through the 主送 list, which wins over one reached through a
     group (the strongest reason is the one shown).  ``members``: group id →
     member unit ids, in registry order.
@@ -131,7 +136,12 @@ def expand_units(refs: Sequence[dict[str, Any]], members: Mapping[int, Sequence[
             candidates += [(2, UnitLink(member, role, group, addressee)) for member in members.get(group, ())]
         for rank, link in candidates:
             held = ranked.get(link.unit)
-            if held is None or rank < held[0]:
+            stronger = (
+                held is not None
+                and rank == held[0]
+                and _ROLE_STRENGTH.get(link.role, 0) > _ROLE_STRENGTH.get(held[2].role, 0)
+            )
+            if held is None or rank < held[0] or stronger:
                 ranked[link.unit] = (rank, held[1] if held else position, link)
     return [link for _, _, link in sorted(ranked.values(), key=lambda held: (held[1], held[0]))]
 
