@@ -35,7 +35,12 @@ def stored_to_grid(stored: dict) -> dict[str, Any]:
     rows = []
     for row_id, row in _items(stored.get("rows")):
         units = [
-            {"id": unit_id, "unit": ref.get("unit"), **{name: ref.get(name) or "" for name in UNIT_FIELDS}}
+            {
+                "id": unit_id,
+                "unit": ref.get("unit"),
+                "group": ref.get("group"),
+                **{name: ref.get(name) or "" for name in UNIT_FIELDS},
+            }
             for unit_id, ref in _items(row.get("units"))
         ]
         rows.append({"id": row_id, **{name: row.get(name) or "" for name in ROW_FIELDS}, "units": units})
@@ -62,6 +67,7 @@ def grid_to_stored(grid: dict) -> dict[str, Any]:
                 "id": unit.get("id") or None,
                 "value": {
                     "unit": _pk(unit.get("unit")),
+                    "group": _pk(unit.get("group")),
                     **{name: str(unit.get(name) or "") for name in UNIT_FIELDS},
                 },
             }
