@@ -34,8 +34,13 @@ class ProgressError(Exception):
 
 
 def evidence_collection() -> Collection:
-    """The login-only collection that holds every evidence file (created once)."""
-    root = Collection.get_first_root_node()
+    """The login-only collection that holds every evidence file (created once).
+
+    A flushed database (transactional and live-server tests, ``flush``) has
+    lost the root collection Wagtail's migration created, so it is recreated
+    here rather than failing the report.
+    """
+    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
     collection = root.get_children().filter(name=EVIDENCE_COLLECTION).first()
     if collection is None:
         collection = root.add_child(name=EVIDENCE_COLLECTION)
