@@ -644,5 +644,5 @@ def write_json(df: pd.DataFrame, path_or_buffer: str | os.PathLike[str] | IO[Any
                 if isinstance(value, float) and not math.isfinite(value):
                     row[position] = None
     encode = _JSON_ENCODER.encode
-    text = "[\n" + ",\n".join([encode(dict(zip(names, row, strict=True))) for row in rows]) + "\n]\n"
-    _write_target(path_or_buffer, text.encode("utf-8"))
+    body = "[\n" + ",\n".join([encode(dict(zip(names, row, strict=True))) for row in rows]) + "\n]\n"
+    _write_target(path_or_buffer, body.encode("utf-8"))
