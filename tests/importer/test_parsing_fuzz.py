@@ -222,7 +222,7 @@ BLANK_ROW_TASK_TABLE = [
 
 
 def test_recognise__task_table_with_only_a_blank_row_stays_a_plain_table() -> None:
-    """No task is written, and a 任务清单 must have a row (TaskListBlock min_num=1): keep it as a table, losing nothing."""
+    """No task is written and a 任务清单 needs a row (TaskListBlock min_num=1): it stays a table, losing nothing."""
     text = "\n".join(BLANK_ROW_TASK_TABLE)
     doc = parse_bytes(text.encode(), "公文.txt")
     assert doc.title == BLANK_ROW_TASK_TABLE[0]
