@@ -110,7 +110,7 @@ class Task(models.Model):
         """(group name, member names) for the units that carry the item through a group."""
         groups: dict[str, list[str]] = {}
         for link in self.task_units.all():
-            if link.via_group_id is not None:
+            if link.via_group is not None:
                 groups.setdefault(link.via_group.name, []).append(link.unit.name)
         return list(groups.items())
 
@@ -159,10 +159,10 @@ class TaskProgress(models.Model):
     achieved = models.FloatField("完成数", null=True, blank=True, help_text="指标类任务填写已完成的数量。")
     # Evidence lives in Wagtail's own libraries (in a login-only collection),
     # so it is stored, listed and served like any other document or image.
-    evidence_documents = models.ManyToManyField(
+    evidence_documents: models.ManyToManyField[models.Model, models.Model] = models.ManyToManyField(
         "wagtaildocs.Document", verbose_name="佐证文件", blank=True, related_name="+"
     )
-    evidence_images = models.ManyToManyField(
+    evidence_images: models.ManyToManyField[models.Model, models.Model] = models.ManyToManyField(
         "wagtailimages.Image", verbose_name="佐证图片", blank=True, related_name="+"
     )
 

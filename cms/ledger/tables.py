@@ -356,7 +356,7 @@ def build_unit_items_ledger(
     roles: list[str] = []
     sources: list[str] = []
     for task in task_list:
-        link = next((link for link in task.get("unit_links") or [] if link.get("unit") == unit), {})
+        link: dict[str, Any] = next((link for link in task.get("unit_links") or [] if link.get("unit") == unit), {})
         roles.append(ROLE_NAMES.get(link.get("role") or "", ""))
         sources.append(_text(link.get("source")))
     frame = base.copy()
@@ -701,5 +701,5 @@ def write_json(df: pd.DataFrame, path_or_buffer: str | os.PathLike[str] | IO[Any
                 if isinstance(value, float) and not math.isfinite(value):
                     row[position] = None
     encode = _JSON_ENCODER.encode
-    text = "[\n" + ",\n".join([encode(dict(zip(names, row, strict=True))) for row in rows]) + "\n]\n"
-    _write_target(path_or_buffer, text.encode("utf-8"))
+    body = "[\n" + ",\n".join([encode(dict(zip(names, row, strict=True))) for row in rows]) + "\n]\n"
+    _write_target(path_or_buffer, body.encode("utf-8"))

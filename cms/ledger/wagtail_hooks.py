@@ -168,6 +168,7 @@ class TaskAdmin(ModelAdmin):
             return format_html('<span class="{}">{}</span> {}', css, warning.label, obj.get_status_display())
         return obj.get_status_display()
 
+    @admin.display(description="操作")
     def row_actions(self, obj: Task) -> str:
         user = _listing_user.get()
         if user is None:
@@ -177,8 +178,6 @@ class TaskAdmin(ModelAdmin):
             '<a class="button button-small button-secondary" href="{}">{}</a>',
             ((url, label) for label, url in action_links(user, obj)),
         )
-
-    row_actions.short_description = "操作"
 
     def get_extra_class_names_for_field_col(self, obj: Task, field_name: str) -> list[str]:
         return ["overdue"] if field_name == "status_label" and obj.overdue else []
