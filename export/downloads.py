@@ -30,7 +30,7 @@ from cms.ledger.tables import ledger_file_name
 
 from .children import die_with_parent
 from .ledger_worker import Plan, file_names, ledger_bytes, ledger_plan
-from .site import DocumentPage, Site, walk
+from .site import DocumentPage, Site, is_cover, link_source, notice_addressees, walk
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DOWNLOADS_DIR = "downloads"
@@ -44,6 +44,7 @@ class Ledger:
     tasks: list[dict[str, Any]]
     by_unit: bool = False
     subject: str = ""  # the unit or document the ledger is of, for the saved file's name
+    unit: int | None = None  # a unit's own ledger: its 角色 and 来源 columns
 
     @property
     def file_label(self) -> str:
@@ -74,18 +75,33 @@ def page_tasks(
     if page.kind == "letter":
         unit = site.units.get(letter_unit) if letter_unit is not None else None
         letter_name = unit["name"] if unit else page.title
-    cover = page.kind == "notice" and any(child.kind == "attachment" for child in page.children)
     period = page_period(page.title, body_text(body), notice_page.title, notice_text, year)
     tasks = []
-    for row_id, row in iter_obligations(
-        body, title=page.title, letter_unit=letter_unit, letter_unit_name=letter_name, paragraph_targets=not cover
-    ):
-        leads: list[str] = []
-        supports: list[str] = []
+    rows = iter_obligations(
+        body,
+        title=page.title,
+        letter_unit=letter_unit,
+        letter_unit_name=letter_name,
+        paragraph_targets=not is_cover(page),
+        addressees=notice_addressees(notice, site.groups),
+    )
+    for row_id, row in rows:
+        named: dict[str, list[str]] = {"lead": [], "support": [], "unstated": []}
+        unit_links = []
+        # Groups (各乡镇（街道）) and the 主送 list reach each member unit, as on the unit pages.
+        for link in site.groups.links(row["units"]):
+            unit = site.units.get(link.unit)
+            if unit is None:
+                continue
+            name = unit["name"]
+            named.get(link.role, named["lead"]).append(name)
+            via = site.groups.names.get(link.group, "") if link.group is not None else ""
+            unit_links.append(
+                {"unit": link.unit, "name": name, "role": link.role, "source": link_source(via, link.addressee)}
+            )
         for ref in row["units"]:
-            unit = site.units.get(ref["unit"]) if ref["unit"] is not None else None
-            name = unit["name"] if unit else ref["name"]
-            (leads if ref["role"] == "lead" else supports).append(name)
+            if ref.get("unit") is None and ref.get("group") is None and ref.get("name"):
+                named.get(ref.get("role") or "lead", named["lead"]).append(ref["name"])
         status = progress.get(row_id, {})
         deadline_text = row.get("deadline") or ""
         schedule = schedule_obligation(
@@ -106,14 +122,15 @@ def page_tasks(
                 "deadline_text": deadline_text,
                 "due_date": schedule.due.isoformat() if schedule.due else None,
                 "checkpoints": [day.isoformat() for day in schedule.checkpoints],
-                "lead_units": leads,
-                "support_units": supports,
+                "lead_units": named["lead"],
+                "support_units": named["support"],
+                "unstated_units": named["unstated"],
                 "units_text": row.get("units_text") or "",
                 "progress_status": status.get("status", ""),
                 "progress_note": status.get("note", ""),
                 "progress_date": status.get("date"),
                 "url": f"{page.path[:-3]}.html#task-{row_id}",
-                "unit_ids": [ref["unit"] for ref in row["units"] if ref["unit"] is not None],
+                "unit_links": unit_links,
             }
         )
     return tasks
@@ -146,13 +163,14 @@ def ledgers(site: Site) -> list[Ledger]:
     # One pass over the tasks instead of one per unit: the registry has hundreds of units.
     by_unit: dict[Any, list[dict[str, Any]]] = {}
     for task in all_tasks:
-        for uid in dict.fromkeys(task["unit_ids"]):
+        for uid in dict.fromkeys(link["unit"] for link in task["unit_links"]):
             by_unit.setdefault(uid, []).append(task)
     for uid, unit in site.units.items():
         tasks = by_unit.get(uid, [])
         if tasks:
             slug = site.unit_paths[uid].removeprefix("units/").removesuffix(".md")
-            out.append(Ledger(f"unit-{slug}", f"{unit['name']}任务台账", tasks, by_unit=False, subject=unit["name"]))
+            title = unit.get("display_name") or unit["name"]
+            out.append(Ledger(f"unit-{slug}", f"{title}任务台账", tasks, subject=title, unit=uid))
     if all_tasks:
         out.insert(0, Ledger("tasks-by-unit", "全部任务台账（按责任单位逐行）", all_tasks, by_unit=True))
         out.insert(0, Ledger("tasks", "全部任务台账", all_tasks))
@@ -165,7 +183,9 @@ def plan_of(items: Iterable[Ledger], as_of: date | None = None) -> Plan:
     ``as_of`` (default: today) is the day 下次节点 is counted from, fixed in
     the plan so the child process and an in-process build agree.
     """
-    return ledger_plan(((ledger.name, ledger.tasks, ledger.by_unit) for ledger in items), as_of or date.today())
+    return ledger_plan(
+        ((ledger.name, ledger.tasks, ledger.by_unit, ledger.unit) for ledger in items), as_of or date.today()
+    )
 
 
 def ledger_files(items: Iterable[Ledger]) -> list[tuple[str, bytes]]:

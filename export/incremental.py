@@ -208,8 +208,8 @@ def merge_search_index(
     base = json.loads(target.read_text(encoding="utf-8")) if target.is_file() else next(iter(loaded.values()))
     docs: list[dict[str, Any]] = []
     for page in pages:
-        source = owners.get(page["url"])
-        if source is not None:
-            docs += grouped[source].get(page["url"], [])
+        owner = owners.get(page["url"])
+        if owner is not None:
+            docs += grouped[owner].get(page["url"], [])
     base["docs"] = docs
     target.write_text(dump(base), encoding="utf-8")

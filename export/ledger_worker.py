@@ -29,15 +29,28 @@ from typing import Any
 
 import pandas as pd
 
-from cms.ledger.tables import build_ledger, build_unit_ledger, select_rows, write_csv, write_json, write_xlsx
+from cms.ledger.tables import (
+    build_ledger,
+    build_unit_items_ledger,
+    build_unit_ledger,
+    select_rows,
+    write_csv,
+    write_json,
+    write_xlsx,
+)
 
 FORMATS: dict[str, Callable[[pd.DataFrame, Any], None]] = {"csv": write_csv, "xlsx": write_xlsx, "json": write_json}
 
 Plan = dict[str, Any]
 
 
-def ledger_plan(ledgers: Iterable[tuple[str, list[dict[str, Any]], bool]], as_of: date | None = None) -> Plan:
-    """(name, tasks, by_unit) per ledger → each distinct task once, ledgers as positions.
+def ledger_plan(
+    ledgers: Iterable[tuple[str, list[dict[str, Any]], bool] | tuple[str, list[dict[str, Any]], bool, int | None]],
+    as_of: date | None = None,
+) -> Plan:
+    """(name, tasks, by_unit[, unit]) per ledger → each distinct task once, ledgers as positions.
+
+    ``unit``: the ledger is that unit's own (its 角色 and 来源 columns).
 
     A task appears in the all-tasks ledger, its notice's and each of its
     units'; listing it once keeps the plan small and lets the writer build
@@ -46,7 +59,7 @@ def ledger_plan(ledgers: Iterable[tuple[str, list[dict[str, Any]], bool]], as_of
     tasks: list[dict[str, Any]] = []
     seen: dict[int, int] = {}
     entries = []
-    for name, ledger_tasks, by_unit in ledgers:
+    for name, ledger_tasks, by_unit, *rest in ledgers:
         positions = []
         for task in ledger_tasks:
             position = seen.get(id(task))
@@ -54,7 +67,10 @@ def ledger_plan(ledgers: Iterable[tuple[str, list[dict[str, Any]], bool]], as_of
                 position = seen[id(task)] = len(tasks)
                 tasks.append(task)
             positions.append(position)
-        entries.append({"name": name, "positions": positions, "by_unit": by_unit})
+        entry: dict[str, Any] = {"name": name, "positions": positions, "by_unit": by_unit}
+        if rest and rest[0] is not None:
+            entry["unit"] = rest[0]
+        entries.append(entry)
     return {"tasks": tasks, "ledgers": entries, "as_of": (as_of or date.today()).isoformat()}
 
 
@@ -73,6 +89,8 @@ def ledger_frames(plan: Plan) -> Iterator[tuple[str, pd.DataFrame]]:
         rows = select_rows(every, positions)
         if entry["by_unit"]:
             rows = build_unit_ledger([tasks[position] for position in positions], base=rows)
+        elif entry.get("unit") is not None:
+            rows = build_unit_items_ledger([tasks[position] for position in positions], entry["unit"], base=rows)
         yield entry["name"], rows
 
 

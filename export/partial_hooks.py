@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ from mkdocs.commands import build as mkdocs_build
 PLAN_VARIABLE = "EXPORT_PARTIAL_PLAN"
 
 _state: dict[str, Any] = {"build": None, "report": None, "built": [], "static": True}
-_ORIGINAL = {"populate": mkdocs_build._populate_page, "build": mkdocs_build._build_page}
+_ORIGINAL: dict[str, Callable[..., None]] = {"populate": mkdocs_build._populate_page, "build": mkdocs_build._build_page}
 
 
 def _populate_page(page: Any, config: Any, files: Any, dirty: bool = False) -> None:
@@ -51,10 +52,19 @@ def _populate_page(page: Any, config: Any, files: Any, dirty: bool = False) -> N
         config._current_page = None
 
 
-def _build_page(page: Any, config: Any, doc_files: Any, nav: Any, env: Any, dirty: bool = False, **kwargs: Any) -> None:
+def _build_page(
+    page: Any,
+    config: Any,
+    doc_files: Any,
+    nav: Any,
+    env: Any,
+    dirty: bool = False,
+    excluded: bool = False,
+    **kwargs: Any,
+) -> None:
     if page.file.src_uri in _state["build"]:
         _state["built"].append(page.file.src_uri)
-        _ORIGINAL["build"](page, config, doc_files, nav, env, dirty, **kwargs)
+        _ORIGINAL["build"](page, config, doc_files, nav, env, dirty, excluded, **kwargs)
 
 
 def on_config(config: Any) -> None:

@@ -37,8 +37,9 @@ from functools import lru_cache
 from typing import Any
 
 from cms.core.blocks import format_number
-from cms.core.markdown import MarkdownContext, escape_html, html_multiline, list_items, list_items_with_ids, md_text
+from cms.core.markdown import MarkdownContext, escape_html, list_items, list_items_with_ids, md_text
 from cms.core.slugs import ascii_slug
+from cms.ledger.obligations import KIND_COMMON, UnitLink, expand_units, iter_obligations
 from cms.units.choices import UnitKind
 
 from .render import (
@@ -72,13 +73,17 @@ TOPIC_PAGES: list[tuple[str, str, frozenset[str]]] = [
     ("fire", "消防", frozenset({"fire", "both"})),
 ]
 
+# The sections of a unit page, in order (issue 13: 个性目标, 共性目标, tasks, indicator rows, letters).
 ASSIGNMENT_KINDS: list[tuple[str, str]] = [
-    ("letter", "目标责任书"),
     ("targets", "个性目标"),
+    ("common", "共性目标"),
     ("task", "任务"),
     ("indicator", "指标"),
+    ("letter", "目标责任书"),
 ]
-ROLE_LABELS = {"lead": "牵头", "support": "配合"}
+ROLE_LABELS = {"lead": "牵头", "support": "配合", "unstated": "责任单位"}
+SOURCE_DIRECT = "直接"
+SOURCE_ADDRESSEE = "主送"
 UNIT_KIND_LABELS = dict(UnitKind.choices)
 
 
@@ -126,7 +131,47 @@ class Assignment:
     title: str = ""
     detail: str = ""
     deadline: str = ""
-    role: str = ""
+    role: str = ""  # lead / support / unstated for task rows, else ""
+    via: str = ""  # the group's name when the unit carries the item through a group
+    addressee: bool = False  # reaches the unit through the notice's 主送 list
+
+    @property
+    def source(self) -> str:
+        """直接 / 经由 各乡镇（街道） / 主送: why the item is on the unit's page and ledger."""
+        return link_source(self.via, self.addressee)
+
+
+def link_source(via: str, addressee: bool) -> str:
+    if via:
+        return f"经由 {via}"
+    return SOURCE_ADDRESSEE if addressee else SOURCE_DIRECT
+
+
+@dataclass(frozen=True)
+class Groups:
+    """The snapshot's unit groups: names and members, for expanding 各乡镇（街道） to its towns."""
+
+    names: dict[int, str] = field(default_factory=dict)
+    members: dict[int, list[int]] = field(default_factory=dict)
+
+    @classmethod
+    def from_snapshot(cls, snapshot: dict[str, Any]) -> Groups:
+        groups = snapshot.get("groups") or []
+        return cls({g["id"]: g["name"] for g in groups}, {g["id"]: list(g.get("members") or []) for g in groups})
+
+    def links(self, refs: list[dict[str, Any]]) -> list[UnitLink]:
+        return expand_units(refs, self.members)
+
+
+def notice_addressees(notice: dict[str, Any], groups: Groups) -> list[dict[str, Any]]:
+    """A notice record's 主送 units and groups, as references its 共性目标 apply to."""
+    units = [{"unit": pk, "name": ""} for pk in notice.get("addressee_units") or []]
+    return units + [{"group": pk, "name": groups.names.get(pk, "")} for pk in notice.get("addressee_groups") or []]
+
+
+def is_cover(page: DocumentPage) -> bool:
+    """A notice with attachments: its numbered points say how to carry the targets out (not targets)."""
+    return page.kind == "notice" and any(child.kind == "attachment" for child in page.children)
 
 
 # --- paths and links --------------------------------------------------------
@@ -222,12 +267,17 @@ def walk(pages: Iterable[DocumentPage]) -> Iterator[DocumentPage]:
 # --- unit assignments ---------------------------------------------------------
 
 
-def collect_assignments(pages: Iterable[DocumentPage], known_units: set[int]) -> dict[int, list[Assignment]]:
+def collect_assignments(
+    pages: Iterable[DocumentPage], known_units: set[int], groups: Groups | None = None
+) -> dict[int, list[Assignment]]:
     """Everything assigned to each unit across all public documents.
 
     Only references to units in the registry count; a unit that no public
-    content names gets no page and appears nowhere.
+    content names gets no page and appears nowhere.  A row assigned to a
+    group (各乡镇（街道）) reaches every member, marked with the group; a
+    notice's 共性目标 reach its 主送 units and groups' members.
     """
+    groups = groups or Groups()
     found: dict[int, list[Assignment]] = defaultdict(list)
     for page in walk(pages):
         year = page.notice.get("year")
@@ -235,13 +285,41 @@ def collect_assignments(pages: Iterable[DocumentPage], known_units: set[int]) ->
             unit_id = _unit_id(page.record.get("unit_id"))
             if unit_id in known_units:
                 found[unit_id].append(Assignment(unit_id, "letter", year, page, title=page.title))
-        for assignment in _body_assignments(page, year):
+        for assignment in [*_body_assignments(page, year, groups), *_common_assignments(page, year, groups)]:
             if assignment.unit_id in known_units:
                 found[assignment.unit_id].append(assignment)
     return dict(found)
 
 
-def _body_assignments(page: DocumentPage, year: int | None) -> Iterator[Assignment]:
+def _common_assignments(page: DocumentPage, year: int | None, groups: Groups) -> Iterator[Assignment]:
+    """The page's 共性目标, for each unit they apply to (their own units, else the notice's 主送 list)."""
+    letter_unit = _unit_id(page.record.get("unit_id")) if page.kind == "letter" else None
+    rows = iter_obligations(
+        page.record.get("body") or [],
+        title=page.title,
+        letter_unit=letter_unit,
+        letter_unit_name=page.title if page.kind == "letter" else "",
+        paragraph_targets=not is_cover(page),
+        addressees=notice_addressees(page.notice, groups),
+    )
+    for row_id, row in rows:
+        if row["kind"] != KIND_COMMON:
+            continue
+        for link in groups.links(row["units"]):
+            yield Assignment(
+                link.unit,
+                "common",
+                year,
+                page,
+                anchor=row_id,
+                title=row.get("task") or row.get("detail") or "",
+                detail=(row.get("detail") or "") if row.get("task") else "",
+                via=groups.names.get(link.group, "") if link.group is not None else "",
+                addressee=link.addressee,
+            )
+
+
+def _body_assignments(page: DocumentPage, year: int | None, groups: Groups) -> Iterator[Assignment]:
     for item in page.record.get("body") or []:
         kind, value = item.get("type"), item.get("value") or {}
         if kind == "target_group":
@@ -256,17 +334,16 @@ def _body_assignments(page: DocumentPage, year: int | None) -> Iterator[Assignme
                 )
         elif kind == "task_list":
             for row_id, row in list_items_with_ids(value.get("rows")):
-                seen: set[int] = set()
-                for ref in list_items(row.get("units")):
-                    unit_id = _unit_id(ref.get("unit"))
-                    if unit_id is None or unit_id in seen:
-                        continue
-                    seen.add(unit_id)
-                    role = ROLE_LABELS.get(ref.get("role") or "lead", "")
-                    if ref.get("division"):
-                        role += f"（{ref['division']}）"
+                refs = [
+                    {**ref, "unit": _unit_id(ref.get("unit")), "group": _unit_id(ref.get("group"))}
+                    for ref in list_items(row.get("units"))
+                ]
+                for link in groups.links(refs):
+                    role = ROLE_LABELS.get(link.role, "")
+                    if link.division:
+                        role += f"（{link.division}）"
                     yield Assignment(
-                        unit_id,
+                        link.unit,
                         "task",
                         year,
                         page,
@@ -275,6 +352,7 @@ def _body_assignments(page: DocumentPage, year: int | None) -> Iterator[Assignme
                         detail=row.get("detail") if row.get("task") else "",
                         deadline=row.get("deadline") or "",
                         role=role,
+                        via=groups.names.get(link.group, "") if link.group is not None else "",
                     )
         elif kind == "indicator_table":
             columns = list_items(value.get("columns"))
@@ -302,15 +380,17 @@ class Site:
     units: dict[int, dict[str, Any]]  # only units with a public page, in registry order
     unit_paths: dict[int, str]
     assignments: dict[int, list[Assignment]]
+    groups: Groups = field(default_factory=Groups)
 
     @classmethod
     def from_snapshot(cls, snapshot: dict[str, Any]) -> Site:
         notices = document_pages(snapshot)
         registry = {u["id"]: u for u in snapshot.get("units", [])}
-        assignments = collect_assignments(notices, set(registry))
+        groups = Groups.from_snapshot(snapshot)
+        assignments = collect_assignments(notices, set(registry), groups)
         units = {uid: u for uid, u in registry.items() if uid in assignments}
         unit_paths = {uid: f"units/{u.get('slug') or uid}.md" for uid, u in units.items()}
-        return cls(snapshot, notices, units, unit_paths, assignments)
+        return cls(snapshot, notices, units, unit_paths, assignments, groups)
 
     def context_factory(self, from_path: str) -> Callable[[], MarkdownContext]:
         """Block renderers link units to their public page, relative to ``from_path``."""
@@ -346,7 +426,7 @@ def build_pages(
     pages: list[SitePage] = []
     for notice in site.notices:
         pages += _document_pages(site, notice)
-    pages += _unit_pages(site)
+    pages += unit_pages(site)
     pages += _year_pages(site)
     pages += _issuer_pages(site)
     pages += _topic_pages(site)
@@ -354,6 +434,13 @@ def build_pages(
     pages += _portal_pages(site)
     pages = _with_download_links(site, pages, ledger_items)
     return sorted(pages, key=lambda p: p.path)
+
+
+def unit_pages(site: Site) -> list[SitePage]:
+    """The unit index and one page per unit with public items (export/unit_pages.py)."""
+    from .unit_pages import unit_pages as build  # unit_pages builds on this module's helpers
+
+    return build(site)
 
 
 def _portal_pages(site: Site) -> list[SitePage]:
@@ -563,144 +650,3 @@ def _issuer_pages(site: Site) -> list[SitePage]:
 def _topic_pages(site: Site) -> list[SitePage]:
     topics = _by_topic(site)
     return _grouped_pages("topics", "按主题", [(slug, label, label, topics[slug]) for slug, label, _ in TOPIC_PAGES])
-
-
-# --- unit pages -------------------------------------------------------------------
-
-
-def _counts(assignments: Iterable[Assignment]) -> dict[str, int]:
-    counts = dict.fromkeys((k for k, _ in ASSIGNMENT_KINDS), 0)
-    for a in assignments:
-        counts[a.kind] += 1
-    return counts
-
-
-def _unit_pages(site: Site) -> list[SitePage]:
-    pages = [_unit_index(site)]
-    for uid, unit in site.units.items():
-        pages.append(SitePage(site.unit_paths[uid], _unit_page(site, unit, site.assignments[uid])))
-    return pages
-
-
-def _unit_index(site: Site) -> SitePage:
-    path = "units/index.md"
-    out = [_front_matter(title="按责任单位", search=False), "# 按责任单位\n\n"]
-    if not site.units:
-        out.append("暂无责任单位。\n")
-    by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for unit in site.units.values():
-        by_kind[unit.get("kind") or ""].append(unit)
-    order = [k for k, _ in UnitKind.choices] + sorted(k for k in by_kind if k not in UNIT_KIND_LABELS)
-    for kind in order:
-        if kind not in by_kind:
-            continue
-        out.append(f"## {md_text(UNIT_KIND_LABELS.get(kind, '其他'))}（{len(by_kind[kind])}个）\n\n")
-        for unit in by_kind[kind]:
-            total = len(site.assignments[unit["id"]])
-            out.append(f"- [{md_text(unit['name'])}]({href(path, site.unit_paths[unit['id']])})（{total}项）\n")
-        out.append("\n")
-    return SitePage(path, "".join(out))
-
-
-def _unit_page(site: Site, unit: dict[str, Any], assignments: list[Assignment]) -> str:
-    path = site.unit_paths[unit["id"]]
-    stamps = [s for a in assignments if (s := _lastmod(a.page.record))]
-    out = [
-        # Indexed by name and summary only: the items are the documents' own text.
-        _front_matter(title=unit["name"], lastmod=max(stamps) if stamps else None, sections=False),
-        f"# {md_text(unit['name'])}\n\n",
-    ]
-    meta = [f"类别：{escape_html(UNIT_KIND_LABELS.get(unit.get('kind') or '', '其他'))}"]
-    if unit.get("aliases"):
-        meta.append("别名：" + "、".join(escape_html(a) for a in unit["aliases"]))
-    out.append(f'<p class="unit-meta">{"<br>".join(meta)}</p>\n\n')
-
-    by_year: dict[int | None, list[Assignment]] = defaultdict(list)
-    for a in assignments:
-        by_year[a.year].append(a)
-    years = sorted(by_year, key=lambda y: (y is None, -(y or 0)))
-    documents = {a.page.notice["id"] for a in assignments}
-    total = _counts(assignments)
-    summary = "、".join(f"{label}{total[k]}项" for k, label in ASSIGNMENT_KINDS if total[k])
-    out.append(f"涉及{len(documents)}份公开文件，共{len(assignments)}项：{summary}。\n\n")
-
-    head = "".join(f"<th>{label}</th>" for label in ["年度", *(lbl for _, lbl in ASSIGNMENT_KINDS), "合计"])
-    rows = []
-    for year in years:
-        counts = _counts(by_year[year])
-        cells = "".join(f"<td>{counts[k]}</td>" for k, _ in ASSIGNMENT_KINDS)
-        rows.append(f"<tr><td>{year_label(year)}</td>{cells}<td>{len(by_year[year])}</td></tr>")
-    out.append(
-        f'<table class="generic-table unit-summary">\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
-        + "\n".join(rows)
-        + "\n</tbody>\n</table>\n\n"
-    )
-    for year in years:
-        items = by_year[year]
-        out.append(f"## {year_label(year)}（{len(items)}项）\n\n")
-        for kind, label in ASSIGNMENT_KINDS:
-            group = [a for a in items if a.kind == kind]
-            if group:
-                out.append(f"### {label}（{len(group)}项）\n\n")
-                out.append(_UNIT_SECTIONS[kind](path, group))
-                out.append("\n")
-    return "".join(out)
-
-
-def _source(a: Assignment) -> str:
-    """《通知标题》（文号）: which document an item comes from."""
-    notice = a.page.notice
-    number = f"（{escape_html(notice['doc_number'])}）" if notice.get("doc_number") else ""
-    return f"《{escape_html(notice.get('title') or '')}》{number}"
-
-
-def _letters_section(path: str, group: list[Assignment]) -> str:
-    return "".join(
-        f'- [{md_text(a.page.title)}]({href(path, a.page.path)})　<span class="doc-meta">{_source(a)}</span>\n'
-        for a in group
-    )
-
-
-def _targets_section(path: str, group: list[Assignment]) -> str:
-    out = []
-    for a in group:
-        out.append(
-            f'- [{md_text(a.page.title)}]({href(path, a.page.path)})　<span class="doc-meta">{_source(a)}</span>\n'
-        )
-        for n, line in enumerate((x for x in a.detail.splitlines() if x.strip()), start=1):
-            out.append(f"    {n}. {md_text(line)}\n")
-    return "".join(out)
-
-
-def _tasks_section(path: str, group: list[Assignment]) -> str:
-    rows = []
-    for a in group:
-        task = html_multiline(a.title)
-        if a.detail:
-            task += f'<br><span class="task-detail">{html_multiline(a.detail)}</span>'
-        target = escape_html(href(path, a.page.path, html=True, anchor=a.anchor))
-        link = f'<a href="{target}">{escape_html(a.page.title)}</a>'
-        cells = [task, html_multiline(a.deadline), escape_html(a.role), f"{link}<br>{_source(a)}"]
-        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    head = "".join(f"<th>{h}</th>" for h in ["工作任务", "完成时限", "角色", "出处"])
-    return (
-        f'<table class="task-list unit-tasks">\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
-        + "\n".join(rows)
-        + "\n</tbody>\n</table>\n"
-    )
-
-
-def _indicators_section(path: str, group: list[Assignment]) -> str:
-    out = []
-    for a in group:
-        title = f"{a.page.title}：{a.title}" if a.title else a.page.title
-        out.append(f"- [{md_text(title)}]({href(path, a.page.path)})：{md_text(a.detail) or '—'}\n")
-    return "".join(out)
-
-
-_UNIT_SECTIONS: dict[str, Callable[[str, list[Assignment]], str]] = {
-    "letter": _letters_section,
-    "targets": _targets_section,
-    "task": _tasks_section,
-    "indicator": _indicators_section,
-}

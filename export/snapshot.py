@@ -20,7 +20,7 @@ from cms.documents.visibility import children_by_parent
 from cms.importer.models import ImportReport
 from cms.ledger.models import Task
 from cms.publishing.identity import identity_record
-from cms.units.models import Unit
+from cms.units.models import Unit, UnitGroup
 
 NOTICE_FIELDS = [
     "issuer",
@@ -51,11 +51,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def page_record(page: Any, *, imported: bool | None = None) -> dict[str, Any]:
+def page_record(
+    page: Any, *, imported: bool | None = None, addressees: tuple[list[int], list[int]] | None = None
+) -> dict[str, Any]:
     """The plain-data form of one page (also used by the admin preview).
 
     ``imported``: whether the notice came in through the importer (decides its
     发布日期, see :meth:`NoticePage.release_date`); looked up when not given.
+    ``addressees``: the notice's (主送 unit ids, 主送 group ids), sorted;
+    looked up when not given.
     """
     record: dict[str, Any] = {
         "id": page.pk,
@@ -71,6 +75,12 @@ def page_record(page: Any, *, imported: bool | None = None) -> dict[str, Any]:
         if imported is None:
             imported = ImportReport.objects.filter(notice=page).exists()
         record["release_date"] = _plain(page.release_date(imported=imported))
+        if addressees is None:
+            addressees = (
+                sorted(page.addressee_units.values_list("pk", flat=True)),
+                sorted(page.addressee_groups.values_list("pk", flat=True)),
+            )
+        record["addressee_units"], record["addressee_groups"] = addressees
         record["attachments"] = []
         record["progress"] = _progress(page) if page.publish_progress else {}
     elif isinstance(page, AttachmentPage):
@@ -107,6 +117,48 @@ def _attachment_record(page: AttachmentPage, children: dict[str, list[Any]]) -> 
     return record
 
 
+def _addressees(notice_ids: list[int]) -> dict[int, tuple[list[int], list[int]]]:
+    """Notice id → (主送 unit ids, 主送 group ids), sorted, in two queries for all notices."""
+    found: dict[int, tuple[list[int], list[int]]] = {pk: ([], []) for pk in notice_ids}
+    for position, field in enumerate(("addressee_units", "addressee_groups")):
+        through = NoticePage._meta.get_field(field).remote_field.through
+        target = f"{NoticePage._meta.get_field(field).related_model._meta.model_name}_id"
+        rows = through.objects.filter(noticepage_id__in=notice_ids).values_list("noticepage_id", target)
+        for notice_id, target_id in sorted(rows):
+            found[notice_id][position].append(target_id)
+    return found
+
+
+def display_names(units: list[dict[str, Any]]) -> dict[int, str]:
+    """A title per unit: its name, with its jurisdiction where another unit has the same name.
+
+    ``公安分局（百崎回族乡）`` beside 东石镇's 公安分局: a public page title must say which one.
+    """
+    counts: dict[str, int] = {}
+    for unit in units:
+        counts[unit["name"]] = counts.get(unit["name"], 0) + 1
+    return {
+        unit["id"]: f"{unit['name']}（{unit['jurisdiction']}）"
+        if counts[unit["name"]] > 1 and unit.get("jurisdiction")
+        else unit["name"]
+        for unit in units
+    }
+
+
+def _groups() -> list[dict[str, Any]]:
+    groups = UnitGroup.objects.select_related("jurisdiction").prefetch_related("members").order_by("name", "pk")
+    return [
+        {
+            "id": group.pk,
+            "name": group.name,
+            "kind": group.kind,
+            "jurisdiction": group.jurisdiction.name if group.jurisdiction_id else "",
+            "members": sorted(unit.pk for unit in group.members.all()),
+        }
+        for group in groups
+    ]
+
+
 def take_snapshot(now: datetime | None = None) -> dict[str, Any]:
     """One consistent read of all public content.
 
@@ -120,8 +172,9 @@ def take_snapshot(now: datetime | None = None) -> dict[str, Any]:
         roots = list(NoticePage.objects.public(now).order_by("path"))
         children = children_by_parent(_documents(now)) if roots else {}
         imported = set(ImportReport.objects.filter(notice__isnull=False).values_list("notice_id", flat=True))
+        addressees = _addressees([notice.pk for notice in roots])
         for notice in roots:
-            record = page_record(notice, imported=notice.pk in imported)
+            record = page_record(notice, imported=notice.pk in imported, addressees=addressees[notice.pk])
             record["attachments"] = [
                 _attachment_record(child, children)
                 for child in children.get(notice.path, [])
@@ -136,9 +189,16 @@ def take_snapshot(now: datetime | None = None) -> dict[str, Any]:
                 "kind": unit.kind,
                 "parent_id": unit.parent_id,
                 "sort_order": unit.sort_order,
+                "jurisdiction": unit.jurisdiction.name if unit.jurisdiction_id else "",
                 "aliases": sorted(alias.name for alias in unit.aliases.all()),
             }
-            for unit in Unit.objects.prefetch_related("aliases").order_by("sort_order", "name")
+            for unit in Unit.objects.select_related("jurisdiction")
+            .prefetch_related("aliases")
+            .order_by("sort_order", "name", "pk")
         ]
+        names = display_names(units)
+        for unit in units:
+            unit["display_name"] = names[unit["id"]]
+        groups = _groups()
         identity = identity_record()
-    return {"notices": notices, "units": units, "identity": identity}
+    return {"notices": notices, "units": units, "groups": groups, "identity": identity}

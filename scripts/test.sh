@@ -11,12 +11,18 @@ export DJANGO_SETTINGS_MODULE=cms.settings.test
 # LibreOffice, the public-site tests serve the site with Debian's nginx and
 # check it with axe-core (npm): install them when missing and allowed (never
 # a browser download).
-if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/soffice ] || [ ! -x /usr/sbin/nginx ] || [ ! -x /usr/bin/pdftotext ] || ! command -v npm >/dev/null; } \
-    && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
-  echo "== 安装 chromium、LibreOffice Calc、nginx、npm（浏览器、台账与网站服务测试用）"
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-      chromium fonts-noto-cjk libreoffice-calc-nogui nginx-light npm poppler-utils >/dev/null) \
-    || echo "!! 无法安装 chromium / LibreOffice / nginx / npm，相关测试将失败"
+# Only what is missing is asked for: a machine whose Node.js did not come from
+# Debian refuses Debian's npm, and that must not block the other packages.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium fonts-noto-cjk)
+[ -x /usr/bin/soffice ] || missing+=(libreoffice-calc-nogui)
+[ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+[ -x /usr/bin/pdftotext ] || missing+=(poppler-utils)
+command -v npm >/dev/null || missing+=(npm)
+if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+  echo "== 安装 ${missing[*]}（浏览器、台账与网站服务测试用）"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null) \
+    || echo "!! 无法安装 ${missing[*]}，相关测试将失败"
 fi
 echo "== axe-core（无障碍检查，仅测试用，tests/browser/package-lock.json）"
 npm ci --prefix tests/browser --no-audit --no-fund --silent || echo "!! 无法安装 axe-core，无障碍测试将失败"

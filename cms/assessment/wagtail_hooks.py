@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import admin
 from django.urls import include, path, reverse
 from django.utils.html import format_html
 from wagtail import hooks
@@ -43,12 +44,11 @@ class AssessmentSchemeAdmin(ModelAdmin):
     permission_helper_class = OfficePermissionHelper
     list_display = ["notice", "excellent_min", "good_min", "pass_min", "late_factor", "ranking_link"]
 
+    @admin.display(description="考核")
     def ranking_link(self, obj: AssessmentScheme) -> str:
         return format_html(
             '<a class="button button-small" href="{}">考核排名</a>', reverse("assessment:ranking", args=[obj.pk])
         )
-
-    ranking_link.short_description = "考核"
 
 
 modeladmin_register(AssessmentSchemeAdmin)

@@ -18,7 +18,7 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from cms.units.choices import Role
+from cms.units.choices import ROLE_LABELS, Role
 
 from .markdown import (
     MarkdownContext,
@@ -439,14 +439,17 @@ def _card_only(content: str, label: str) -> str:
 
 
 def _units_cell(row: dict, ctx: MarkdownContext) -> str:
+    """牵头 / 配合 as labelled; units listed without roles (Role.UNSTATED) as written, unlabelled when alone."""
     refs = list_items(row.get("units"))
-    leads = [unit_ref_html(r, ctx) for r in refs if r.get("role", "lead") == "lead"]
-    supports = [unit_ref_html(r, ctx) for r in refs if r.get("role") == "support"]
-    parts = []
-    if leads:
-        parts.append(f'<span class="role-lead">牵头：</span>{"、".join(leads)}')
-    if supports:
-        parts.append(f'<span class="role-support">配合：</span>{"、".join(supports)}')
+    by_role: dict[str, list[str]] = {str(role): [] for role in Role}
+    for ref in refs:
+        by_role.get(ref.get("role") or Role.LEAD, by_role[Role.LEAD]).append(unit_ref_html(ref, ctx))
+    labelled = by_role[Role.LEAD] or by_role[Role.SUPPORT]
+    parts = [
+        f'<span class="role-{role}">{ROLE_LABELS[role]}：</span>{"、".join(names)}' if labelled else "、".join(names)
+        for role, names in by_role.items()
+        if names
+    ]
     linked = "<br>".join(parts)
     written = html_multiline(row.get("units_text", ""))
     if written and linked:

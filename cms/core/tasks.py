@@ -8,6 +8,7 @@ a task is the same thing wherever it is written or counted.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from typing import Any
 
@@ -59,3 +60,45 @@ def iter_task_rows(raw_body: list[dict[str, Any]]) -> Iterator[tuple[str, dict[s
                 for ref in list_items(row.get("units"))
             ]
             yield row_id, {**row, "units": units}
+
+
+def _list_values(raw: Any) -> list[dict[str, Any]]:
+    """The dict values of a stored ListBlock (with or without item ids), to be changed in place."""
+    return [value for value in list_items(raw) if isinstance(value, dict)]
+
+
+def replace_unit_refs(raw_body: list[dict[str, Any]], mapping: dict[int, int]) -> tuple[list[dict[str, Any]], int]:
+    """A copy of a stored body with every registry unit pk in ``mapping`` replaced; and how many were.
+
+    The one place that knows where unit pks sit in a stored body stream:
+    task rows' unit refs (``task_list.rows[].units[].unit``), 个性目标
+    (``target_group.unit``) and indicator rows (``indicator_table.rows[].unit``).
+    A merge of units rewrites live pages and every revision with it, so
+    publishing an old draft cannot bring an absorbed unit back. Names as
+    written (``name``, ``unit_name``) are the source's words and stay.
+    """
+    body = copy.deepcopy(list(raw_body or []))
+    count = 0
+
+    def swap(holder: dict[str, Any]) -> None:
+        nonlocal count
+        old = holder.get("unit")
+        if old is not None and old in mapping:
+            holder["unit"] = mapping[old]
+            count += 1
+
+    for block in body:
+        if not isinstance(block, dict) or not isinstance(block.get("value"), dict):
+            continue
+        value = block["value"]
+        kind = block.get("type")
+        if kind == "task_list":
+            for row in _list_values(value.get("rows")):
+                for ref in _list_values(row.get("units")):
+                    swap(ref)
+        elif kind == "target_group":
+            swap(value)
+        elif kind == "indicator_table":
+            for row in _list_values(value.get("rows")):
+                swap(row)
+    return body, count

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.templatetags.static import static
-from django.urls import URLPattern, include, path
+from django.urls import URLResolver, include, path
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from wagtail import hooks
@@ -21,5 +21,5 @@ def csp_widget_starter() -> SafeString:
 
 
 @hooks.register("register_admin_urls")
-def task_grid_urls() -> list[URLPattern]:
+def task_grid_urls() -> list[URLResolver]:
     return [path("task-grid/", include(([path("units/", task_grid_views.unit_search, name="units")], "task_grid")))]

@@ -105,6 +105,7 @@ def read_sidecar(path: Path) -> DocumentMeta:
 def apply_meta(doc: ParsedDocument, meta: DocumentMeta) -> list[str]:
     """Put the stated fields on ``doc``; returns report lines naming what changed."""
     notes = []
+    old: object  # the year (int) or a str / date field, as recognised
     current = {"title": doc.title, "issuer": doc.issuer, "number": doc.doc_number, "date": doc.written_date}
     for key, value in meta.stated().items():
         if key == "year":

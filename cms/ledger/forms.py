@@ -37,7 +37,9 @@ def is_indicator(task: Task) -> bool:
 
 
 class ReportForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=None, label="报告单位", required=False, empty_label="（办公室）")
+    unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(
+        queryset=None, label="报告单位", required=False, empty_label="（办公室）"
+    )
     status = forms.ChoiceField(label="进展状态", choices=[(s.value, s.label) for s in REPORT_STATUSES])
     note = forms.CharField(label="进展说明", widget=forms.Textarea(attrs={"rows": 4}), required=False)
     achieved = forms.FloatField(label="完成数", required=False, min_value=0, help_text="指标类任务填写已完成的数量。")
@@ -52,6 +54,7 @@ class ReportForm(forms.Form):
         kwargs.setdefault("initial", {}).setdefault("reported_on", timezone.localdate())
         super().__init__(*args, **kwargs)
         field = self.fields["unit"]
+        assert isinstance(field, forms.ModelChoiceField)  # declared above; Form.fields is typed as plain Field
         field.queryset = Unit.objects.filter(pk__in=[u.pk for u in units]).order_by("name")
         field.required = unit_required
         if len(units) == 1:
@@ -64,7 +67,8 @@ class ReportForm(forms.Form):
             self.initial.setdefault("status", task.status)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # what Form.clean returns, typed without its Optional
         if cleaned.get("status") == ProgressStatus.REQUESTED and not (cleaned.get("note") or cleaned.get("evidence")):
             self.add_error("note", "申请销号时请写明完成情况或上传佐证材料。")
         return cleaned
@@ -86,7 +90,8 @@ class ReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # what Form.clean returns, typed without its Optional
         if cleaned.get("decision") == ProgressStatus.RETURNED and not (cleaned.get("reason") or "").strip():
             self.add_error("reason", "退回时请写明理由。")
         return cleaned

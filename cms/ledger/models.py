@@ -102,6 +102,29 @@ class Task(models.Model):
     def support_units(self) -> list[str]:
         return [tu.unit.name for tu in self.task_units.all() if tu.role == "support"]
 
+    def unstated_units(self) -> list[str]:
+        """Units the source lists without saying who leads (责任单位)."""
+        return [tu.unit.name for tu in self.task_units.all() if tu.role == Role.UNSTATED and tu.via_group_id is None]
+
+    def via_groups(self) -> list[tuple[str, list[str]]]:
+        """(group name, member names) for the units that carry the item through a group."""
+        groups: dict[str, list[str]] = {}
+        for link in self.task_units.all():
+            if link.via_group is not None:
+                groups.setdefault(link.via_group.name, []).append(link.unit.name)
+        return list(groups.items())
+
+    def unit_summary(self) -> str:
+        """牵头：A；配合：B；责任单位：C；经由 各乡镇（街道）：甲镇、乙镇 (what the admin index shows)."""
+        direct = [tu for tu in self.task_units.all() if tu.via_group_id is None]
+        parts = [
+            f"{label}：{'、'.join(names)}"
+            for label, role in (("牵头", Role.LEAD), ("配合", Role.SUPPORT), ("责任单位", Role.UNSTATED))
+            if (names := [tu.unit.name for tu in direct if tu.role == role])
+        ]
+        parts += [f"经由 {group}：{'、'.join(names)}" for group, names in self.via_groups()]
+        return "；".join(parts)
+
 
 class TaskUnit(models.Model):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="task_units")
@@ -136,10 +159,10 @@ class TaskProgress(models.Model):
     achieved = models.FloatField("完成数", null=True, blank=True, help_text="指标类任务填写已完成的数量。")
     # Evidence lives in Wagtail's own libraries (in a login-only collection),
     # so it is stored, listed and served like any other document or image.
-    evidence_documents = models.ManyToManyField(
+    evidence_documents: models.ManyToManyField[models.Model, models.Model] = models.ManyToManyField(
         "wagtaildocs.Document", verbose_name="佐证文件", blank=True, related_name="+"
     )
-    evidence_images = models.ManyToManyField(
+    evidence_images: models.ManyToManyField[models.Model, models.Model] = models.ManyToManyField(
         "wagtailimages.Image", verbose_name="佐证图片", blank=True, related_name="+"
     )
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 import html
 import re
 import uuid
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, NamedTuple
 
 from cms.core.markdown import list_items, list_items_with_ids
 from cms.core.tasks import iter_task_rows
@@ -29,7 +29,11 @@ __all__ = [
     "KIND_INDICATOR",
     "KIND_SPECIFIC",
     "KIND_TASK",
+    "SOURCE_ADDRESSEE",
+    "UnitLink",
+    "addressee_refs",
     "body_text",
+    "expand_units",
     "indicator_item_id",
     "is_target_document",
     "iter_obligations",
@@ -48,6 +52,8 @@ _LEAD_SENTENCE = re.compile(r"^([^。；：]{2,40})[。：]")
 # Indicator cell ids: uuid5 of the row and column ids, so the id is stable and fits 64 chars.
 _INDICATOR_NAMESPACE = uuid.UUID("6c1f6f0e-3a47-5d1c-9a55-1d3c0f2a7b41")
 _SKIPPED_KEYS = frozenset({"id", "type", "unit", "role", "level"})
+# Marks a unit reference that comes from the notice's 主送 list, not from the row itself.
+SOURCE_ADDRESSEE = "addressee"
 
 
 def is_target_document(title: str) -> bool:
@@ -92,7 +98,76 @@ def _split_target(text: str) -> tuple[str, str]:
 def _unit_ref(unit: Any, name: str) -> list[dict[str, Any]]:
     if unit is None and not name:
         return []
-    return [{"unit": unit, "name": name or "", "role": "lead", "division": ""}]
+    return [{"unit": unit, "group": None, "name": name or "", "role": "lead", "division": ""}]
+
+
+class UnitLink(NamedTuple):
+    """One unit that must act on an item, and how it got there."""
+
+    unit: int
+    role: str  # lead / support / unstated
+    group: int | None  # the group it carries the item through (各乡镇（街道）), or None
+    addressee: bool  # from the notice's 主送 list, not from the item itself
+    division: str = ""
+
+
+# A row naming one unit twice (after a merge) keeps the stronger role.
+_ROLE_STRENGTH = {"lead": 2, "support": 1, "unstated": 0}
+
+
+def expand_units(refs: Sequence[dict[str, Any]], members: Mapping[int, Sequence[int]]) -> list[UnitLink]:
+    """Every unit of an item's references, groups expanded to their members.
+
+    One link per unit: a unit the item names twice (two merged units) keeps its
+    stronger role (牵头 over 配合 over unstated); a unit the item names itself wins over the same unit
+    reached through the 主送 list, which wins over one reached through a
+    group (the strongest reason is the one shown).  ``members``: group id →
+    member unit ids, in registry order.
+    """
+    ranked: dict[int, tuple[int, int, UnitLink]] = {}
+    for position, ref in enumerate(refs):
+        addressee = ref.get("source") == SOURCE_ADDRESSEE
+        role = ref.get("role") or "lead"
+        unit, group = ref.get("unit"), ref.get("group")
+        candidates: list[tuple[int, UnitLink]] = []
+        if unit is not None:
+            candidates.append((1 if addressee else 0, UnitLink(unit, role, None, addressee, ref.get("division") or "")))
+        elif group is not None:
+            candidates += [(2, UnitLink(member, role, group, addressee)) for member in members.get(group, ())]
+        for rank, link in candidates:
+            held = ranked.get(link.unit)
+            stronger = (
+                held is not None
+                and rank == held[0]
+                and _ROLE_STRENGTH.get(link.role, 0) > _ROLE_STRENGTH.get(held[2].role, 0)
+            )
+            if held is None or rank < held[0] or stronger:
+                ranked[link.unit] = (rank, held[1] if held else position, link)
+    return [link for _, _, link in sorted(ranked.values(), key=lambda held: (held[1], held[0]))]
+
+
+def addressee_refs(addressees: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """The notice's 主送 units and groups as unit references of its 共性目标.
+
+    Role ``unstated``: a 主送 list names who must act, never who leads.
+    ``source`` says the reference comes from the notice, so ledgers can show 主送.
+    """
+    refs = []
+    for item in addressees or []:
+        unit, group = item.get("unit"), item.get("group")
+        if unit is None and group is None:
+            continue
+        refs.append(
+            {
+                "unit": unit,
+                "group": group,
+                "name": item.get("name") or "",
+                "role": "unstated",
+                "division": "",
+                "source": SOURCE_ADDRESSEE,
+            }
+        )
+    return refs
 
 
 def _target_row(kind: str, topic: str, text: str, units: list[dict[str, Any]], indicator: str = "") -> dict[str, Any]:
@@ -118,6 +193,7 @@ def iter_obligations(
     letter_unit: int | None = None,
     letter_unit_name: str = "",
     paragraph_targets: bool = True,
+    addressees: list[dict[str, Any]] | None = None,
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """(item_id, row) for every tracked item of one page body, in document order.
 
@@ -130,7 +206,26 @@ def iter_obligations(
 
     ``paragraph_targets=False`` for a cover notice whose targets sit in its
     attachments (its numbered points say how to carry them out).
+
+    ``addressees``: the notice's 主送 units and groups (``{"unit": pk}`` or
+    ``{"group": pk}`` with a ``name``); a 共性目标 that names no unit of its
+    own applies to all of them (see :func:`addressee_refs`).  Task rows may
+    carry group references (``unit`` None, ``group`` pk) as written.
     """
+    common_units = addressee_refs(addressees)
+    for item_id, row in _obligations(raw_body, title, letter_unit, letter_unit_name, paragraph_targets):
+        if row["kind"] == KIND_COMMON and not row["units"] and common_units:
+            row = {**row, "units": [dict(ref) for ref in common_units]}
+        yield item_id, row
+
+
+def _obligations(
+    raw_body: list[dict[str, Any]] | None,
+    title: str,
+    letter_unit: int | None,
+    letter_unit_name: str,
+    paragraph_targets: bool,
+) -> Iterator[tuple[str, dict[str, Any]]]:
     task_rows = dict(iter_task_rows(raw_body or []))
     on_letter = letter_unit is not None or bool(letter_unit_name)
     paragraphs_are_targets = paragraph_targets and (on_letter or is_target_document(title))

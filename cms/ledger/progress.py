@@ -34,8 +34,13 @@ class ProgressError(Exception):
 
 
 def evidence_collection() -> Collection:
-    """The login-only collection that holds every evidence file (created once)."""
-    root = Collection.get_first_root_node()
+    """The login-only collection that holds every evidence file (created once).
+
+    A flushed database (transactional and live-server tests, ``flush``) has
+    lost the root collection Wagtail's migration created, so it is recreated
+    here rather than failing the report.
+    """
+    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
     collection = root.get_children().filter(name=EVIDENCE_COLLECTION).first()
     if collection is None:
         collection = root.add_child(name=EVIDENCE_COLLECTION)
@@ -60,7 +65,7 @@ def evidence_kind(name: str) -> str:
 
 def check_evidence(files: Iterable[UploadedFile]) -> None:
     for upload in files:
-        if not evidence_kind(upload.name):
+        if not evidence_kind(upload.name or ""):  # an upload without a name has no type to accept
             allowed = "、".join(sorted({*IMAGE_EXTENSIONS, *getattr(settings, "WAGTAILDOCS_EXTENSIONS", ())}))
             raise ProgressError(f"文件“{upload.name}”的类型不支持，可上传：{allowed}。")
 
@@ -68,8 +73,9 @@ def check_evidence(files: Iterable[UploadedFile]) -> None:
 def _store_evidence(progress: TaskProgress, files: Iterable[UploadedFile], user: Any, title: str) -> None:
     collection = evidence_collection()
     for upload in files:
-        name = f"{title}-{Path(upload.name).stem}"[:255]
-        if evidence_kind(upload.name) == "image":
+        file_name = upload.name or ""  # check_evidence refused files without a name
+        name = f"{title}-{Path(file_name).stem}"[:255]
+        if evidence_kind(file_name) == "image":
             image = get_image_model()(title=name, file=upload, collection=collection, uploaded_by_user=user)
             image.save()
             progress.evidence_images.add(image)

@@ -43,8 +43,11 @@ from .obligations import KIND_TASK
 __all__ = [
     "LEDGER_COLUMNS",
     "ROW_ID_COLUMN",
+    "SOURCE_COLUMN",
+    "UNIT_ITEMS_COLUMNS",
     "UNIT_LEDGER_COLUMNS",
     "build_ledger",
+    "build_unit_items_ledger",
     "build_unit_ledger",
     "ledger_file_name",
     "neutralise",
@@ -71,6 +74,7 @@ LEDGER_COLUMNS: tuple[str, ...] = (
     "时限类型",
     "牵头单位",
     "配合单位",
+    "责任单位（未分牵头配合）",
     "责任单位（原文）",
     "进展状态",
     "进展说明",
@@ -82,12 +86,19 @@ UNIT_COLUMN = "责任单位"
 ROLE_COLUMN = "角色"
 ROLE_LEAD = "牵头"
 ROLE_SUPPORT = "配合"
+ROLE_UNSTATED = "责任单位"  # the source lists units without saying who leads
+ROLE_NAMES = {"lead": ROLE_LEAD, "support": ROLE_SUPPORT, "unstated": ROLE_UNSTATED}
+# Why the item is the unit's: 直接 (named), 经由 各乡镇（街道） (a group it belongs to), 主送 (the notice's addressee).
+SOURCE_COLUMN = "来源"
 UNIT_LEDGER_COLUMNS: tuple[str, ...] = (
     LEDGER_COLUMNS[0],
     UNIT_COLUMN,
     ROLE_COLUMN,
+    SOURCE_COLUMN,
     *LEDGER_COLUMNS[1:],
 )
+# One unit's own ledger: its items, with its part in each and where the item reaches it from.
+UNIT_ITEMS_COLUMNS: tuple[str, ...] = (LEDGER_COLUMNS[0], ROLE_COLUMN, SOURCE_COLUMN, *LEDGER_COLUMNS[1:])
 UNIT_SEPARATOR = "、"
 
 _DATE_COLUMNS = ("截止日期", "下次节点", "更新日期")
@@ -101,6 +112,7 @@ _WRAP_COLUMNS = frozenset(
         "工作内容",
         "牵头单位",
         "配合单位",
+        "责任单位（未分牵头配合）",
         "责任单位（原文）",
         "进展说明",
         UNIT_COLUMN,
@@ -243,6 +255,9 @@ def build_ledger(tasks: Iterable[dict[str, Any]], as_of: date | None = None) -> 
         leads, supports = _roles(task)
         columns["牵头单位"].append(UNIT_SEPARATOR.join(leads))
         columns["配合单位"].append(UNIT_SEPARATOR.join(supports))
+        columns["责任单位（未分牵头配合）"].append(
+            UNIT_SEPARATOR.join(n for n in _units(task.get("unstated_units")) if n not in leads and n not in supports)
+        )
         columns["责任单位（原文）"].append(_text(task.get("units_text")))
         columns["进展状态"].append(_text(task.get("progress_status")))
         columns["进展说明"].append(_text(task.get("progress_note")))
@@ -295,16 +310,58 @@ def build_unit_ledger(
     positions: list[int] = []
     units: list[str] = []
     roles: list[str] = []
+    sources: list[str] = []
     for position, task in enumerate(task_list):
-        leads, supports = _roles(task)
-        pairs = [(name, ROLE_LEAD) for name in leads] + [(name, ROLE_SUPPORT) for name in supports]
-        for name, role in pairs or [("", "")]:
+        for name, role, source in _unit_rows(task) or [("", "", "")]:
             positions.append(position)
             units.append(name)
             roles.append(role)
+            sources.append(source)
     frame = select_rows(base, positions)
     frame.insert(1, UNIT_COLUMN, pd.array(units, dtype="str"))
     frame.insert(2, ROLE_COLUMN, pd.array(roles, dtype="str"))
+    frame.insert(3, SOURCE_COLUMN, pd.array(sources, dtype="str"))
+    return frame
+
+
+def _unit_rows(task: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(unit, 角色, 来源) per unit of a task: from ``unit_links`` when the caller expanded groups.
+
+    ``unit_links``: ``[{"unit": id, "name", "role", "source"}]``, one per unit
+    (groups expanded to members, see :func:`cms.ledger.obligations.expand_units`);
+    without them, the lead and support names (lead first, each once).
+    """
+    links = task.get("unit_links")
+    if links is None:
+        leads, supports = _roles(task)
+        return [(name, ROLE_LEAD, "") for name in leads] + [(name, ROLE_SUPPORT, "") for name in supports]
+    order = {role: rank for rank, role in enumerate(ROLE_NAMES)}
+    ranked = sorted(links, key=lambda link: order.get(link.get("role") or "lead", len(order)))
+    return [
+        (_text(link.get("name")), ROLE_NAMES.get(link.get("role") or "lead", ""), _text(link.get("source")))
+        for link in ranked
+    ]
+
+
+def build_unit_items_ledger(
+    tasks: Iterable[dict[str, Any]], unit: int, base: pd.DataFrame | None = None, as_of: date | None = None
+) -> pd.DataFrame:
+    """One unit's ledger: its items (as its page lists them), with its 角色 and the item's 来源 for it.
+
+    ``unit``: the unit's id in each task's ``unit_links``; ``base``:
+    ``build_ledger(tasks)`` when the caller already has it.
+    """
+    task_list = list(tasks)
+    base = build_ledger(task_list, as_of) if base is None else base
+    roles: list[str] = []
+    sources: list[str] = []
+    for task in task_list:
+        link: dict[str, Any] = next((link for link in task.get("unit_links") or [] if link.get("unit") == unit), {})
+        roles.append(ROLE_NAMES.get(link.get("role") or "", ""))
+        sources.append(_text(link.get("source")))
+    frame = base.copy()
+    frame.insert(1, ROLE_COLUMN, pd.array(roles, dtype="str"))
+    frame.insert(2, SOURCE_COLUMN, pd.array(sources, dtype="str"))
     return frame
 
 
@@ -644,5 +701,5 @@ def write_json(df: pd.DataFrame, path_or_buffer: str | os.PathLike[str] | IO[Any
                 if isinstance(value, float) and not math.isfinite(value):
                     row[position] = None
     encode = _JSON_ENCODER.encode
-    text = "[\n" + ",\n".join([encode(dict(zip(names, row, strict=True))) for row in rows]) + "\n]\n"
-    _write_target(path_or_buffer, text.encode("utf-8"))
+    body = "[\n" + ",\n".join([encode(dict(zip(names, row, strict=True))) for row in rows]) + "\n]\n"
+    _write_target(path_or_buffer, body.encode("utf-8"))

@@ -7,6 +7,7 @@ helpers as the ledger list (cms.workflow.scopes).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -35,6 +36,28 @@ def _visible_task(request: HttpRequest, pk: int) -> Task:
     return get_object_or_404(tasks, pk=pk)
 
 
+def _item_form(
+    request: HttpRequest, task: Task, form: Any, template: str, page_title: str, act: Callable[[dict], str]
+) -> HttpResponse:
+    """The shape 登记进展 and 复核 share: on a valid POST ``act`` records and returns the message."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = act(form.cleaned_data)
+        except ProgressError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, message)
+            return redirect(inspect_url(task))
+    context = {
+        "task": task,
+        "form": form,
+        "page_title": page_title,
+        "history": history(task),
+        "back": inspect_url(task),
+    }
+    return TemplateResponse(request, template, context)
+
+
 def report_view(request: HttpRequest, pk: int) -> HttpResponse:
     """登记进展 on one item, opened from its row or its page: nothing to type but the report."""
     task = _visible_task(request, pk)
@@ -43,23 +66,15 @@ def report_view(request: HttpRequest, pk: int) -> HttpResponse:
     units = reporting_units(request.user, task)
     unit_required = scoped_unit_ids(request.user) is not None
     form = ReportForm(request.POST or None, request.FILES or None, task=task, units=units, unit_required=unit_required)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def act(data: dict) -> str:
         report = Report(
             status=data["status"], note=data["note"], achieved=data.get("achieved"), reported_on=data["reported_on"]
         )
-        try:
-            record_progress(task, request.user, data.get("unit"), report, data["evidence"])
-        except ProgressError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"已登记“{task}”的进展：{ProgressStatus(data['status']).label}。")
-            return redirect(inspect_url(task))
-    return TemplateResponse(
-        request,
-        "ledger/report_form.html",
-        {"task": task, "form": form, "page_title": "登记进展", "history": history(task), "back": inspect_url(task)},
-    )
+        record_progress(task, request.user, data.get("unit"), report, data["evidence"])
+        return f"已登记“{task}”的进展：{ProgressStatus(data['status']).label}。"
+
+    return _item_form(request, task, form, "ledger/report_form.html", "登记进展", act)
 
 
 def review_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -67,22 +82,13 @@ def review_view(request: HttpRequest, pk: int) -> HttpResponse:
     task = _visible_task(request, pk)
     if not can_review(request.user):
         raise PermissionDenied("只有办公室可以复核销号。")
-    form = ReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            review(task, request.user, data["decision"], data["reason"], data["reviewed_on"])
-        except ProgressError as error:
-            form.add_error(None, str(error))
-        else:
-            label = "已销号" if data["decision"] == ProgressStatus.CLOSED else "已退回"
-            messages.success(request, f"“{task}”{label}。")
-            return redirect(inspect_url(task))
-    return TemplateResponse(
-        request,
-        "ledger/review_form.html",
-        {"task": task, "form": form, "page_title": "复核", "history": history(task), "back": inspect_url(task)},
-    )
+
+    def act(data: dict) -> str:
+        review(task, request.user, data["decision"], data["reason"], data["reviewed_on"])
+        label = "已销号" if data["decision"] == ProgressStatus.CLOSED else "已退回"
+        return f"“{task}”{label}。"
+
+    return _item_form(request, task, ReviewForm(request.POST or None), "ledger/review_form.html", "复核", act)
 
 
 def calendar_view(request: HttpRequest, unit_pk: int) -> HttpResponse:

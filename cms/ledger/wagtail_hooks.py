@@ -80,7 +80,7 @@ class LedgerIndexView(IndexView):
 
     def as_spreadsheet(self, queryset: QuerySet, spreadsheet_format: str) -> Any:
         base = self.request.build_absolute_uri("/").rstrip("/")
-        tasks = queryset.select_related("notice", "page").prefetch_related("task_units__unit")
+        tasks = queryset.select_related("notice", "page").prefetch_related("task_units__unit", "task_units__via_group")
         return ledger_response(tasks, "csv" if spreadsheet_format == "csv" else "xlsx", base, self.request.GET)
 
 
@@ -122,6 +122,7 @@ class TaskAdmin(ModelAdmin):
         "deadline_text",
         "due_date",
         "leads",
+        "unit_links",
         "status_label",
         "row_actions",
     ]
@@ -134,23 +135,30 @@ class TaskAdmin(ModelAdmin):
     permission_helper_class = DerivedRowsPermissionHelper
 
     def get_queryset(self, request: Any) -> QuerySet:
-        queryset = super().get_queryset(request).select_related("notice").prefetch_related("task_units__unit")
+        queryset = (
+            super()
+            .get_queryset(request)
+            .select_related("notice")
+            .prefetch_related("task_units__unit", "task_units__via_group")
+        )
         return restrict_tasks(queryset, request.user)
 
     @admin.display(description="工作任务")
     def task_title(self, obj: Task) -> str:
         return (obj.task or obj.detail)[:40]
 
-
     @admin.display(description="文件")
     def notice_number(self, obj: Task) -> str:
         return obj.notice.doc_number or obj.notice.title[:20]
-
 
     @admin.display(description="牵头单位")
     def leads(self, obj: Task) -> str:
         return "、".join(obj.lead_units())
 
+    @admin.display(description="责任单位")
+    def unit_links(self, obj: Task) -> str:
+        # Units reached through a group (各乡镇（街道）) are listed under 经由 with the group's name.
+        return obj.unit_summary()
 
     @admin.display(description="进展")
     def status_label(self, obj: Task) -> str:
@@ -160,7 +168,7 @@ class TaskAdmin(ModelAdmin):
             return format_html('<span class="{}">{}</span> {}', css, warning.label, obj.get_status_display())
         return obj.get_status_display()
 
-
+    @admin.display(description="操作")
     def row_actions(self, obj: Task) -> str:
         user = _listing_user.get()
         if user is None:
@@ -170,8 +178,6 @@ class TaskAdmin(ModelAdmin):
             '<a class="button button-small button-secondary" href="{}">{}</a>',
             ((url, label) for label, url in action_links(user, obj)),
         )
-
-    row_actions.short_description = "操作"
 
     def get_extra_class_names_for_field_col(self, obj: Task, field_name: str) -> list[str]:
         return ["overdue"] if field_name == "status_label" and obj.overdue else []

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from cms.units.choices import UnitKind
+from cms.units.choices import GroupKind, UnitKind
 
 __all__ = [
     "GROUP_DEPARTMENTS",
@@ -353,19 +353,14 @@ def infer_kind(name: str) -> str:
 
 # --- collective references ----------------------------------------------------------------------
 
-GROUP_PLACES = "places"
-GROUP_VILLAGES = "villages"
-GROUP_DEPARTMENTS = "departments"
-GROUP_MEMBERS = "members"
-GROUP_ENTERPRISES = "enterprises"
+# The group kinds are GroupKind's values; their labels are the canonical group names.
+GROUP_PLACES = str(GroupKind.PLACES)
+GROUP_VILLAGES = str(GroupKind.VILLAGES)
+GROUP_DEPARTMENTS = str(GroupKind.DEPARTMENTS)
+GROUP_MEMBERS = str(GroupKind.MEMBERS)
+GROUP_ENTERPRISES = str(GroupKind.ENTERPRISES)
 
-GROUP_NAMES: dict[str, str] = {
-    GROUP_PLACES: "各乡镇（街道）",
-    GROUP_VILLAGES: "各村（社区）",
-    GROUP_DEPARTMENTS: "各有关部门",
-    GROUP_MEMBERS: "安委会各成员单位",
-    GROUP_ENTERPRISES: "各企业",
-}
+GROUP_NAMES: dict[str, str] = {str(kind): str(label) for kind, label in GroupKind.choices if kind != GroupKind.OTHER}
 
 # An optional leading jurisdiction (市, 区直's 区, 晋江市, 百崎回族乡) before the
 # collective body; it never contains 各, so 各乡镇 is not "各乡" + 镇.

@@ -22,7 +22,7 @@ MAX_SLUG = 72
 
 def pinyin_slug(text: str) -> str:
     """Lower-case ASCII words joined by hyphens; empty when the text has no letters or Han."""
-    words = lazy_pinyin(text or "", errors=lambda chars: list(chars))
+    words = lazy_pinyin(text or "", errors="default")  # letters and digits kept as written
     slug = _NOT_SLUG.sub("-", "-".join(words).lower()).strip("-")
     return slug[:MAX_SLUG].strip("-")
 
@@ -33,7 +33,7 @@ def unit_slug(unit: Unit) -> str:
 
     taken = Unit.objects.exclude(pk=unit.pk)
     base = pinyin_slug(unit.name) or "unit"
-    if taken.filter(slug=base).exists() and unit.jurisdiction_id:
+    if taken.filter(slug=base).exists() and unit.jurisdiction is not None:
         base = f"{base}-{pinyin_slug(unit.jurisdiction.name)}"[:MAX_SLUG].strip("-")
     candidate, n = base, 2
     while taken.filter(slug=candidate).exists():

@@ -14,7 +14,14 @@ import pytest
 import export.downloads
 from cms.documents.models import Disclosure
 from cms.ledger.models import Task, TaskProgress
-from cms.ledger.tables import build_ledger, build_unit_ledger, write_csv, write_json, write_xlsx
+from cms.ledger.tables import (
+    build_ledger,
+    build_unit_items_ledger,
+    build_unit_ledger,
+    write_csv,
+    write_json,
+    write_xlsx,
+)
 from export.downloads import LedgerStep, LedgerStepError, ledger_files, ledgers
 from export.site import Site, build_pages
 from export.snapshot import take_snapshot
@@ -106,14 +113,19 @@ def test_pages__notice_attachment_and_unit_pages_link_their_ledgers(snapshot):
     pages = {p.path: p.text for p in build_pages(snapshot)}
     notice_pages = [path for path in pages if path.startswith("notices/")]
     assert notice_pages and all("下载任务台账" in pages[path] for path in notice_pages)
-    unit_pages = [path for path in pages if path.startswith("units/unit-")]
+    unit_pages = [path for path in pages if path.startswith("units/") and path != "units/index.md"]
     assert unit_pages and all("downloads/unit-" in pages[path] for path in unit_pages)
     assert "downloads/tasks.xlsx" in pages["downloads.md"]
 
 
 def _written_alone(ledger) -> dict[str, bytes]:
     """One ledger's files built from its own tasks, as the exporter did before slicing."""
-    frame = build_unit_ledger(ledger.tasks) if ledger.by_unit else build_ledger(ledger.tasks)
+    if ledger.by_unit:
+        frame = build_unit_ledger(ledger.tasks)
+    elif ledger.unit is not None:
+        frame = build_unit_items_ledger(ledger.tasks, ledger.unit)
+    else:
+        frame = build_ledger(ledger.tasks)
     out = {}
     for fmt, writer in {"csv": write_csv, "xlsx": write_xlsx, "json": write_json}.items():
         buffer = io.BytesIO()

@@ -96,7 +96,9 @@ def cell_table(draw: st.DrawFn) -> list[str]:
         )
     )
     lines = [f"\t{cell}" for cell in header_cells]
-    for row in range(draw(st.integers(1, 6))):
+    written = False  # a task or a fact in some row, not only its 序号
+    rows = draw(st.integers(1, 6))
+    for row in range(rows):
         lines.append("")
         width = len(header_cells) - draw(st.sampled_from([0, 0, 0, 1, 2]))  # ragged rows
         for column in range(max(1, width)):
@@ -110,8 +112,16 @@ def cell_table(draw: st.DrawFn) -> list[str]:
             else:
                 text = draw(st.one_of(WORDS, st.just("")))  # empty: merged with the cell above
             lines.append(f"\t{text}")
+            written = written or bool(text and "序" not in name)
             if text and draw(st.integers(0, 9)) == 0:
                 lines.append(draw(st.sampled_from(["（住建）", "项目", "、公安分局"])))  # wrapped cell text
+    if not written:
+        # Rows that are all blank list no task: the parser keeps such a table as a
+        # plain table (a 任务清单 needs a row), so a task table always writes one task.
+        task = next(c for c, name in enumerate(header_cells) if "工作" in name)
+        lines.append("")
+        lines += [f"\t{rows + 1 if '序' in name else ''}" for name in header_cells[:task]]
+        lines.append(f"\t{draw(WORDS)}")
     return lines
 
 

@@ -207,3 +207,31 @@ def test_recognise__organ_mark_is_the_issuer_even_with_another_signature() -> No
     doc = parse_bytes(text.encode(), "版头.txt")
     assert (doc.issuer, doc.signature) == ("集美区安委会办公室", "百崎回族乡人民政府")
     assert coverage(text, doc)[0] == 1.0
+
+
+# The tab-laid-out 任务清单 whose only row is blank (the clean-document fuzz test, seed-dependent).
+BLANK_ROW_TASK_TABLE = [
+    "百崎回族乡人民政府关于下达2000年度安全生产和消防工作目标责任的通知",
+    "一、加强安全生产工作",
+    "加强安全生产工作。加强安全生产工作，加强安全生产工作。",
+    "\t项目",
+    "\t工作措施",
+    "\t责任单位",
+    "",
+    "\t",
+]
+
+
+def test_recognise__task_table_with_only_a_blank_row_stays_a_plain_table() -> None:
+    """No task is written and a 任务清单 needs a row (TaskListBlock min_num=1): it stays a table, losing nothing."""
+    text = "\n".join(BLANK_ROW_TASK_TABLE)
+    doc = parse_bytes(text.encode(), "公文.txt")
+    assert doc.title == BLANK_ROW_TASK_TABLE[0]
+    assert coverage(text, doc)[0] == 1.0
+    [table] = [block for block in doc.body if block.type in ("table", "task_list")]
+    assert table.type == "table"
+    assert [cell["text"] for cell in table.value["rows"][0]] == ["项目", "工作措施", "责任单位"]
+    # One task written in the row makes it a task list.
+    filled = "\n".join([*BLANK_ROW_TASK_TABLE[:-1], "\t", "\t打通消防车通道"])
+    [tasks] = [block for block in parse_bytes(filled.encode(), "公文.txt").body if block.type == "task_list"]
+    assert [row["task"] for row in tasks.value["rows"]] == ["打通消防车通道"]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import Model
 from modelsearch.backends.database.postgres import postgres
 
 from cms.core.chinese_search import index_text
@@ -17,10 +19,10 @@ class ChinesePostgresObjectIndexer(postgres.ObjectIndexer):
 
 
 class ChinesePostgresIndex(postgres.PostgresIndex):
-    def add_items(self, model, objs) -> None:  # type: ignore[no-untyped-def]
+    def add_items(self, model: type[Model], objs: Iterable[Model]) -> None:
         # PostgresIndex builds its rows through the module's ObjectIndexer name,
         # the one hook it offers; it is pointed at the subclass for good.
-        postgres.ObjectIndexer = ChinesePostgresObjectIndexer  # type: ignore[misc]
+        postgres.ObjectIndexer = ChinesePostgresObjectIndexer
         super().add_items(model, objs)
 
 

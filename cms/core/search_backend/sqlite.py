@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from django.db.models import Model
 from django.utils.functional import cached_property
 from modelsearch.backends.database.sqlite import sqlite
 
@@ -25,10 +28,10 @@ class ChineseSQLiteObjectIndexer(sqlite.ObjectIndexer):
 
 
 class ChineseSQLiteIndex(sqlite.SQLiteIndex):
-    def add_items(self, model, objs) -> None:  # type: ignore[no-untyped-def]
+    def add_items(self, model: type[Model], objs: Iterable[Model]) -> None:
         # SQLiteIndex builds its rows through the module's ObjectIndexer name,
         # the one hook it offers; it is pointed at the subclass for good.
-        sqlite.ObjectIndexer = ChineseSQLiteObjectIndexer  # type: ignore[misc]
+        sqlite.ObjectIndexer = ChineseSQLiteObjectIndexer
         super().add_items(model, objs)
 
 

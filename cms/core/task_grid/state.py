@@ -32,10 +32,15 @@ def unit_labels(unit_ids: set[int]) -> dict[int, str]:
 
 def stored_to_grid(stored: dict) -> dict[str, Any]:
     """Stored task-list JSON → ``{"title", "rows": [{id, …, "units": [{id, unit, label, …}]}]}``."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for row_id, row in _items(stored.get("rows")):
         units = [
-            {"id": unit_id, "unit": ref.get("unit"), **{name: ref.get(name) or "" for name in UNIT_FIELDS}}
+            {
+                "id": unit_id,
+                "unit": ref.get("unit"),
+                "group": ref.get("group"),
+                **{name: ref.get(name) or "" for name in UNIT_FIELDS},
+            }
             for unit_id, ref in _items(row.get("units"))
         ]
         rows.append({"id": row_id, **{name: row.get(name) or "" for name in ROW_FIELDS}, "units": units})
@@ -56,12 +61,13 @@ def grid_to_stored(grid: dict) -> dict[str, Any]:
     for row in grid.get("rows") or []:
         if not isinstance(row, dict):
             continue
-        units = [
+        units: list[dict[str, Any]] = [
             {
                 "type": "item",
                 "id": unit.get("id") or None,
                 "value": {
                     "unit": _pk(unit.get("unit")),
+                    "group": _pk(unit.get("group")),
                     **{name: str(unit.get(name) or "") for name in UNIT_FIELDS},
                 },
             }
@@ -70,7 +76,7 @@ def grid_to_stored(grid: dict) -> dict[str, Any]:
         ]
         for unit in units:
             unit["value"]["role"] = unit["value"]["role"] or "lead"
-        value = {**{name: str(row.get(name) or "") for name in ROW_FIELDS}, "units": units}
+        value: dict[str, Any] = {**{name: str(row.get(name) or "") for name in ROW_FIELDS}, "units": units}
         if not units and not any(value[name].strip() for name in ROW_FIELDS):
             continue  # a row left entirely blank (a new list starts with one) is no task
         rows.append({"type": "item", "id": row.get("id") or None, "value": value})

@@ -108,19 +108,22 @@ def plan_start(
         if not (isinstance(item, SourceParagraph) and closing_date(item.text)):
             continue
         k = index + 1
-        while k < len(items) and isinstance(items[k], SourceParagraph) and items[k].text[:1] in "（(":
+        while k < len(items) and isinstance(note := items[k], SourceParagraph) and note.text[:1] in "（(":
             k += 1
-        if k >= len(items) - 1 or not isinstance(items[k], SourceParagraph):
+        if k >= len(items) - 1:
             continue
-        candidate = re.sub(r"\s+", "", items[k].text)
-        if title_like(items[k].text) and (_PLAN_TITLE.search(candidate) or candidate.strip("《》") in title):
+        plan = items[k]
+        if not isinstance(plan, SourceParagraph):
+            continue
+        candidate = re.sub(r"\s+", "", plan.text)
+        if title_like(plan.text) and (_PLAN_TITLE.search(candidate) or candidate.strip("《》") in title):
             return k
         # a plan title over two lines
         if (
             k + 1 < len(items)
-            and isinstance(items[k + 1], SourceParagraph)
-            and title_like(items[k].text)
-            and _PLAN_TITLE.search(re.sub(r"\s+", "", items[k + 1].text))
+            and isinstance(second := items[k + 1], SourceParagraph)
+            and title_like(plan.text)
+            and _PLAN_TITLE.search(re.sub(r"\s+", "", second.text))
             and len(candidate) <= 40
         ):
             return k

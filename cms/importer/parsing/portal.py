@@ -125,9 +125,10 @@ def split_portal(items: list[Item]) -> PortalCopy:
         if not text:
             result.items.append(item)
             continue
-        if is_meta[k] and pairs[k] is not None:
+        stated = pairs[k]
+        if is_meta[k] and stated is not None:
             result.metadata_lines.append((item.line, text))
-            for key, value in pairs[k]:
+            for key, value in stated:
                 if value and key not in result.metadata:
                     result.metadata[key] = value
             continue
@@ -145,14 +146,17 @@ def _nav_runs(texts: list[str]) -> set[int]:
     """Indexes of navigation bullet lists: runs of two or more short bullet lines, or a bare nav word."""
     found: set[int] = set()
     run: list[int] = []
+    words: list[str] = []  # the run's bullet texts
     for k, text in enumerate([*texts, ""]):
         match = _NAV_ITEM.match(text) if text else None
         if match:
             run.append(k)
+            words.append(match.group("text"))
             continue
-        if len(run) >= 3 or (run and any(_NAV_WORDS.match(_NAV_ITEM.match(texts[j]).group("text")) for j in run)):
+        if len(run) >= 3 or any(_NAV_WORDS.match(word) for word in words):
             found.update(run)
         run = []
+        words = []
         if text and _NAV_WORDS.match(text):
             found.add(k)
     return found

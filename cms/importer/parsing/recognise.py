@@ -511,10 +511,10 @@ class _Recogniser:
         title = _bare(doc.title)
         for size in (1, 2, 3):
             chunk = work[i : i + size]
-            paragraphs = len(chunk) == size and all(isinstance(p, SourceParagraph) for p in chunk)
-            if paragraphs and _bare("".join(p.text for p in chunk)) == title:
-                for p in chunk:
-                    self.token(p.text)
+            paragraphs = [part for part in chunk if isinstance(part, SourceParagraph)]
+            if len(paragraphs) == size and _bare("".join(part.text for part in paragraphs)) == title:
+                for part in paragraphs:
+                    self.token(part.text)
                 i += size
                 break
         if i < len(work) and isinstance(p := work[i], SourceParagraph):
@@ -636,11 +636,12 @@ class _Recogniser:
                     main.pop()
                     continue
             break
-        if main and isinstance(main[-1], SourceParagraph) and damaged_date(main[-1].text):
-            damaged = main.pop()
+        if main and isinstance(damaged := main[-1], SourceParagraph) and damaged_date(damaged.text):
+            main.pop()
             self.warn(damaged.line, f"成文日期“{damaged.text}”不是完整的日期，未填写，已作为正文保留，请核对后补充。")
-            if main and isinstance(main[-1], SourceParagraph) and _organ_like(main[-1].text) and len(main) > 1:
-                doc.signature = main.pop().text
+            if main and isinstance(organ := main[-1], SourceParagraph) and _organ_like(organ.text) and len(main) > 1:
+                main.pop()
+                doc.signature = organ.text
             main.append(damaged)
         elif main and isinstance(main[-1], SourceParagraph) and (m := _DATE_LINE.match(main[-1].text)):
             written = _parse_date(m)

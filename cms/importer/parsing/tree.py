@@ -67,7 +67,7 @@ BlockType = Literal[
 # A task row dict:
 # {"topic": str, "task": str, "detail": str, "deadline": str,
 #  "units_text": str,                       # 责任单位 as written
-#  "units": [{"name": str, "role": "lead"|"support", "division": str}]}
+#  "units": [{"name": str, "role": "lead"|"support"|"" (unstated), "division": str}]}
 
 
 @dataclass

@@ -7,6 +7,7 @@ from cms.ledger.obligations import (
     KIND_INDICATOR,
     KIND_SPECIFIC,
     KIND_TASK,
+    expand_units,
     indicator_item_id,
     is_target_document,
     iter_obligations,
@@ -101,10 +102,20 @@ def test_iter_obligations__letter_paragraphs_are_the_units_specific_targets() ->
         iter_obligations(BODY[:3], title="2023年岩前镇消防工作目标责任", letter_unit=3, letter_unit_name="岩前镇")
     )
     assert items["p1"]["kind"] == KIND_SPECIFIC
-    assert items["p1"]["units"] == [{"unit": 3, "name": "岩前镇", "role": "lead", "division": ""}]
+    assert items["p1"]["units"] == [{"unit": 3, "group": None, "name": "岩前镇", "role": "lead", "division": ""}]
 
 
 def test_is_target_document__simplified_and_traditional_titles() -> None:
     assert is_target_document("2024年度安全生产和消防工作目标责任")
     assert is_target_document("2024年度安全生產和消防工作目標責任書")
     assert not is_target_document("消防安全专项整治三年行动实施方案")
+
+
+def test_expand_units__a_unit_named_twice_keeps_the_stronger_role() -> None:
+    # After a merge, one row can name the kept unit twice (once per old name).
+    refs = [
+        {"unit": 7, "group": None, "name": "城管分局", "role": "support", "division": ""},
+        {"unit": 7, "group": None, "name": "城市管理分局", "role": "lead", "division": ""},
+    ]
+    links = expand_units(refs, {})
+    assert [(link.unit, link.role) for link in links] == [(7, "lead")]

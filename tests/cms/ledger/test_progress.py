@@ -173,3 +173,22 @@ def test_evidence__needs_a_login_to_open(scene, client):
     document = get_document_model().objects.get()
     assert client.get(document.url).status_code in (302, 403)
     assert get_image_model().objects.count() == 0
+
+
+def test_record_progress__without_a_root_collection_creates_one_and_stores_evidence(scene, django_user_model):
+    """A flushed database has no root collection (CI's live-server tests hit a 500 on this)."""
+    from wagtail.models import Collection
+
+    from cms.ledger.progress import Report, record_progress
+
+    Collection.objects.all().delete()
+    assert Collection.get_first_root_node() is None
+    user = django_user_model.objects.create_user("editor-a", "", "secret-pass-123")
+    pdf = SimpleUploadedFile("验收报告.pdf", b"%PDF-1.4 test", "application/pdf")
+    progress = record_progress(
+        scene["tasks"]["甲镇"], user, scene["a"], Report(status=ProgressStatus.IN_PROGRESS), [pdf]
+    )
+    document = progress.evidence_documents.get()
+    assert document.file.read() == b"%PDF-1.4 test"
+    assert document.collection.name == EVIDENCE_COLLECTION
+    assert document.collection.get_parent() == Collection.get_first_root_node()

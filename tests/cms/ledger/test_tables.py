@@ -247,7 +247,9 @@ def test_write_xlsx__frozen_header_filter_and_headers(tasks: list[dict[str, Any]
     sheet = _open(_xlsx_bytes(build_ledger(tasks)))
     assert sheet.title == "台账"
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:V4"  # 22 columns: 类型, 指标值 and 下次节点 added (issue 14)
+    assert (
+        sheet.auto_filter.ref == "A1:W4"
+    )  # 23 columns: 类型, 指标值, 下次节点 (issue 14), 责任单位（未分牵头配合） (issue 13)
     assert [cell.value for cell in sheet[1]] == [*LEDGER_COLUMNS, ROW_ID_COLUMN]
     assert sheet.max_row == 4
 
@@ -387,7 +389,13 @@ _NOT_TEXT = {"序号", "年度", "截止日期", "下次节点", "指标值", "�
 
 
 def _hostile_task(text: str) -> dict[str, Any]:
-    return _task(**dict.fromkeys(_TEXT_FIELDS, text), lead_units=[text], support_units=[text + "配合"])
+    return _task(
+        **dict.fromkeys(_TEXT_FIELDS, text),
+        lead_units=[text],
+        support_units=[text + "配合"],
+        unstated_units=[text + "责任"],
+        unit_links=[{"unit": 1, "name": text, "role": "lead", "source": text}],
+    )
 
 
 def _text_columns(frame: pd.DataFrame) -> list[str]:
@@ -409,7 +417,13 @@ def test_write_csv_and_xlsx__every_text_column_protected_and_kept(build, text: s
             for column in columns:
                 written = frame[column].iloc[position]
                 assert row[column] == protected(written), (column, row[column])
-                assert text.strip() in row[column] or column in ("牵头单位", "配合单位", "责任单位"), column
+                assert text.strip() in row[column] or column in (
+                    "牵头单位",
+                    "配合单位",
+                    "责任单位",
+                    "责任单位（未分牵头配合）",
+                    "来源",
+                ), column
 
 
 @pytest.mark.parametrize("name", FORMULA_PAYLOADS)

@@ -10,7 +10,9 @@
 (function () {
   "use strict";
 
-  var ROLE_LABELS = { lead: "牵头", support: "配合" };
+  // Roles as in cms/units/choices.py Role; "unstated": the source does not say who leads.
+  var ROLE_LABELS = { lead: "牵头", support: "配合", unstated: "责任单位" };
+  var NEXT_ROLE = { lead: "support", support: "unstated", unstated: "lead" };
   var SYNC_DELAY = 200;
 
   function el(tag, className, text) {
@@ -45,7 +47,7 @@
 
   function unitsSummary(row) {
     var parts = [];
-    ["lead", "support"].forEach(function (role) {
+    ["lead", "support", "unstated"].forEach(function (role) {
       var names = row.units
         .filter(function (u) { return (u.role || "lead") === role; })
         .map(function (u) { return u.label || u.name || "（未对应）"; });
@@ -369,9 +371,9 @@
       chips.replaceChildren();
       row.units.forEach(function (unit, position) {
         var chip = el("li", "task-grid__chip");
-        var role = button(ROLE_LABELS[unit.role || "lead"], "task-grid__role", "切换牵头/配合");
+        var role = button(ROLE_LABELS[unit.role || "lead"], "task-grid__role", "切换牵头/配合/未分");
         role.addEventListener("click", function () {
-          unit.role = (unit.role || "lead") === "lead" ? "support" : "lead";
+          unit.role = NEXT_ROLE[unit.role || "lead"] || "lead";
           drawChips();
           self.refreshLine(index);
           self.sync();

@@ -1,0 +1,227 @@
+"""The public unit pages: everything one unit must do, by year, and the unit index.
+
+Pure functions over a :class:`export.site.Site` (the snapshot, worked out):
+each unit's page lists its 个性目标, the 共性目标 that reach it (named, or
+through the notice's 主送 list), its tasks (牵头 / 配合 / 责任单位 / through
+a group such as 各乡镇（街道）), its own indicator rows and its 目标责任书,
+per year.  The unit's ledger downloads (export/downloads.py) hold the same
+items.  Titles use the snapshot's ``display_name`` (``公安分局（百崎回族乡）``
+where a short name is shared).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from cms.core.markdown import escape_html, html_multiline, md_text
+from cms.units.choices import UnitKind
+
+from .site import (
+    ASSIGNMENT_KINDS,
+    ROLE_LABELS,
+    UNIT_KIND_LABELS,
+    Assignment,
+    Site,
+    SitePage,
+    _front_matter,
+    _lastmod,
+    href,
+    year_label,
+)
+
+__all__ = ["TASK_GROUPS", "unit_pages", "unit_title"]
+
+# The 任务 section's parts: (key, heading); tasks through a group get one part per group.
+TASK_GROUPS: list[tuple[str, str]] = [
+    ("lead", "牵头"),
+    ("support", "配合"),
+    ("unstated", "责任单位（未分牵头配合）"),
+]
+
+
+def unit_title(unit: dict[str, Any]) -> str:
+    return unit.get("display_name") or unit["name"]
+
+
+def _counts(assignments: Iterable[Assignment]) -> dict[str, int]:
+    counts = dict.fromkeys((k for k, _ in ASSIGNMENT_KINDS), 0)
+    for a in assignments:
+        counts[a.kind] += 1
+    return counts
+
+
+def unit_pages(site: Site) -> list[SitePage]:
+    pages = [_unit_index(site)]
+    for uid, unit in site.units.items():
+        pages.append(SitePage(site.unit_paths[uid], _unit_page(site, unit, site.assignments[uid])))
+    return pages
+
+
+def _unit_index(site: Site) -> SitePage:
+    path = "units/index.md"
+    out = [_front_matter(title="按责任单位", search=False), "# 按责任单位\n\n"]
+    if not site.units:
+        out.append("暂无责任单位。\n")
+    by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for unit in site.units.values():
+        by_kind[unit.get("kind") or ""].append(unit)
+    order = [k for k, _ in UnitKind.choices] + sorted(k for k in by_kind if k not in UNIT_KIND_LABELS)
+    for kind in order:
+        if kind not in by_kind:
+            continue
+        out.append(f"## {md_text(UNIT_KIND_LABELS.get(kind, '其他'))}（{len(by_kind[kind])}个）\n\n")
+        for unit in by_kind[kind]:
+            total = len(site.assignments[unit["id"]])
+            out.append(f"- [{md_text(unit_title(unit))}]({href(path, site.unit_paths[unit['id']])})（{total}项）\n")
+        out.append("\n")
+    return SitePage(path, "".join(out))
+
+
+def _unit_page(site: Site, unit: dict[str, Any], assignments: list[Assignment]) -> str:
+    path = site.unit_paths[unit["id"]]
+    title = unit_title(unit)
+    stamps = [s for a in assignments if (s := _lastmod(a.page.record))]
+    out = [
+        # Indexed by name and summary only: the items are the documents' own text.
+        _front_matter(title=title, lastmod=max(stamps) if stamps else None, sections=False),
+        f"# {md_text(title)}\n\n",
+    ]
+    meta = [f"类别：{escape_html(UNIT_KIND_LABELS.get(unit.get('kind') or '', '其他'))}"]
+    if unit.get("jurisdiction"):
+        meta.append(f"所属区划：{escape_html(unit['jurisdiction'])}")
+    if unit.get("aliases"):
+        meta.append("别名：" + "、".join(escape_html(a) for a in unit["aliases"]))
+    out.append(f'<p class="unit-meta">{"<br>".join(meta)}</p>\n\n')
+
+    by_year: dict[int | None, list[Assignment]] = defaultdict(list)
+    for a in assignments:
+        by_year[a.year].append(a)
+    years = sorted(by_year, key=lambda y: (y is None, -(y or 0)))
+    documents = {a.page.notice["id"] for a in assignments}
+    total = _counts(assignments)
+    summary = "、".join(f"{label}{total[k]}项" for k, label in ASSIGNMENT_KINDS if total[k])
+    out.append(f"涉及{len(documents)}份公开文件，共{len(assignments)}项：{summary}。\n\n")
+
+    head = "".join(f"<th>{label}</th>" for label in ["年度", *(lbl for _, lbl in ASSIGNMENT_KINDS), "合计"])
+    rows = []
+    for year in years:
+        counts = _counts(by_year[year])
+        cells = "".join(f"<td>{counts[k]}</td>" for k, _ in ASSIGNMENT_KINDS)
+        rows.append(f"<tr><td>{year_label(year)}</td>{cells}<td>{len(by_year[year])}</td></tr>")
+    out.append(
+        f'<table class="generic-table unit-summary">\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
+        + "\n".join(rows)
+        + "\n</tbody>\n</table>\n\n"
+    )
+    for year in years:
+        items = by_year[year]
+        out.append(f"## {year_label(year)}（{len(items)}项）\n\n")
+        for kind, label in ASSIGNMENT_KINDS:
+            group = [a for a in items if a.kind == kind]
+            if group:
+                out.append(f"### {label}（{len(group)}项）\n\n")
+                out.append(_UNIT_SECTIONS[kind](path, group))
+                out.append("\n")
+    return "".join(out)
+
+
+def _source(a: Assignment) -> str:
+    """《通知标题》（文号）: which document an item comes from."""
+    notice = a.page.notice
+    number = f"（{escape_html(notice['doc_number'])}）" if notice.get("doc_number") else ""
+    return f"《{escape_html(notice.get('title') or '')}》{number}"
+
+
+def _letters_section(path: str, group: list[Assignment]) -> str:
+    return "".join(
+        f'- [{md_text(a.page.title)}]({href(path, a.page.path)})　<span class="doc-meta">{_source(a)}</span>\n'
+        for a in group
+    )
+
+
+def _targets_section(path: str, group: list[Assignment]) -> str:
+    out = []
+    for a in group:
+        out.append(
+            f'- [{md_text(a.page.title)}]({href(path, a.page.path)})　<span class="doc-meta">{_source(a)}</span>\n'
+        )
+        for n, line in enumerate((x for x in a.detail.splitlines() if x.strip()), start=1):
+            out.append(f"    {n}. {md_text(line)}\n")
+    return "".join(out)
+
+
+def _common_section(path: str, group: list[Assignment]) -> str:
+    """共性目标, grouped by page: each target, and how it reaches the unit (主送 / 经由 a group)."""
+    out = []
+    by_page: dict[str, list[Assignment]] = {}
+    for a in group:
+        by_page.setdefault(a.page.path, []).append(a)
+    for items in by_page.values():
+        page = items[0].page
+        sources = "、".join(dict.fromkeys(a.source for a in items))
+        out.append(
+            f'- [{md_text(page.title)}]({href(path, page.path)})　<span class="doc-meta">{_source(items[0])}'
+            f"　{escape_html(sources)}</span>\n"
+        )
+        for n, a in enumerate(items, start=1):
+            text = f"{a.title}。{a.detail}" if a.detail else a.title
+            out.append(f"    {n}. {md_text(' '.join(text.split()))}\n")
+    return "".join(out)
+
+
+def _task_table(path: str, group: list[Assignment]) -> str:
+    rows = []
+    for a in group:
+        task = html_multiline(a.title)
+        if a.detail:
+            task += f'<br><span class="task-detail">{html_multiline(a.detail)}</span>'
+        target = escape_html(href(path, a.page.path, html=True, anchor=a.anchor))
+        link = f'<a href="{target}">{escape_html(a.page.title)}</a>'
+        cells = [task, html_multiline(a.deadline), escape_html(a.role), f"{link}<br>{_source(a)}"]
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    head = "".join(f"<th>{h}</th>" for h in ["工作任务", "完成时限", "角色", "出处"])
+    return (
+        f'<table class="task-list unit-tasks">\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
+        + "\n".join(rows)
+        + "\n</tbody>\n</table>\n"
+    )
+
+
+def _tasks_section(path: str, group: list[Assignment]) -> str:
+    """Tasks in parts: 牵头, 配合, 责任单位（未分牵头配合）, then one part per group the unit acts through."""
+    parts: dict[str, list[Assignment]] = {}
+    labels = {ROLE_LABELS[key]: heading for key, heading in TASK_GROUPS}
+    for a in group:
+        if a.via:
+            key = f"经由 {a.via}"
+        else:
+            role = a.role.split("（", 1)[0]
+            key = labels.get(role, labels[ROLE_LABELS["lead"]])
+        parts.setdefault(key, []).append(a)
+    order = [heading for _, heading in TASK_GROUPS] + sorted(k for k in parts if k.startswith("经由 "))
+    out = []
+    for key in order:
+        if key in parts:
+            out.append(f"#### {md_text(key)}（{len(parts[key])}项）\n\n")
+            out.append(_task_table(path, parts[key]))
+            out.append("\n")
+    return "".join(out)
+
+
+def _indicators_section(path: str, group: list[Assignment]) -> str:
+    out = []
+    for a in group:
+        title = f"{a.page.title}：{a.title}" if a.title else a.page.title
+        out.append(f"- [{md_text(title)}]({href(path, a.page.path)})：{md_text(a.detail) or '—'}\n")
+    return "".join(out)
+
+
+_UNIT_SECTIONS: dict[str, Callable[[str, list[Assignment]], str]] = {
+    "letter": _letters_section,
+    "targets": _targets_section,
+    "common": _common_section,
+    "task": _tasks_section,
+    "indicator": _indicators_section,
+}
