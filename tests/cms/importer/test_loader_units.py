@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from django.urls import reverse
 
 from cms.documents.models import NoticePage
@@ -162,7 +161,6 @@ def test_loader__units_created_lists_new_names_and_groups_created_are_reported(n
     assert again.stats.units_created == [] and again.stats.groups_created == []
 
 
-@pytest.mark.urls("tests.cms.importer.urls_merge")
 def test_report_page__lists_new_units_with_merge_links_and_new_groups(admin_client, notice_index):
     seed = next(SEEDS.glob("000_*.txt"))
     import_documents([(seed.name, seed.read_bytes())])

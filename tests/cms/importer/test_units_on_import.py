@@ -145,7 +145,6 @@ def test_import__another_citys_copy_of_000_gets_its_own_units(notice_index):
         assert group.members.count() == 20
 
 
-@pytest.mark.urls("tests.cms.importer.urls_merge")
 def test_import__report_offers_the_other_citys_unit_as_a_one_click_merge(notice_index):
     path = next(SEEDS.glob("000_*.txt"))
     copy = path.read_text(encoding="utf-8").replace("晋政文〔2022〕201号", "狮政文〔2022〕88号").replace("晋江", "石狮")
