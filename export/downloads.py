@@ -1,10 +1,12 @@
 """Public ledger downloads (台账) built from the site's documents.
 
 All tasks, per notice and per unit, each as BOM CSV, XLSX and JSON, under
-``downloads/`` with ASCII names; a unit's ledger also gets ``.ics`` (its due
-dates and check-ins, for phone calendars) when some of its items come from a
-notice with 公开任务进展 on, and only those items.  Built from the same ``Site`` the pages
-come from, so a download can only hold what the pages show.  The files are
+``downloads/`` with ASCII names.  A unit's ledger also gets ``.ics`` (due
+dates and check-ins, for phone calendars) of its items whose notice has
+公开任务进展 on, and only those: the switch that publishes a notice's
+progress publishes its calendar; no such item, no file.  Built from the
+same ``Site`` the pages come from, so a download can only hold what the
+pages show.  The files are
 written by :class:`LedgerStep` in a child process during ``mkdocs build``
 (see :mod:`export.ledger_worker`), straight into the built site.
 """
@@ -33,7 +35,7 @@ from cms.ledger.schedule import document_year, page_period, schedule_obligation
 from cms.ledger.tables import ledger_file_name
 
 from .children import die_with_parent
-from .ledger_worker import CALENDAR_FORMAT, Plan, calendar_items, file_names, ledger_bytes, ledger_plan
+from .ledger_worker import CALENDAR_FORMAT, Plan, file_names, has_calendar, ledger_bytes, ledger_plan
 from .site import DocumentPage, Site, is_cover, link_source, notice_addressees, walk
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -192,7 +194,7 @@ def ledgers(site: Site) -> list[Ledger]:
         if tasks:
             slug = site.unit_paths[uid].removeprefix("units/").removesuffix(".md")
             title = unit.get("display_name") or unit["name"]
-            calendar = f"{title}任务日历" if calendar_items(tasks) else ""
+            calendar = f"{title}任务日历" if has_calendar(tasks) else ""
             out.append(
                 Ledger(
                     f"unit-{slug}",

@@ -95,6 +95,17 @@ def file_names(plan: Plan) -> list[str]:
     return names
 
 
+def _has_dates(task: dict[str, Any]) -> bool:
+    return parse_day(task.get("due_date")) is not None or any(
+        parse_day(day) is not None for day in task.get("checkpoints") or []
+    )
+
+
+def has_calendar(tasks: Iterable[dict[str, Any]]) -> bool:
+    """Whether :func:`calendar_items` would find any item: the parent's cheap test, stopping at the first."""
+    return any(task.get("calendar") and _has_dates(task) for task in tasks)
+
+
 def calendar_items(tasks: Iterable[dict[str, Any]]) -> list[CalendarItem]:
     """The calendar's items among ledger task dicts: those marked ``calendar`` (their notice's 公开任务进展 is on).
 
