@@ -65,7 +65,7 @@ from .incremental import (
     save_state,
     site_identity,
 )
-from .ledger_worker import FORMATS
+from .ledger_worker import CALENDAR_FORMAT, FORMATS
 from .mkdocs_hooks import dump_search_index
 from .partial_hooks import PLAN_VARIABLE
 from .prepublish import check_site
@@ -363,6 +363,8 @@ class Reuse:
     previous: Path
     pages: set[str]
     keep_ledgers: list[str] = field(default_factory=list)
+    # Those of ``keep_ledgers`` that have a calendar (.ics): linked with them, and no others.
+    keep_calendars: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -453,6 +455,7 @@ def build_site(
     before_swap: Callable[[Path], None] | None = None,
     state: ExportState | None = None,
     serving_ledgers: list[tuple[str, str]] | None = None,
+    serving_calendars: list[tuple[str, str]] | None = None,
 ) -> BuildReport:
     """Build into a temporary directory next to ``out_dir``, then swap it in.
 
@@ -512,6 +515,7 @@ def build_site(
             report.ledgers = _join_ledgers(step, site_dir, out_dir)
         if reuse is not None and reuse.keep_ledgers:
             kept = [f"{DOWNLOADS_DIR}/{name}.{fmt}" for name in reuse.keep_ledgers for fmt in FORMATS]
+            kept += [f"{DOWNLOADS_DIR}/{name}.{CALENDAR_FORMAT}" for name in reuse.keep_calendars]
             report.linked_files += _link_or_fail(reuse.previous, site_dir, kept)
         problems = check_site(site_dir)
         if problems:
@@ -519,7 +523,9 @@ def build_site(
         # Every ledger's download name, also those an incremental export links unchanged.
         if serving_ledgers is None:
             serving_ledgers = [(ledger.name, ledger.title) for ledger in ledgers or []]
-        prepare_for_serving(site_dir, serving_ledgers)
+        if serving_calendars is None:
+            serving_calendars = [(ledger.name, ledger.calendar) for ledger in ledgers or [] if ledger.calendar]
+        prepare_for_serving(site_dir, serving_ledgers, serving_calendars)
         if before_swap:
             before_swap(site_dir)
         report.site_identity = site_identity(site_dir)
@@ -658,7 +664,9 @@ def ledger_digests(items: list[Ledger]) -> dict[str, str]:
             if key not in task_digests:
                 task_digests[key] = ledger_digest([task], False)
             parts.append(task_digests[key])
-        out[ledger.name] = digest(f"{ledger.by_unit}:" + ",".join(parts))
+        # The calendar's name and UID domain are in its .ics but in no task: part of the digest too.
+        calendar = f"{ledger.calendar}@{ledger.calendar_domain}" if ledger.calendar else ""
+        out[ledger.name] = digest(f"{ledger.by_unit}:{calendar}:" + ",".join(parts))
     return out
 
 
@@ -673,7 +681,9 @@ def plan_reuse(
         return None
     pages = changed | (NAV_PAGES & rendered.digests.keys())
     keep = [name for name, value in ledger_state.items() if state.ledgers.get(name) == value]
-    return Reuse(previous=out_dir, pages=pages, keep_ledgers=keep)
+    # Same digest, same calendar name: a kept ledger had its .ics in the live site exactly when it has one now.
+    calendars = {ledger.name for ledger in rendered.ledgers if ledger.calendar}
+    return Reuse(previous=out_dir, pages=pages, keep_ledgers=keep, keep_calendars=[n for n in keep if n in calendars])
 
 
 def export_site(
@@ -731,6 +741,7 @@ def export_site(
             "before_swap": before_swap,
             "state": state,
             "serving_ledgers": [(item.name, item.title) for item in rendered.ledgers],
+            "serving_calendars": [(item.name, item.calendar) for item in rendered.ledgers if item.calendar],
         }
         with disk_space(out_dir.parent, f"原有网站 {out_dir} "):
             report = None

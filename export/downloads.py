@@ -1,8 +1,12 @@
 """Public ledger downloads (台账) built from the site's documents.
 
 All tasks, per notice and per unit, each as BOM CSV, XLSX and JSON, under
-``downloads/`` with ASCII names.  Built from the same ``Site`` the pages
-come from, so a download can only hold what the pages show.  The files are
+``downloads/`` with ASCII names.  A unit's ledger also gets ``.ics`` (due
+dates and check-ins, for phone calendars) of its items whose notice has
+公开任务进展 on, and only those: the switch that publishes a notice's
+progress publishes its calendar; no such item, no file.  Built from the
+same ``Site`` the pages come from, so a download can only hold what the
+pages show.  The files are
 written by :class:`LedgerStep` in a child process during ``mkdocs build``
 (see :mod:`export.ledger_worker`), straight into the built site.
 """
@@ -21,20 +25,24 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from cms.core.markdown import escape_html, md_text
 from cms.ledger.cadence import ongoing_cadence
+from cms.ledger.ical import FALLBACK_DOMAIN, utc_stamp
 from cms.ledger.obligations import body_text, iter_obligations
 from cms.ledger.schedule import document_year, page_period, schedule_obligation
 from cms.ledger.tables import ledger_file_name
 
 from .children import die_with_parent
-from .ledger_worker import Plan, file_names, ledger_bytes, ledger_plan
+from .ledger_worker import CALENDAR_FORMAT, Plan, file_names, has_calendar, ledger_bytes, ledger_plan
 from .site import DocumentPage, Site, is_cover, link_source, notice_addressees, walk
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DOWNLOADS_DIR = "downloads"
 FORMAT_LABELS = {"csv": "CSV（Excel/WPS 可直接打开）", "xlsx": "Excel（XLSX）", "json": "JSON（供系统对接）"}
+CALENDAR_LINK = "订阅任务日历（ICS）"
+CALENDAR_HINT = "可导入手机日历，列出截止日期和节点。"
 
 
 @dataclass
@@ -45,6 +53,15 @@ class Ledger:
     by_unit: bool = False
     subject: str = ""  # the unit or document the ledger is of, for the saved file's name
     unit: int | None = None  # a unit's own ledger: its 角色 and 来源 columns
+    # The ledger's public calendar (downloads/<name>.ics): its name, empty when there is none,
+    # and the domain of its events' UIDs.  Both part of the ledger's digest (export/build.py).
+    calendar: str = ""
+    calendar_domain: str = ""
+
+    @property
+    def calendar_plan(self) -> dict[str, str] | None:
+        """What the ledger process needs to write the calendar, or None."""
+        return {"name": self.calendar, "domain": self.calendar_domain} if self.calendar else None
 
     @property
     def file_label(self) -> str:
@@ -103,6 +120,8 @@ def page_tasks(
             if ref.get("unit") is None and ref.get("group") is None and ref.get("name"):
                 named.get(ref.get("role") or "lead", named["lead"]).append(ref["name"])
         status = progress.get(row_id, {})
+        # Only a notice that publishes its progress puts its items in the public calendars.
+        public_calendar = bool(notice.get("publish_progress"))
         deadline_text = row.get("deadline") or ""
         schedule = schedule_obligation(
             deadline_text, f"{row.get('task') or ''}。{row.get('detail') or ''}", period, cadence or ongoing_cadence()
@@ -131,6 +150,10 @@ def page_tasks(
                 "progress_date": status.get("date"),
                 "url": f"{page.path[:-3]}.html#task-{row_id}",
                 "unit_links": unit_links,
+                "calendar": public_calendar,
+                # DTSTAMP: the notice's last publication, from the data (empty when unused, so it
+                # changes no digest of a notice without a calendar).
+                "calendar_stamp": (utc_stamp(notice.get("last_published_at")).isoformat() if public_calendar else ""),
             }
         )
     return tasks
@@ -165,16 +188,34 @@ def ledgers(site: Site) -> list[Ledger]:
     for task in all_tasks:
         for uid in dict.fromkeys(link["unit"] for link in task["unit_links"]):
             by_unit.setdefault(uid, []).append(task)
+    domain = calendar_domain(site)
     for uid, unit in site.units.items():
         tasks = by_unit.get(uid, [])
         if tasks:
             slug = site.unit_paths[uid].removeprefix("units/").removesuffix(".md")
             title = unit.get("display_name") or unit["name"]
-            out.append(Ledger(f"unit-{slug}", f"{title}任务台账", tasks, subject=title, unit=uid))
+            calendar = f"{title}任务日历" if has_calendar(tasks) else ""
+            out.append(
+                Ledger(
+                    f"unit-{slug}",
+                    f"{title}任务台账",
+                    tasks,
+                    subject=title,
+                    unit=uid,
+                    calendar=calendar,
+                    calendar_domain=domain if calendar else "",
+                )
+            )
     if all_tasks:
         out.insert(0, Ledger("tasks-by-unit", "全部任务台账（按责任单位逐行）", all_tasks, by_unit=True))
         out.insert(0, Ledger("tasks", "全部任务台账", all_tasks))
     return out
+
+
+def calendar_domain(site: Site) -> str:
+    """The domain of the calendars' event UIDs: the public site's host (网站标识), else a fixed one."""
+    url = (site.snapshot.get("identity") or {}).get("site_url") or ""
+    return urlsplit(url).hostname or FALLBACK_DOMAIN
 
 
 def plan_of(items: Iterable[Ledger], as_of: date | None = None) -> Plan:
@@ -184,7 +225,8 @@ def plan_of(items: Iterable[Ledger], as_of: date | None = None) -> Plan:
     the plan so the child process and an in-process build agree.
     """
     return ledger_plan(
-        ((ledger.name, ledger.tasks, ledger.by_unit, ledger.unit) for ledger in items), as_of or date.today()
+        ((ledger.name, ledger.tasks, ledger.by_unit, ledger.unit, ledger.calendar_plan) for ledger in items),
+        as_of or date.today(),
     )
 
 
@@ -314,6 +356,18 @@ def download_links(from_path: str, stem: str, file_label: str = "") -> str:
     return f'<p class="downloads">下载任务台账：{links}</p>\n\n'
 
 
+def calendar_link(from_path: str, stem: str, label: str) -> str:
+    """The link to a unit's calendar, with a hint of what to do with it; ``label``: the calendar's name."""
+    from .site import href
+
+    saved_as = escape_html(f"{label}.{CALENDAR_FORMAT}")
+    url = href(from_path, f"{DOWNLOADS_DIR}/{stem}.{CALENDAR_FORMAT}")
+    return (
+        f'<p class="downloads calendar"><a href="{url}" download="{saved_as}">{CALENDAR_LINK}</a>'
+        f"（{CALENDAR_HINT}）</p>\n\n"
+    )
+
+
 def downloads_page(items: list[Ledger]) -> str:
     path = "downloads.md"
     out = ["---\ntitle: 台账下载\nsearch:\n  exclude: true\n---\n\n", "# 台账下载\n\n"]
@@ -324,4 +378,6 @@ def downloads_page(items: list[Ledger]) -> str:
         # Titles are editors' text (notice titles, unit names): data, never markup.
         out.append(f"## {md_text(ledger.title)}（{len(ledger.tasks)}项）\n\n")
         out.append(download_links(path, ledger.name, ledger.file_label))
+        if ledger.calendar:
+            out.append(calendar_link(path, ledger.name, ledger.calendar))
     return "".join(out)

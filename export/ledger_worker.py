@@ -1,4 +1,4 @@
-"""The public ledger files, written from a plan in a process of their own.
+"""The public ledger files (and units' calendars), written from a plan in a process of their own.
 
 Why a process: writing every ledger (all tasks, per notice, per unit, each
 as CSV, XLSX and JSON) costs several times more CPU than rendering all the
@@ -7,8 +7,12 @@ hands a *plan* (the ledger tasks, already taken from the snapshot) to this
 module in a child process that runs on another core while MkDocs builds, and
 moves the files into the built site before the swap.
 
+A unit ledger whose plan entry names a ``calendar`` also gets ``<name>.ics``:
+the due dates and check-ins of its items whose notice publishes its progress
+(公开任务进展), the tasks marked ``calendar`` by the parent.
+
 The module imports only :mod:`cms.ledger.tables` (pandas and xlsxwriter, no
-Django): the child cannot read the database, so a download can only hold
+Django) and :mod:`cms.ledger.ical`: the child cannot read the database, so a download can only hold
 what the snapshot gave the parent.  The same functions also produce the
 bytes in-process (:func:`ledger_bytes`), so both paths write identical files.
 
@@ -29,6 +33,7 @@ from typing import Any
 
 import pandas as pd
 
+from cms.ledger.ical import CalendarItem, calendar_bytes, item_text, parse_day, utc_stamp
 from cms.ledger.tables import (
     build_ledger,
     build_unit_items_ledger,
@@ -40,17 +45,21 @@ from cms.ledger.tables import (
 )
 
 FORMATS: dict[str, Callable[[pd.DataFrame, Any], None]] = {"csv": write_csv, "xlsx": write_xlsx, "json": write_json}
+CALENDAR_FORMAT = "ics"
 
 Plan = dict[str, Any]
 
 
 def ledger_plan(
-    ledgers: Iterable[tuple[str, list[dict[str, Any]], bool] | tuple[str, list[dict[str, Any]], bool, int | None]],
+    ledgers: Iterable[tuple[Any, ...]],
     as_of: date | None = None,
 ) -> Plan:
-    """(name, tasks, by_unit[, unit]) per ledger → each distinct task once, ledgers as positions.
+    """(name, tasks, by_unit[, unit[, calendar]]) per ledger → each distinct task once, ledgers as positions.
 
     ``unit``: the ledger is that unit's own (its 角色 and 来源 columns).
+    ``calendar``: ``{"name": …, "domain": …}`` when the ledger also gets an
+    ``.ics`` of its calendar tasks (decided by the parent, so the file list
+    is known before the worker runs).
 
     A task appears in the all-tasks ledger, its notice's and each of its
     units'; listing it once keeps the plan small and lets the writer build
@@ -70,13 +79,61 @@ def ledger_plan(
         entry: dict[str, Any] = {"name": name, "positions": positions, "by_unit": by_unit}
         if rest and rest[0] is not None:
             entry["unit"] = rest[0]
+        if len(rest) > 1 and rest[1]:
+            entry["calendar"] = dict(rest[1])
         entries.append(entry)
     return {"tasks": tasks, "ledgers": entries, "as_of": (as_of or date.today()).isoformat()}
 
 
 def file_names(plan: Plan) -> list[str]:
     """Every file the plan yields, in writing order."""
-    return [f"{entry['name']}.{fmt}" for entry in plan["ledgers"] for fmt in FORMATS]
+    names = []
+    for entry in plan["ledgers"]:
+        names += [f"{entry['name']}.{fmt}" for fmt in FORMATS]
+        if entry.get("calendar"):
+            names.append(f"{entry['name']}.{CALENDAR_FORMAT}")
+    return names
+
+
+def _has_dates(task: dict[str, Any]) -> bool:
+    return parse_day(task.get("due_date")) is not None or any(
+        parse_day(day) is not None for day in task.get("checkpoints") or []
+    )
+
+
+def has_calendar(tasks: Iterable[dict[str, Any]]) -> bool:
+    """Whether :func:`calendar_items` would find any item: the parent's cheap test, stopping at the first."""
+    return any(task.get("calendar") and _has_dates(task) for task in tasks)
+
+
+def calendar_items(tasks: Iterable[dict[str, Any]]) -> list[CalendarItem]:
+    """The calendar's items among ledger task dicts: those marked ``calendar`` (their notice's 公开任务进展 is on).
+
+    Only items with a date to show are kept, so "no items" means "no file".
+    """
+    items = []
+    for task in tasks:
+        if not task.get("calendar"):
+            continue
+        source = task.get("doc_number") or task.get("doc_title") or ""
+        title, description = item_text(
+            task.get("task") or "",
+            task.get("detail") or "",
+            task.get("topic") or "",
+            source,
+            task.get("deadline_text") or "",
+        )
+        item = CalendarItem(
+            uid=str(task["row_id"]),
+            title=title,
+            description=description,
+            due=parse_day(task.get("due_date")),
+            checkins=tuple(sorted({d for d in map(parse_day, task.get("checkpoints") or []) if d is not None})),
+            stamp=utc_stamp(task.get("calendar_stamp")),
+        )
+        if item.has_events:
+            items.append(item)
+    return items
 
 
 def ledger_frames(plan: Plan) -> Iterator[tuple[str, pd.DataFrame]]:
@@ -95,12 +152,17 @@ def ledger_frames(plan: Plan) -> Iterator[tuple[str, pd.DataFrame]]:
 
 
 def ledger_bytes(plan: Plan) -> Iterator[tuple[str, bytes]]:
-    """(file name, bytes) for every ledger in every format."""
-    for name, frame in ledger_frames(plan):
+    """(file name, bytes) for every ledger in every format, and its calendar where the plan has one."""
+    tasks = plan["tasks"]
+    for entry, (name, frame) in zip(plan["ledgers"], ledger_frames(plan), strict=True):
         for fmt, writer in FORMATS.items():
             buffer = io.BytesIO()
             writer(frame, buffer)
             yield f"{name}.{fmt}", buffer.getvalue()
+        calendar = entry.get("calendar")
+        if calendar:
+            items = calendar_items(tasks[position] for position in entry["positions"])
+            yield f"{name}.{CALENDAR_FORMAT}", calendar_bytes(calendar["name"], items, calendar["domain"])
 
 
 def write_ledgers(plan: Plan, out_dir: Path) -> tuple[int, int]:

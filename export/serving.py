@@ -11,9 +11,10 @@ export prepares, inside the new site before the swap:
   SHA-256 of every inline script of the built pages.  Material's inline
   scripts change between theme versions and by page depth, so the hashes
   are computed from the output, never typed into the config.
-* ``nginx-downloads.conf``: ledger file → ``Content-Disposition`` with the
-  Chinese file name (RFC 5987 ``filename*=UTF-8''…``; the files themselves
-  keep ASCII names that survive any server and zip tool).
+* ``nginx-downloads.conf``: ledger file (and unit calendar, ``.ics``) →
+  ``Content-Disposition`` with the Chinese file name (RFC 5987
+  ``filename*=UTF-8''…``; the files themselves keep ASCII names that survive
+  any server and zip tool).
 
 Both ``nginx-*`` files are read by nginx at (re)load and refused to readers
 by the config.
@@ -29,11 +30,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import quote
 
-COMPRESSED_SUFFIXES = {".html", ".css", ".js", ".json", ".xml", ".txt", ".csv", ".svg", ".map"}
+COMPRESSED_SUFFIXES = {".html", ".css", ".js", ".json", ".xml", ".txt", ".csv", ".svg", ".map", ".ics"}
 MIN_COMPRESS_BYTES = 512
 CSP_FILE = "nginx-csp.conf"
 DOWNLOAD_NAMES_FILE = "nginx-downloads.conf"
 LEDGER_FORMATS = ("csv", "xlsx", "json")
+CALENDAR_FORMAT = "ics"
 
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 # Characters Windows, WPS and zip tools refuse in a file name.
@@ -109,25 +111,41 @@ def download_file_name(title: str, fmt: str) -> str:
     return f"{stem}.{fmt}"
 
 
-def content_disposition(title: str, fmt: str) -> str:
+def content_disposition(title: str, fmt: str, fallback: str = "ledger") -> str:
     """``attachment`` with an ASCII fallback and the UTF-8 name (RFC 6266 / RFC 5987)."""
     name = download_file_name(title, fmt)
-    return f"attachment; filename=\"ledger.{fmt}\"; filename*=UTF-8''{quote(name, safe='')}"
+    return f"attachment; filename=\"{fallback}.{fmt}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-def write_download_names(site_dir: Path, ledgers: Iterable[tuple[str, str]]) -> None:
-    """nginx ``map`` entries: ``<stem>.<fmt>`` → its Content-Disposition, for (stem, title) pairs."""
+def _map_entry(file_name: str, disposition: str) -> str:
+    value = disposition.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{file_name}" "{value}";'
+
+
+def write_download_names(
+    site_dir: Path, ledgers: Iterable[tuple[str, str]], calendars: Iterable[tuple[str, str]] = ()
+) -> None:
+    """nginx ``map`` entries: ``<stem>.<fmt>`` → its Content-Disposition, for (stem, title) pairs.
+
+    ``calendars``: (stem, calendar name) of the ledgers that have a ``.ics``
+    (a unit's 任务日历), saved as ``东石镇任务日历.ics``.
+    """
     lines = ["# Written by export_site: ledger file -> Content-Disposition (see deploy/nginx.conf)."]
+    names = dict(calendars)
     for stem, title in sorted(ledgers):
         for fmt in LEDGER_FORMATS:
-            value = content_disposition(title, fmt).replace("\\", "\\\\").replace('"', '\\"')
-            lines.append(f'"{stem}.{fmt}" "{value}";')
+            lines.append(_map_entry(f"{stem}.{fmt}", content_disposition(title, fmt)))
+        if stem in names:
+            disposition = content_disposition(names[stem], CALENDAR_FORMAT, fallback="calendar")
+            lines.append(_map_entry(f"{stem}.{CALENDAR_FORMAT}", disposition))
     (site_dir / DOWNLOAD_NAMES_FILE).unlink(missing_ok=True)  # may be a hard link into the live site
     (site_dir / DOWNLOAD_NAMES_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def prepare_for_serving(site_dir: Path, ledgers: Iterable[tuple[str, str]]) -> None:
+def prepare_for_serving(
+    site_dir: Path, ledgers: Iterable[tuple[str, str]], calendars: Iterable[tuple[str, str]] = ()
+) -> None:
     """All of the above, in the new site before it is swapped in."""
     write_csp(site_dir)
-    write_download_names(site_dir, ledgers)
+    write_download_names(site_dir, ledgers, calendars)
     compress_site(site_dir)

@@ -452,11 +452,12 @@ def _portal_pages(site: Site) -> list[SitePage]:
 
 def _with_download_links(site: Site, pages: list[SitePage], items: list[Any] | None) -> list[SitePage]:
     """Link each notice, attachment and unit page to its ledger; add the downloads page."""
-    from .downloads import download_links, downloads_page, ledgers
+    from .downloads import calendar_link, download_links, downloads_page, ledgers
 
     items = ledgers(site) if items is None else items
     stems = {ledger.name for ledger in items}
     labels = {ledger.name: ledger.file_label for ledger in items}
+    calendars = {ledger.name: ledger.calendar for ledger in items if ledger.calendar}
     targets: dict[str, str] = {}
     for notice in site.notices:
         stem = "notice-" + notice.path.removeprefix("notices/").removesuffix(".md")
@@ -467,14 +468,13 @@ def _with_download_links(site: Site, pages: list[SitePage], items: list[Any] | N
         stem = "unit-" + path.removeprefix("units/").removesuffix(".md")
         if stem in stems:
             targets[path] = stem
-    out = [
-        (
-            SitePage(p.path, p.text + "\n" + download_links(p.path, targets[p.path], labels[targets[p.path]]))
-            if p.path in targets
-            else p
-        )
-        for p in pages
-    ]
+
+    def links(path: str, stem: str) -> str:
+        # A unit's calendar sits right under its ledger downloads (a notice's page has none).
+        calendar = calendar_link(path, stem, calendars[stem]) if stem in calendars else ""
+        return download_links(path, stem, labels[stem]) + calendar
+
+    out = [SitePage(p.path, p.text + "\n" + links(p.path, targets[p.path])) if p.path in targets else p for p in pages]
     out.append(SitePage("downloads.md", downloads_page(items)))
     return out
 

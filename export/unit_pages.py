@@ -5,7 +5,10 @@ each unit's page lists its 个性目标, the 共性目标 that reach it (named, 
 through the notice's 主送 list), its tasks (牵头 / 配合 / 责任单位 / through
 a group such as 各乡镇（街道）), its own indicator rows and its 目标责任书,
 per year.  The unit's ledger downloads (export/downloads.py) hold the same
-items.  Titles use the snapshot's ``display_name`` (``公安分局（百崎回族乡）``
+items; under them, where some of its items come from a notice with 公开任务进展
+on, a link to its calendar (``downloads/unit-….ics``, 订阅任务日历) with a
+hint that phones can import it (both added by export/site.py beside the
+ledger links).  Titles use the snapshot's ``display_name`` (``公安分局（百崎回族乡）``
 where a short name is shared).
 """
 

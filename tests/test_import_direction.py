@@ -34,6 +34,7 @@ PURE_CMS_HELPERS = frozenset(
         "cms.ledger.schedule",  # dates every obligation (pure)
         "cms.ledger.obligations",  # walks targets and indicators (pure)
         "cms.ledger.cadence",  # a setting, no models
+        "cms.ledger.ical",  # RFC 5545 writing for the units' calendars (pure)
         "cms.units.choices",
         "cms.documents.choices",
     }

@@ -7,7 +7,8 @@ nginx.conf listening on 127.0.0.1.  Checked: the site answers under its
 sub-path only, the export's .gz is sent to gzip clients, the CSP carries the
 export's script hashes and frame-ancestors, Referrer-Policy, 404 page,
 long cache for hashed theme files, CSV as UTF-8 text saved under its
-Chinese name (RFC 5987), and the nginx-* include files are not served.
+Chinese name (RFC 5987), a unit's calendar as UTF-8 text/calendar under its
+Chinese name, and the nginx-* include files are not served.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
+from cms.documents.models import NoticePage
 from cms.importer.service import import_documents
 from export.serving import CSP_FILE, DOWNLOAD_NAMES_FILE, inline_script_hashes
 
@@ -47,6 +49,8 @@ def site_dir(django_db_setup, django_db_blocker, tmp_path_factory) -> Path:
     log = io.StringIO()
     with django_db_blocker.unblock(), transaction.atomic():
         import_documents([(SEED.name, SEED.read_bytes())], publish=True, disclosure="主动公开")
+        # 公开任务进展 on: the units get their public calendars (.ics) too.
+        NoticePage.objects.update(publish_progress=True)
         call_command("export_site", "--out", str(root / "site"), "--src", str(root / "src"), stdout=log)
         transaction.set_rollback(True)
     assert "完成：" in log.getvalue(), log.getvalue()
@@ -182,3 +186,20 @@ def test_nginx__csv_ledger_is_utf8_text_saved_under_its_chinese_name(nginx: Ngin
     status, headers, _ = nginx.get(f"{PREFIX}downloads/{csv[:-4]}.xlsx")
     assert status == 200 and headers["content-type"].startswith("application/vnd.openxmlformats")
     assert unquote(headers["content-disposition"].split("''", 1)[1]).endswith(".xlsx")
+
+
+def test_nginx__unit_calendar_is_utf8_text_calendar_saved_under_its_chinese_name(nginx: Nginx, site_dir: Path):
+    calendars = sorted((site_dir / "downloads").glob("unit-*.ics"))
+    assert calendars, "the seed's notice publishes its progress, so its units have calendars"
+    status, headers, body = nginx.get(f"{PREFIX}downloads/{calendars[0].name}")
+    assert status == 200, headers
+    assert headers["content-type"] == "text/calendar; charset=utf-8"
+    assert body.startswith(b"BEGIN:VCALENDAR\r\n") and b"BEGIN:VEVENT" in body
+    disposition = headers["content-disposition"]
+    assert disposition.startswith("attachment;") and 'filename="calendar.ics"' in disposition
+    assert unquote(disposition.split("filename*=UTF-8''", 1)[1]).endswith("任务日历.ics")
+    # The precompressed copy goes to gzip clients with the same type.
+    status, headers, packed = nginx.get(f"{PREFIX}downloads/{calendars[0].name}", **{"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["content-type"] == "text/calendar; charset=utf-8"
+    if headers.get("content-encoding") == "gzip":
+        assert gzip.decompress(packed) == body

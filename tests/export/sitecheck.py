@@ -50,6 +50,9 @@ def readable(path: Path) -> str:
     text = data.decode("utf-8", errors="replace")
     if path.suffix == ".json":
         text = json.dumps(json.loads(text), ensure_ascii=False)
+    if path.name.endswith((".ics", ".ics.gz")):
+        # Calendar lines are folded at 75 octets and TEXT is escaped: a word may straddle a fold.
+        text = text.replace("\r\n ", "").replace("\\,", ",").replace("\\;", ";").replace("\\n", "\n")
     return html.unescape(text)
 
 

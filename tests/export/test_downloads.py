@@ -13,6 +13,7 @@ import pytest
 
 import export.downloads
 from cms.documents.models import Disclosure
+from cms.ledger.ical import calendar_bytes
 from cms.ledger.models import Task, TaskProgress
 from cms.ledger.tables import (
     build_ledger,
@@ -23,6 +24,7 @@ from cms.ledger.tables import (
     write_xlsx,
 )
 from export.downloads import LedgerStep, LedgerStepError, ledger_files, ledgers
+from export.ledger_worker import calendar_items, file_names
 from export.site import Site, build_pages
 from export.snapshot import take_snapshot
 from tests.factories import UnitFactory, make_attachment, make_notice, task_list
@@ -131,6 +133,9 @@ def _written_alone(ledger) -> dict[str, bytes]:
         buffer = io.BytesIO()
         writer(frame, buffer)
         out[f"downloads/{ledger.name}.{fmt}"] = buffer.getvalue()
+    if ledger.calendar:
+        items = calendar_items(ledger.tasks)
+        out[f"downloads/{ledger.name}.ics"] = calendar_bytes(ledger.calendar, items, ledger.calendar_domain)
     return out
 
 
@@ -152,7 +157,10 @@ def test_ledger_step__child_process_writes_the_same_bytes_as_in_process(snapshot
     step.install(site)
     written = {f"downloads/{p.name}": p.read_bytes() for p in (site / "downloads").iterdir()}
     assert written == dict(ledger_files(items))
-    assert stats.files == len(written) == 3 * len(items)
+    calendars = [ledger for ledger in items if ledger.calendar]
+    assert calendars, "the fixture's public-progress notice gives its units a calendar"
+    assert stats.files == len(written) == 3 * len(items) + len(calendars)
+    assert {f"downloads/{ledger.name}.ics" for ledger in calendars} <= written.keys()
     assert stats.bytes == sum(len(data) for data in written.values())
     assert stats.cpu_seconds > 0
 
@@ -201,3 +209,100 @@ def test_downloads_page__titles_are_text_not_markup(notice_index) -> None:
     page = {p.path: p.text for p in build_pages(take_snapshot())}["downloads.md"]
     assert "<script>" not in page and "<img" not in page
     assert "&lt;script&gt;" in page and "&lt;img" in page
+
+
+# --- units' calendars (.ics): only items of notices that publish their progress (公开任务进展) ----------
+
+
+def _events(data: bytes) -> list[dict[str, str]]:
+    """The VEVENTs of an .ics as {property: value}, lines unfolded and text unescaped."""
+    text = data.decode("utf-8").replace("\r\n ", "")
+    events = []
+    for block in text.split("BEGIN:VEVENT\r\n")[1:]:
+        event = {}
+        for line in block.split("END:VEVENT", 1)[0].split("\r\n"):
+            if ":" in line:
+                name, value = line.split(":", 1)
+                event[name] = value.replace("\\n", "\n").replace("\\,", ",").replace("\\;", ";")
+        events.append(event)
+    return events
+
+
+@pytest.fixture
+def calendar_site(notice_index):
+    town, quiet_town = UnitFactory(name="日历测试镇"), UnitFactory(name="不公开进展镇")
+    public = make_notice(notice_index, title="公开进展通知", doc_number="测历〔2025〕1号", publish_progress=True)
+    rows = [
+        {"task": "公开任务截止", "deadline": "2025年6月底前", "units": [(town, "lead")]},
+        {"task": "公开任务每季度", "deadline": "每季度", "units": [(town, "lead")]},
+    ]
+    make_attachment(public, body=[task_list(rows)])
+    quiet = make_notice(notice_index, title="不公开进展通知", doc_number="测历〔2025〕2号")
+    quiet_rows = [{"task": "不公开任务", "deadline": "2025年9月底前", "units": [(town, "lead"), (quiet_town, "lead")]}]
+    make_attachment(quiet, body=[task_list(quiet_rows)])
+    # Never published, progress on: a draft reaches no file.
+    draft = make_notice(notice_index, title="草稿通知", publish=False, publish_progress=True)
+    make_attachment(
+        draft,
+        publish=False,
+        body=[task_list([{"task": "草稿任务", "deadline": "2025年3月底前", "units": [(town, "lead")]}])],
+    )
+    # Published with progress off; a newer draft turns it on, which the public must not see until approved.
+    later = make_notice(notice_index, title="待审进展通知", doc_number="测历〔2025〕3号")
+    make_attachment(
+        later, body=[task_list([{"task": "待审任务", "deadline": "2025年5月底前", "units": [(town, "lead")]}])]
+    )
+    later.publish_progress = True
+    later.save_revision()
+    snapshot = take_snapshot()
+    site = Site.from_snapshot(snapshot)
+    items = {ledger.unit: ledger for ledger in ledgers(site) if ledger.unit is not None}
+    return {"snapshot": snapshot, "ledgers": items, "town": town, "quiet_town": quiet_town}
+
+
+def test_ledgers__unit_calendar_holds_only_due_dates_and_checkins_of_notices_publishing_progress(calendar_site):
+    ledger = calendar_site["ledgers"][calendar_site["town"].pk]
+    assert ledger.calendar == "日历测试镇任务日历"
+    files = dict(ledger_files(calendar_site["ledgers"].values()))
+    events = _events(files[f"downloads/{ledger.name}.ics"])
+    summaries = {event["SUMMARY"] for event in events}
+    assert "截止：公开任务截止" in summaries and "节点：公开任务每季度" in summaries
+    assert not [s for s in summaries if "不公开任务" in s or "草稿任务" in s or "待审任务" in s]
+    due = {event["DTSTART;VALUE=DATE"] for event in events if event["SUMMARY"] == "截止：公开任务截止"}
+    assert due == {"20250630"}
+    assert "20250930" not in {event["DTSTART;VALUE=DATE"] for event in events}
+    assert all("文件：测历〔2025〕1号" in event["DESCRIPTION"] for event in events)
+    # DTSTAMP is the notice's publication, so the same data gives the same bytes on any day.
+    assert (
+        dict(ledger_files(calendar_site["ledgers"].values()))[f"downloads/{ledger.name}.ics"]
+        == files[f"downloads/{ledger.name}.ics"]
+    )
+    # The ledger itself still lists every public item.
+    assert "不公开任务" in files[f"downloads/{ledger.name}.csv"].decode("utf-8-sig")
+
+
+def test_ledgers__no_calendar_for_a_unit_whose_notices_all_keep_progress_private(calendar_site):
+    ledger = calendar_site["ledgers"][calendar_site["quiet_town"].pk]
+    assert ledger.calendar == ""
+    plan = export.downloads.plan_of([ledger])
+    assert f"{ledger.name}.ics" not in file_names(plan)
+    assert f"downloads/{ledger.name}.ics" not in dict(ledger_files([ledger]))
+
+
+def test_ledger_plan__file_names_list_the_calendar_the_worker_writes(calendar_site):
+    items = list(calendar_site["ledgers"].values())
+    plan = export.downloads.plan_of(items)
+    written = [name.removeprefix("downloads/") for name, _ in ledger_files(items)]
+    assert file_names(plan) == written
+    assert f"{calendar_site['ledgers'][calendar_site['town'].pk].name}.ics" in written
+
+
+def test_pages__unit_page_links_its_calendar_only_where_it_has_one(calendar_site):
+    pages = {p.path: p.text for p in build_pages(calendar_site["snapshot"])}
+    town = calendar_site["ledgers"][calendar_site["town"].pk]
+    quiet = calendar_site["ledgers"][calendar_site["quiet_town"].pk]
+    town_page = pages[f"units/{town.name.removeprefix('unit-')}.md"]
+    assert "订阅任务日历（ICS）" in town_page and "可导入手机日历" in town_page
+    assert f'href="../downloads/{town.name}.ics"' in town_page
+    assert "订阅任务日历" not in pages[f"units/{quiet.name.removeprefix('unit-')}.md"]
+    assert f"downloads/{town.name}.ics" in pages["downloads.md"]

@@ -3,7 +3,8 @@
 The property test builds a small corpus with the factories, then runs seeded
 chains of random edits on its snapshot (text, titles, years, issuers,
 topics, tasks and their units, publication dates, unit names, unpublishing
-a notice, deleting an attachment or a letter, republishing).  After each
+a notice, deleting an attachment or a letter, republishing, switching
+公开任务进展 and so the units' calendars).  After each
 edit sequence the same output directory is exported incrementally and a
 fresh directory in full with one plain ``mkdocs build``; every file must be
 byte-identical.  Real MkDocs throughout, so these tests are slow.
@@ -45,7 +46,13 @@ def _corpus() -> None:
         [(2024, "测试县人民政府", "safety"), (2024, "测试县安全生产委员会", "fire"), (2023, "测试县人民政府", "both")]
     ):
         notice = make_notice(
-            index, year=year, issuer=issuer, topic=topic, body=[paragraph(f"第{n}份通知正文。")], written_date=None
+            index,
+            year=year,
+            issuer=issuer,
+            topic=topic,
+            body=[paragraph(f"第{n}份通知正文。")],
+            written_date=None,
+            publish_progress=n != 1,  # units' calendars (.ics) from two of the three
         )
         rows = [
             {"task": f"任务{n}-{k}", "detail": "细化内容", "deadline": "2024年底前", "units": [(units[k % 3], "lead")]}
@@ -89,6 +96,7 @@ EDITS = (
     "delete_attachment",
     "delete_letter",
     "republish",
+    "publish_progress",
 )
 
 
@@ -123,6 +131,9 @@ def _edit(rng: random.Random, snapshot: dict[str, Any], base: dict[str, Any], st
             row["units"][0]["value"].update(unit=unit["id"], name=unit["name"])
     elif kind == "date":
         notice["last_published_at"] = f"2025-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}T09:00:00+08:00"
+    elif kind == "publish_progress":
+        # 公开任务进展 switched: the units' calendars gain or lose the notice's items (or appear, or go).
+        notice["publish_progress"] = not notice.get("publish_progress")
     elif kind == "unit_name":
         unit = rng.choice(snapshot["units"])
         unit["name"] += step
@@ -294,13 +305,16 @@ def test_export_site__content_that_stops_being_public_disappears_from_an_increme
     unit = UnitFactory(name="增量泄漏测试单位")
     keep = make_notice(index, body=[paragraph("保留的通知。")])
     make_attachment(keep, body=[task_list([{"task": "保留的任务", "units": [(unit, "lead")]}])])
-    notice = make_notice(index, title=f"{SECRET}通知" if how != "delete_attachment" else "普通通知")
-    attachment = make_attachment(
-        notice, title=f"{SECRET}附件", body=[task_list([{"task": f"{SECRET}任务", "units": [(unit, "lead")]}])]
+    # 公开任务进展 on: the secret task is in the unit's calendar too, and must leave it.
+    notice = make_notice(
+        index, title=f"{SECRET}通知" if how != "delete_attachment" else "普通通知", publish_progress=True
     )
+    secret_row = {"task": f"{SECRET}任务", "deadline": "2025年底前", "units": [(unit, "lead")]}
+    attachment = make_attachment(notice, title=f"{SECRET}附件", body=[task_list([secret_row])])
     out, src = tmp_path / "site", tmp_path / "src"
     export_site(out, src)
     assert SECRET in _everything(out)
+    assert [path for path in (out / "downloads").glob("unit-*.ics") if SECRET in readable(path)]
 
     if how == "unpublish":
         notice.unpublish()

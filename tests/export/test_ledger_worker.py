@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from export.ledger_worker import ledger_bytes, ledger_plan
+from export.ledger_worker import file_names, ledger_bytes, ledger_plan
 
 
 def _task() -> dict:
@@ -37,3 +37,16 @@ def test_ledger_bytes__same_plan_same_bytes_in_every_format() -> None:
     first = dict(ledger_bytes(ledger_plan([("all", [_task()], False)], date(2024, 4, 1))))
     again = dict(ledger_bytes(ledger_plan([("all", [_task()], False)], date(2024, 4, 1))))
     assert first == again and set(first) == {"all.csv", "all.xlsx", "all.json"}
+
+
+def test_ledger_bytes__calendar_only_where_planned_and_only_of_marked_tasks() -> None:
+    public = {**_task(), "calendar": True, "calendar_stamp": "2024-01-02T03:04:05+00:00"}
+    private = {**_task(), "row_id": "r2", "task": "不公开的任务", "due_date": "2024-08-31", "checkpoints": []}
+    calendar = {"name": "东石镇任务日历", "domain": "example.org"}
+    plan = ledger_plan([("unit-a", [public, private], False, 1, calendar), ("tasks", [public, private], False)])
+    files = dict(ledger_bytes(plan))
+    assert file_names(plan) == list(files) and "unit-a.ics" in files and "tasks.ics" not in files
+    text = files["unit-a.ics"].decode().replace("\r\n ", "")
+    assert text.count("BEGIN:VEVENT") == 4  # due date 12-31 and the check-ins 03-31, 06-30, 09-30
+    assert "不公开的任务" not in text and "DTSTART;VALUE=DATE:20240831" not in text
+    assert "DTSTAMP:20240102T030405Z" in text and "UID:r1-due@example.org" in text

@@ -47,6 +47,14 @@ def test_check_site__broken_link_names_the_page_and_the_link(good_site: Path):
     assert check_site(good_site) == ["notices/b.html：链接 c.html 指向不存在的文件"]
 
 
+def test_check_site__unit_calendar_link_accepted_when_its_file_is_there(good_site: Path):
+    _write(good_site, "units/a.html", '<p><a href="../downloads/unit-a.ics" download="甲镇任务日历.ics">订阅</a></p>')
+    assert check_site(good_site) == ["units/a.html：链接 ../downloads/unit-a.ics 指向不存在的文件"]
+    (good_site / "downloads").mkdir()
+    (good_site / "downloads" / "unit-a.ics").write_bytes(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+    assert check_site(good_site) == []
+
+
 def test_check_site__undated_item_blank_metadata_and_empty_index(good_site: Path):
     _write(good_site, "years/2021.html", "<p>暂无公开文件。</p>")
     _write(good_site, "issuers/x.html", '<ul><li><a href="../notices/a.html">通知</a></li></ul>')

@@ -56,3 +56,21 @@ def test_content_disposition__rfc5987_name_without_path_characters():
     name = unquote(value.split("filename*=UTF-8''", 1)[1])
     assert name == "晋江市 2022年度 目标责任.csv"
     assert value.isascii()
+
+
+def test_prepare_for_serving__calendar_saved_under_its_chinese_name_only_where_there_is_one(tmp_path):
+    site = _site(tmp_path)
+    prepare_for_serving(site, [("unit-a", "甲镇任务台账"), ("unit-b", "乙镇任务台账")], [("unit-a", "甲镇任务日历")])
+    lines = (site / DOWNLOAD_NAMES_FILE).read_text(encoding="utf-8").splitlines()
+    calendar = [line for line in lines if line.startswith('"unit-a.ics"')]
+    assert len(calendar) == 1 and 'filename=\\"calendar.ics\\"' in calendar[0]
+    assert unquote(calendar[0].split("filename*=UTF-8''", 1)[1].rstrip('";')) == "甲镇任务日历.ics"
+    assert not [line for line in lines if line.startswith('"unit-b.ics"')]
+
+
+def test_compress_site__calendar_gets_a_gz_like_other_text(tmp_path):
+    site = _site(tmp_path)
+    (site / "downloads").mkdir()
+    (site / "downloads" / "unit-a.ics").write_text("BEGIN:VCALENDAR\r\n" + "X-A:安全\r\n" * 100, encoding="utf-8")
+    compress_site(site)
+    assert (site / "downloads" / "unit-a.ics.gz").is_file()

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from cms.ledger.calendar import fold, unit_calendar
+from cms.ledger.calendar import unit_calendar
 from cms.ledger.models import ProgressStatus, Task, TaskProgress
 from cms.ledger.warnings import DUE_SOON, OVERDUE, warning_for, warnings_for
 from cms.workflow.setup import EDITORS
@@ -139,10 +139,3 @@ def test_calendar__writes_checkins_and_escapes_text():
     assert body.count("BEGIN:VEVENT") == 2
     assert "UID:abc-20250331@example.org" in body and "UID:abc-due@example.org" in body
     assert "开展检查\\; 整改\\, 复查" in body.replace("\r\n ", "")
-
-
-def test_fold__never_splits_a_character():
-    line = "SUMMARY:" + "安全生产" * 40
-    folded = fold(line)
-    parts = folded.split("\r\n ")
-    assert "".join(parts) == line and all(len(p.encode()) <= 75 for p in parts)
