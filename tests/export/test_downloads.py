@@ -106,7 +106,7 @@ def test_pages__notice_attachment_and_unit_pages_link_their_ledgers(snapshot):
     pages = {p.path: p.text for p in build_pages(snapshot)}
     notice_pages = [path for path in pages if path.startswith("notices/")]
     assert notice_pages and all("下载任务台账" in pages[path] for path in notice_pages)
-    unit_pages = [path for path in pages if path.startswith("units/unit-")]
+    unit_pages = [path for path in pages if path.startswith("units/") and path != "units/index.md"]
     assert unit_pages and all("downloads/unit-" in pages[path] for path in unit_pages)
     assert "downloads/tasks.xlsx" in pages["downloads.md"]
 
