@@ -12,8 +12,12 @@ imports nothing from Django.  Three jobs:
   built HTML.  A unit page (front matter ``pagefind: summary``) repeats the
   rows of the documents it summarises; everything after its summary is
   marked ``data-pagefind-ignore`` so a task term finds the document, and the
-  unit is still found by its name.  Document pages are wrapped in
-  ``data-pagefind-body`` by ``site_src/overrides/main.html``.
+  unit is still found by its name.  The article of every page with a
+  ``pagefind`` front matter key (documents and units) becomes the
+  ``data-pagefind-body``, with its title and the notice it belongs to as
+  Pagefind metadata (shown in the results); the attribute goes on the
+  article itself, because a wrapper would break the print layout's
+  ``.md-content__inner > …`` rules.  Pages without a body are not indexed.
 * **No external request, ever.**  The public may be on a filtered network
   (DESIGN.md).  Material's bundle can load two scripts from unpkg.com: a
   ResizeObserver polyfill (old phone browsers) and mermaid (diagrams, which
@@ -128,6 +132,28 @@ def on_page_content(html: str, *, page: Any, config: Any, files: Any) -> str:
     if page.meta.get("pagefind") == "summary":
         html = summary_only(html)
     return scope_headers(html)
+
+
+_ARTICLE = '<article class="md-content__inner md-typeset">'
+
+
+def search_body(output: str, title: str, notice_title: str | None) -> str:
+    """The page's article marked as Pagefind's body, its title (and notice) as metadata.
+
+    ``title`` and ``notice_title`` come from the front matter, already
+    HTML-escaped by the exporter (export/site.py), so they go into the
+    attribute as they are.
+    """
+    marks = f'<span hidden data-pagefind-meta="title[data-value]" data-value="{title}"></span>'
+    if notice_title:
+        marks += f'<span hidden data-pagefind-meta="notice[data-value]" data-value="{notice_title}"></span>'
+    return output.replace(_ARTICLE, f"{_ARTICLE[:-1]} data-pagefind-body>{marks}", 1)
+
+
+def on_post_page(output: str, *, page: Any, config: Any) -> str:
+    if not page.meta.get("pagefind"):
+        return output
+    return search_body(output, str(page.meta.get("title") or ""), page.meta.get("notice_title"))
 
 
 def robots_txt(site_url: str | None) -> str:

@@ -10,9 +10,10 @@ and nothing at all is fetched until the reader uses the search box
 text into words at index time and in the browser.
 
 What is indexed is decided in the pages themselves (``data-pagefind-body``
-from ``site_src/overrides/main.html`` on documents, the summary of unit
-pages, see export/mkdocs_hooks.py); listing pages, downloads and the 404 have
-no body and are left out, so an exact task term or 文号 lands on a document.
+on the article of documents and unit pages, only the summary of a unit
+page, see export/mkdocs_hooks.py); listing pages, downloads and the 404
+have no body and are left out, so an exact task term or 文号 lands on a
+document, a unit's name on the unit.
 
 Run as the ``pagefind_extended`` binary from the ``pagefind-bin-extended``
 wheel, in a subprocess (``python -m pagefind_bin_extended``), rather than

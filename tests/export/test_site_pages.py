@@ -357,3 +357,12 @@ def test_render_notice__a_note_that_says_more_than_the_attachment_titles_is_kept
     notice = _notice(1, "a", attachment_note="1．目标责任（另附纸质材料）")
     text = render_notice(notice, attachment_links=[("附件1：目标责任", "a/1.md")])
     assert "目标责任（另附纸质材料）" in text and "[附件1：目标责任](a/1.md)" in text
+
+
+def test_mkdocs_hooks__search_body_is_the_article_with_title_and_notice_metadata():
+    page = '<div><article class="md-content__inner md-typeset">\n<h1>附件1</h1></article></div>'
+    out = mkdocs_hooks.search_body(page, "附件1：目标&amp;责任", "关于&quot;消防&quot;的通知")
+    assert '<article class="md-content__inner md-typeset" data-pagefind-body><span hidden' in out
+    assert 'data-pagefind-meta="title[data-value]" data-value="附件1：目标&amp;责任"' in out
+    assert 'data-pagefind-meta="notice[data-value]" data-value="关于&quot;消防&quot;的通知"' in out
+    assert "notice[" not in mkdocs_hooks.search_body(page, "通知", None)
