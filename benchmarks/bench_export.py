@@ -1,9 +1,10 @@
 """Public-site export speed at 10, 100 (and on request 1000) notices.
 
-Why: DESIGN.md measured MkDocs alone (linear at ~50 pages/s with jieba
-search once documents are out of the sidebar).  This checks that our side
-(snapshot + render + atomic swap) stays a small share of a publish, and
-that the whole export stays linear as the corpus grows.
+Why: DESIGN.md measured MkDocs alone (linear at ~50 pages/s with the
+lunr/jieba search Pagefind has since replaced, once documents are out of
+the sidebar).  This checks that our side (snapshot + render + atomic
+swap) stays a small share of a publish, and that the whole export stays
+linear as the corpus grows.
 
 Each notice is shaped like the seeds: a body with 层次 headings and
 paragraphs, 附件1 目标责任 (个性目标 per unit + an indicator table),
@@ -21,11 +22,23 @@ The ledger files are written by a second process during the build, so the
 table also prints that process's CPU time and each target says how the
 share of our work looks when it is counted too.  On a shared machine,
 read the numbers with the load average printed beside them.
+
+Search (issue 15): after each full export the site is served on loopback
+and Debian's chromium (Playwright) types a few queries into the header's
+search box, one fresh browser context per query.  "search KB" is what the
+first query of a reader costs: the Pagefind files the page requested
+(script, worker, wasm, metadata, the index chunks of the query's words and
+the fragments of the results shown), counted as nginx sends them (the
+export's ``.gz`` where there is one).  Pagefind's indexing time is part of
+the build column and printed on its own.  Skipped, with a note, when
+chromium is not installed (``CHROMIUM_PATH``, default /usr/bin/chromium).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import http.server
 import os
 import random
 import resource
@@ -242,6 +255,86 @@ class Corpus:
         )
 
 
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+SEARCH_BUDGET = 300_000  # issue 15: bytes of a first query, at 1,000 notices too
+
+
+def search_queries(size: int) -> list[str]:
+    """A 文号 of the corpus, two task terms (one in every notice) and a unit name."""
+    number = min(size, 7)
+    return [f"测安委〔{2020 + number % 5}〕{number}号", "整治群租房消防安全隐患", "消防车通道", "消防救援大队"]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    requested: list[str]
+
+    def log_request(self, code: object = "-", size: object = "-") -> None:
+        self.requested.append(self.path.split("?", 1)[0])
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def served_size(site_dir: Path, path: str) -> int:
+    """What nginx (gzip_static) sends for a site path: the ``.gz`` beside the file when there is one."""
+    target = site_dir / path.lstrip("/")
+    packed = target.with_name(target.name + ".gz")
+    return (packed if packed.is_file() else target).stat().st_size
+
+
+def search_bytes(site_dir: Path, queries: list[str]) -> dict[str, tuple[int, int, int]]:
+    """query → (bytes of Pagefind files fetched, their count, results found), each from a cold browser.
+
+    Runs in its own thread: Playwright's sync API keeps an event loop in the
+    thread that uses it, which Django's ORM in the main thread must not see.
+    """
+    out: dict[str, tuple[int, int, int]] = {}
+    failure: list[BaseException] = []
+
+    def measure() -> None:
+        from playwright.sync_api import sync_playwright
+
+        requested: list[str] = []
+        handler = type("Handler", (_QuietHandler,), {"requested": requested})
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site_dir)))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless=new", "--no-sandbox"])
+                for query in queries:
+                    context = browser.new_context(viewport={"width": 1280, "height": 900})
+                    page = context.new_page()
+                    page.goto(base + "index.html", wait_until="load")
+                    start = len(requested)
+                    box = page.locator("input.md-search__input")
+                    box.click()
+                    box.fill(query)
+                    page.wait_for_function(
+                        "() => /找到|没有/.test(document.querySelector('[data-gk-search-status]').textContent)",
+                        timeout=60_000,
+                    )
+                    found = page.locator(".md-search-result__item").count()
+                    status = page.locator("[data-gk-search-status]").inner_text()
+                    total = int(status.split()[1]) if status.startswith("找到") else 0
+                    files = sorted({p for p in requested[start:] if p.startswith("/pagefind/")})
+                    out[query] = (sum(served_size(site_dir, p) for p in files), len(files), max(total, found))
+                    context.close()
+                browser.close()
+        except BaseException as error:  # reported in the main thread
+            failure.append(error)
+        finally:
+            server.shutdown()
+            server.server_close()
+
+    thread = threading.Thread(target=measure)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return out
+
+
 def bare_build(docs_dir: Path, work: Path) -> float:
     """``mkdocs build`` alone on the same generated pages and config: the floor we compare against."""
     site_dir = work / "bare-site"
@@ -402,7 +495,8 @@ def main() -> None:
     corpus = Corpus(towns, departments)
     header = (
         f"{'notices':>7} {'pages':>6} {'gen s':>6} {'snap s':>7} {'render s':>8} {'build s':>8} {'total s':>8} "
-        f"{'pages/s':>7} {'bare s':>7} {'ledg cpu':>8} {'out MB':>7} {'dl MB':>6} {'search MB':>9}"
+        f"{'pages/s':>7} {'bare s':>7} {'ledg cpu':>8} {'out MB':>7} {'dl MB':>6} {'search MB':>9} {'index s':>7}"
+        f" {'search KB':>9}"
     )
     rows: list[str] = []
     verdicts: list[str] = []
@@ -431,6 +525,8 @@ def main() -> None:
             if not incremental.incremental:
                 raise SystemExit("the export after one changed notice was not incremental")
             ledger = result.ledgers
+            searches = search_bytes(out, search_queries(size)) if Path(CHROMIUM).exists() else {}
+            worst = max((b for b, _, _ in searches.values()), default=0)
             row = {
                 "incremental": incremental_seconds,
                 "incremental_cpu": incremental_cpu,
@@ -452,10 +548,24 @@ def main() -> None:
                 f"{t['build']:>8.2f} {total:>8.2f} {result.pages / total:>7.1f} {bare:>7.2f} "
                 f"{row['ledger_cpu']:>8.2f} {result.output_bytes / 1e6:>7.1f} "
                 f"{(ledger.bytes if ledger else 0) / 1e6:>6.1f} {result.search_index_bytes / 1e6:>9.2f}"
+                f" {result.search_index.seconds if result.search_index else 0:>7.2f} {worst / 1e3:>9.0f}"
             )
             smaller = measured.get(size // 10) if size % 10 == 0 else None
             measured[size] = row
             verdicts += [f"{size} notices:", *targets(size, row, smaller)]
+            if not searches:
+                verdicts.append(f"  (5) search bytes not measured: no chromium at {CHROMIUM}")
+            for query, (fetched, files, found) in searches.items():
+                verdicts.append(
+                    f"  (5) first query {query}: {fetched / 1e3:.0f} KB in {files} search files, {found} results"
+                    f" (limit {SEARCH_BUDGET / 1e3:.0f} KB) -> {_verdict(fetched <= SEARCH_BUDGET)}"
+                )
+            if result.search_index:
+                verdicts.append(
+                    f"      Pagefind index: {result.search_index.pages} pages in {result.search_index.seconds:.2f} s"
+                    f" full; the incremental export re-indexed in"
+                    f" {incremental.search_index.seconds if incremental.search_index else 0:.2f} s"
+                )
             verdicts.append(f"  load average after {size} notices: {os.getloadavg()}")
             print(header, *rows, *verdicts, sep="\n", flush=True)
     finally:

@@ -14,16 +14,18 @@ finished result is renamed into place:
 
 The build is **incremental** by default: only pages whose Markdown changed
 (and the nav pages) are built, everything else is hard-linked from the live
-site and the search index is merged (:mod:`export.incremental`, with the
-MkDocs side in ``export/partial_hooks.py``).  A **full** build (``full=True``,
-a changed fingerprint, or no usable state) splits the pages between two
-``mkdocs build`` processes on large sites.  Steps that need the complete new
-site (a post-build search indexer, a pre-publish check) go in ``before_swap``.
+site (:mod:`export.incremental`, with the MkDocs side in
+``export/partial_hooks.py``).  A **full** build (``full=True``, a changed
+fingerprint, or no usable state) splits the pages between two ``mkdocs
+build`` processes on large sites.  Either way the complete new site is then
+checked (:mod:`export.prepublish`), indexed for search by Pagefind
+(:mod:`export.search_index`, the whole tree every time) and prepared for
+nginx (:mod:`export.serving`), all before the swap.
 
 A process killed half-way leaves only a hidden temporary directory, which
 the next export removes; an exclusive lock keeps two exports from
 interleaving.  Hand-written parts (``overrides/``, ``assets/``,
-``jieba_user_dict.txt``, ``home.md``) are taken from ``<src>`` when present
+``home.md``) are taken from ``<src>`` when present
 there, otherwise from the project's ``site_src/``; that is what lets tests
 and benchmarks export into throwaway directories.
 """
@@ -53,7 +55,6 @@ import yaml
 from .children import die_with_parent
 from .downloads import DOWNLOADS_DIR, Ledger, LedgerStats, LedgerStep, LedgerStepError, ledgers
 from .incremental import (
-    SEARCH_INDEX,
     ExportState,
     ReuseFailed,
     digest,
@@ -61,15 +62,14 @@ from .incremental import (
     ledger_digest,
     link_files,
     load_state,
-    merge_search_index,
     save_state,
     site_identity,
 )
 from .ledger_worker import CALENDAR_FORMAT, FORMATS
-from .mkdocs_hooks import dump_search_index
 from .partial_hooks import PLAN_VARIABLE
 from .prepublish import check_site
 from .prepublish import report as prepublish_report
+from .search_index import BUNDLE_DIR, SearchIndexError, SearchIndexStats, build_search_index
 from .serving import prepare_for_serving
 from .site import NAV, Site, build_pages, source_date, walk
 
@@ -81,7 +81,7 @@ DOCS_DIRNAME = "docs"
 ASSETS_DIRNAME = "assets"
 HOME_TEXT = "home.md"
 # Files every complete build has; a build without them is not swapped in.
-REQUIRED_OUTPUT = ("index.html", "downloads.html", "search/search_index.json", "units/index.html", "years/index.html")
+REQUIRED_OUTPUT = ("index.html", "downloads.html", "units/index.html", "years/index.html")
 
 Progress = Callable[[str], None]
 MkdocsRunner = Callable[[Path, Path, dict[str, str]], "subprocess.CompletedProcess[str]"]
@@ -103,7 +103,9 @@ class ExportResult:
     pages: int = 0
     files: int = 0
     output_bytes: int = 0
+    # The Pagefind bundle (<site>/pagefind/): its size and how long indexing took (part of "build").
     search_index_bytes: int = 0
+    search_index: SearchIndexStats | None = None
     # Critical path only (snapshot, render, build); their sum is the export's wall-clock time.
     timings: dict[str, float] = field(default_factory=dict)
     # The ledger step, overlapped with the build: its own wall-clock and CPU time, and
@@ -297,13 +299,6 @@ def build_config(
     theme = config.get("theme")
     if isinstance(theme, dict) and theme.get("custom_dir"):
         theme["custom_dir"] = _source_path(theme["custom_dir"], root_dir, src_dir)
-    for plugin in config.get("plugins") or []:
-        if isinstance(plugin, dict):
-            for name, options in plugin.items():
-                if name in {"search", "material/search"} and isinstance(options, dict):
-                    for key in ("jieba_dict", "jieba_dict_user"):
-                        if options.get(key):
-                            options[key] = _source_path(options[key], root_dir, src_dir)
     if config.get("hooks"):
         config["hooks"] = [str((root_dir / hook).resolve()) for hook in config["hooks"]]
     config["nav"] = NAV
@@ -376,6 +371,7 @@ class BuildReport:
     linked_files: int = 0
     shards: int = 1
     site_identity: tuple[int, int] = (0, 0)
+    search_index: SearchIndexStats | None = None
 
 
 def shard_pages(weights: dict[str, int], shards: int) -> list[list[str]]:
@@ -393,7 +389,7 @@ def shard_pages(weights: dict[str, int], shards: int) -> list[list[str]]:
     return sets
 
 
-# Below this many pages a second mkdocs process costs more to start (theme, jieba) than it saves.
+# Below this many pages a second mkdocs process costs more to start (theme, Markdown) than it saves.
 SHARD_MIN_PAGES = 400
 
 
@@ -462,8 +458,7 @@ def build_site(
     Three ways to build the pages, all giving the same bytes:
 
     * ``reuse``: only the pages in ``reuse.pages`` are built, the others are
-      hard-linked from ``reuse.previous`` (the live site) and their search
-      entries taken from its index;
+      hard-linked from ``reuse.previous`` (the live site);
     * ``shards`` > 1 with ``page_weights`` (docs path → Markdown size): the
       pages are split between that many ``mkdocs build`` processes running at
       once, merged before the swap;
@@ -520,6 +515,10 @@ def build_site(
         problems = check_site(site_dir)
         if problems:
             raise ExportError(f"发布前检查未通过，原有网站 {out_dir} 保持不变：\n{prepublish_report(problems)}")
+        try:
+            report.search_index = build_search_index(site_dir)
+        except SearchIndexError as error:
+            raise ExportError(f"{error}\n原有网站 {out_dir} 保持不变。") from error
         # Every ledger's download name, also those an incremental export links unchanged.
         if serving_ledgers is None:
             serving_ledgers = [(ledger.name, ledger.title) for ledger in ledgers or []]
@@ -549,17 +548,11 @@ def _link_or_fail(previous: Path, site_dir: Path, paths: list[str]) -> int:
 
 
 def _reuse_previous(reuse: Reuse, site_dir: Path, report: dict[str, Any]) -> tuple[int, int]:
-    """Link every page not built from the live site and merge the search index; (built, linked)."""
+    """Link every page not built from the live site; (built, linked)."""
     built = set(report["built"])
     pages = report["pages"]
     skipped = [page for page in pages if page["src"] not in built]
     linked = _link_or_fail(reuse.previous, site_dir, [page["dest"] for page in skipped])
-    index, old_index = site_dir / SEARCH_INDEX, reuse.previous / SEARCH_INDEX
-    if index.is_file():
-        if not old_index.is_file():
-            raise ReuseFailed(f"上次的网站缺少 {SEARCH_INDEX}")
-        owners = {page["url"]: (index if page["src"] in built else old_index) for page in pages}
-        merge_search_index(pages, owners, index, dump_search_index)
     return len(built), linked
 
 
@@ -576,7 +569,7 @@ def _build_shards(
 
     Every shard sees every file (same nav, same link checks, same sitemap and
     theme files); shard 0's tree is the base, the others contribute the pages
-    they built, and the search index is merged in build order.
+    they built.
     """
     dirs = [site_dir] + [work / f"site-{n}" for n in range(1, len(shards))]
     with ThreadPoolExecutor(max_workers=len(shards)) as pool:
@@ -588,19 +581,13 @@ def _build_shards(
     for result, _ in outcomes:
         _check_mkdocs(result, out_dir)
     reports = [_read_report(report_path, out_dir) for _, report_path in outcomes]
-    pages = reports[0]["pages"]
-    owners: dict[str, Path] = {}
-    dests = {page["src"]: page for page in pages}
-    for shard_dir, report in zip(dirs, reports, strict=True):
+    dests = {page["src"]: page for page in reports[0]["pages"]}
+    for shard_dir, report in zip(dirs[1:], reports[1:], strict=True):
         for src in report["built"]:
             page = dests[src]
-            owners[page["url"]] = shard_dir / SEARCH_INDEX
-            if shard_dir != site_dir:
-                target = site_dir / page["dest"]
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(shard_dir / page["dest"], target)
-    if (site_dir / SEARCH_INDEX).is_file():
-        merge_search_index(pages, owners, site_dir / SEARCH_INDEX, dump_search_index)
+            target = site_dir / page["dest"]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(shard_dir / page["dest"], target)
     for shard_dir in dirs[1:]:
         shutil.rmtree(shard_dir, ignore_errors=True)
 
@@ -770,10 +757,10 @@ def export_site(
                 )
         result.ledgers = report.ledgers
         result.built_pages, result.linked_files, result.shards = report.built_pages, report.linked_files, report.shards
+        result.search_index = report.search_index
         result.timings["build"] = time.perf_counter() - started
         result.files, result.output_bytes = tree_size(out_dir)
-        index = out_dir / SEARCH_INDEX
-        result.search_index_bytes = index.stat().st_size if index.is_file() else 0
+        result.search_index_bytes = tree_size(out_dir / BUNDLE_DIR)[1] if (out_dir / BUNDLE_DIR).is_dir() else 0
         how = (
             f"增量：重建 {result.built_pages} 个页面，沿用 {result.linked_files} 个文件"
             if result.incremental
@@ -784,6 +771,12 @@ def export_site(
             f"构建：{result.files} 个文件，{result.output_bytes / 1_048_576:.1f} MB → {out_dir}"
             f"（{how}；{result.timings['build']:.2f} 秒）"
         )
+        if result.search_index:
+            found = result.search_index
+            say(
+                f"搜索索引：{found.pages} 个页面，{found.files} 个文件，{found.bytes / 1_048_576:.1f} MB"
+                f"（Pagefind，{found.seconds:.2f} 秒，计入构建时间）"
+            )
         if result.ledgers:
             stats = result.ledgers
             say(

@@ -370,7 +370,7 @@ def calendar_link(from_path: str, stem: str, label: str) -> str:
 
 def downloads_page(items: list[Ledger]) -> str:
     path = "downloads.md"
-    out = ["---\ntitle: 台账下载\nsearch:\n  exclude: true\n---\n\n", "# 台账下载\n\n"]
+    out = ["---\ntitle: 台账下载\n---\n\n", "# 台账下载\n\n"]
     if not items:
         return "".join(out) + "暂无任务台账。\n"
     out.append("CSV 为带 BOM 的 UTF-8，可直接用 Excel 或 WPS 打开；XLSX 首行冻结并可筛选。\n\n")

@@ -11,11 +11,13 @@ still swapped in atomically.
 That is only byte-identical to a full export if a page's HTML depends on
 nothing but its own Markdown and what the *fingerprint* covers: mkdocs.yml
 and the derived build config, the hand-written parts of ``site_src/`` (theme
-overrides, CSS, search dictionary), the exporter's own code and the versions
+overrides, CSS, scripts), the exporter's own code and the versions
 of MkDocs, the theme and the ledger libraries.  The sidebar is the fixed
 ``NAV`` (its pages are rebuilt every time), documents are outside it, so no
 page shows another page's title.  When the fingerprint differs the export is
-full.  ``tests/export/test_incremental.py`` checks the identity on random
+full.  The search index is not merged: Pagefind re-reads the whole new
+tree on every export (export/search_index.py), so it only depends on the
+pages.  ``tests/export/test_incremental.py`` checks the identity on random
 edit sequences.
 
 The state lives beside the site (``.<site>.export-state.json``), never in it,
@@ -41,10 +43,9 @@ from typing import Any
 
 STATE_VERSION = 1
 # Libraries whose output is part of the site's bytes.
-FINGERPRINT_PACKAGES = ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "jieba", "pandas", "XlsxWriter")
+FINGERPRINT_PACKAGES = ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "pandas", "XlsxWriter")
 # The exporter's own code, relative to the project: a change here may change any output byte.
 FINGERPRINT_CODE = ("export", "cms/ledger")
-SEARCH_INDEX = "search/search_index.json"
 
 
 def state_path(out_dir: Path) -> Path:
@@ -180,36 +181,3 @@ def link_files(previous: Path, site_dir: Path, relative_paths: Iterable[str]) ->
             shutil.copy2(source, target)
         count += 1
     return count
-
-
-def merge_search_index(
-    pages: list[dict[str, str]],
-    owners: dict[str, Path],
-    target: Path,
-    dump: Any,
-) -> None:
-    """Write ``target`` with each page's entries taken from the index that built it, in build order.
-
-    ``pages``: every page in MkDocs' build order (``url`` each); ``owners``:
-    page URL → the search index holding its entries (this build's, the other
-    shard's, or the live site's).  The entries of one page are its first
-    entry (``url``) and its sections (``url#anchor``), kept together and in
-    their order, as the search plugin writes them.
-    """
-    loaded: dict[Path, dict[str, Any]] = {}
-    grouped: dict[Path, dict[str, list[dict[str, Any]]]] = {}
-    for source in dict.fromkeys(owners.values()):
-        index = json.loads(source.read_text(encoding="utf-8"))
-        loaded[source] = index
-        groups: dict[str, list[dict[str, Any]]] = {}
-        for entry in index.get("docs", []):
-            groups.setdefault(entry.get("location", "").split("#", 1)[0], []).append(entry)
-        grouped[source] = groups
-    base = json.loads(target.read_text(encoding="utf-8")) if target.is_file() else next(iter(loaded.values()))
-    docs: list[dict[str, Any]] = []
-    for page in pages:
-        owner = owners.get(page["url"])
-        if owner is not None:
-            docs += grouped[owner].get(page["url"], [])
-    base["docs"] = docs
-    target.write_text(dump(base), encoding="utf-8")

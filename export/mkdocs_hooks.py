@@ -8,12 +8,16 @@ imports nothing from Django.  Three jobs:
   publication); the sitemap uses it, and the ``.gz`` header time follows
   (MkDocs takes the newest page date).  Pages without it fall back to
   ``SOURCE_DATE_EPOCH``, which the exporter sets from the snapshot.
-* **A search index fit for a phone.**  Material writes ``search_index.json``
-  with every Chinese character as a six-byte ``\\uXXXX`` escape; it is
-  rewritten as UTF-8 (half the bytes).  Pages whose front matter says
-  ``search_sections: false`` (the unit pages, which repeat every task of the
-  documents they summarise) keep only their first entry (title and
-  summary), so a unit is found by name without indexing the documents twice.
+* **What search indexes.**  Pagefind (export/search_index.py) reads the
+  built HTML.  A unit page (front matter ``pagefind: summary``) repeats the
+  rows of the documents it summarises; everything after its summary is
+  marked ``data-pagefind-ignore`` so a task term finds the document, and the
+  unit is still found by its name.  The article of every page with a
+  ``pagefind`` front matter key (documents and units) becomes the
+  ``data-pagefind-body``, with its title and the notice it belongs to as
+  Pagefind metadata (shown in the results); the attribute goes on the
+  article itself, because a wrapper would break the print layout's
+  ``.md-content__inner > …`` rules.  Pages without a body are not indexed.
 * **No external request, ever.**  The public may be on a filtered network
   (DESIGN.md).  Material's bundle can load two scripts from unpkg.com: a
   ResizeObserver polyfill (old phone browsers) and mermaid (diagrams, which
@@ -38,16 +42,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from mkdocs.plugins import event_priority
-
 # A quoted absolute URL on a CDN inside the theme's JavaScript.
 _CDN_URL = re.compile(r"""(["'`])https?://(?:unpkg\.com|cdn\.jsdelivr\.net|cdnjs\.cloudflare\.com)/[^"'`]*\1""")
 _SOURCE_MAP_COMMENT = re.compile(r"\n?//# sourceMappingURL=\S+\s*$")
 _EMPTY_SCRIPT = "data:text/javascript,"
 
-
-# URLs of pages indexed by their first section only; filled per build.
-_SUMMARY_ONLY: set[str] = set()
 
 IDENTITY_FILE = "site-identity.json"
 SITE_MAP_PAGE = "site-map.md"
@@ -80,7 +79,6 @@ def column_of(src_uri: str) -> str:
 
 
 def on_config(config: Any) -> Any:
-    _SUMMARY_ONLY.clear()
     identity = load_identity(Path(config["docs_dir"]))
     config["extra"]["identity"] = identity
     if not config.get("site_url") and identity.get("site_url"):
@@ -121,9 +119,41 @@ def scope_headers(html: str) -> str:
 _SCROLLING_TABLE = re.compile(r'<table class="((?:task-list|indicator-table|generic-table)[^"]*)">')
 
 
+def summary_only(html: str) -> str:
+    """Everything from the first table on kept out of the search index (a unit page's rows)."""
+    start = html.find("<table")
+    if start < 0:
+        return html
+    return f'{html[:start]}<div data-pagefind-ignore="all">\n{html[start:]}</div>\n'
+
+
 def on_page_content(html: str, *, page: Any, config: Any, files: Any) -> str:
     html = _SCROLLING_TABLE.sub(r'<table class="\1" tabindex="0">', html)
+    if page.meta.get("pagefind") == "summary":
+        html = summary_only(html)
     return scope_headers(html)
+
+
+_ARTICLE = '<article class="md-content__inner md-typeset">'
+
+
+def search_body(output: str, title: str, notice_title: str | None) -> str:
+    """The page's article marked as Pagefind's body, its title (and notice) as metadata.
+
+    ``title`` and ``notice_title`` come from the front matter, already
+    HTML-escaped by the exporter (export/site.py), so they go into the
+    attribute as they are.
+    """
+    marks = f'<span hidden data-pagefind-meta="title[data-value]" data-value="{title}"></span>'
+    if notice_title:
+        marks += f'<span hidden data-pagefind-meta="notice[data-value]" data-value="{notice_title}"></span>'
+    return output.replace(_ARTICLE, f"{_ARTICLE[:-1]} data-pagefind-body>{marks}", 1)
+
+
+def on_post_page(output: str, *, page: Any, config: Any) -> str:
+    if not page.meta.get("pagefind"):
+        return output
+    return search_body(output, str(page.meta.get("title") or ""), page.meta.get("notice_title"))
 
 
 def robots_txt(site_url: str | None) -> str:
@@ -137,8 +167,6 @@ def on_page_markdown(markdown: str, *, page: Any, config: Any, files: Any) -> st
     lastmod = page.meta.get("lastmod")
     if lastmod:
         page.update_date = str(lastmod)[:10]
-    if page.meta.get("search_sections") is False:
-        _SUMMARY_ONLY.add(page.url)
     column = column_of(page.file.src_uri)
     if column:
         page.meta.setdefault("column", column)
@@ -146,27 +174,7 @@ def on_page_markdown(markdown: str, *, page: Any, config: Any, files: Any) -> st
     return markdown
 
 
-def compact_search_index(path: Path, summary_only: set[str]) -> None:
-    """Drop section entries of summary-only pages; write UTF-8 instead of ``\\u`` escapes."""
-    if not path.is_file():
-        return
-    index = json.loads(path.read_text(encoding="utf-8"))
-    index["docs"] = [
-        doc
-        for doc in index.get("docs", [])
-        if not ("#" in doc.get("location", "") and doc["location"].split("#", 1)[0] in summary_only)
-    ]
-    path.write_text(dump_search_index(index), encoding="utf-8")
-
-
-def dump_search_index(index: dict[str, Any]) -> str:
-    """The index as written to the site (also by the exporter when it merges partial builds' indexes)."""
-    return json.dumps(index, ensure_ascii=False, separators=(",", ":"))
-
-
-@event_priority(-100)  # after the search plugin has written its index
 def on_post_build(*, config: Any) -> None:
-    compact_search_index(Path(config["site_dir"]) / "search" / "search_index.json", _SUMMARY_ONLY)
     (Path(config["site_dir"]) / "robots.txt").write_text(robots_txt(config.get("site_url")), encoding="utf-8")
     assets = Path(config["site_dir"]) / "assets"
     for source_map in sorted(assets.rglob("*.map")):

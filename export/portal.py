@@ -38,7 +38,7 @@ def identity_page(snapshot: dict[str, Any]) -> SitePage:
 
 def site_map_page(site: Site) -> SitePage:
     """网站地图: every column and its sub-columns, so a reader (and an inspector) can reach all of them."""
-    out = ["---\ntitle: 网站地图\nsearch:\n  exclude: true\n---\n\n# 网站地图\n\n"]
+    out = ["---\ntitle: 网站地图\n---\n\n# 网站地图\n\n"]
     for entry in NAV:
         ((label, path),) = entry.items()
         out.append(f"- [{md_text(label)}]({path})\n")

@@ -76,8 +76,12 @@ def inline_script_hashes(site_dir: Path) -> list[str]:
 
 
 def content_security_policy(script_hashes: Iterable[str]) -> str:
-    """The public site's policy: only its own files, the listed inline scripts, no framing by others."""
-    scripts = " ".join(["'self'", *script_hashes])
+    """The public site's policy: only its own files, the listed inline scripts, no framing by others.
+
+    ``'wasm-unsafe-eval'`` lets the search (Pagefind, loaded from this site)
+    compile its WebAssembly; it allows no JavaScript ``eval``.
+    """
+    scripts = " ".join(["'self'", "'wasm-unsafe-eval'", *script_hashes])
     return (
         "default-src 'self'; "
         f"script-src {scripts}; "

@@ -491,28 +491,29 @@ def _front_matter(
     *,
     title: str | None = None,
     lastmod: str | None = None,
-    search: bool = True,
-    sections: bool = True,
+    search: str | None = None,
     article: dict[str, str] | None = None,
 ) -> str:
-    """YAML front matter: page title, sitemap date and search scope (see export/mkdocs_hooks.py).
+    """YAML front matter: page title, sitemap date and search scope (see export/search_index.py).
 
     ``title`` is set explicitly, HTML-escaped: without it MkDocs takes the
     title from the ``# heading`` and Material prints it into ``<title>``
     through ``striptags``, which *unescapes* entities, so a title typed as
     ``</title><script>…`` would become markup.  ``page.meta.title`` is
     printed as is, so the escaped form stays literal text.
-    ``article``: a document's PubDate and ContentSource (政府网站 meta tags).
+    ``search``: ``"document"`` (the whole text is indexed) or ``"summary"``
+    (a unit page: its name and summary, not the documents' rows it repeats);
+    other pages are left out of the index so a query lands on a document.
+    ``article``: a document's PubDate and ContentSource (政府网站 meta tags)
+    and, below a notice, the notice it belongs to (shown in search results).
     """
     lines = []
     if title is not None:
         lines.append(f"title: {_yaml_string(escape_html(' '.join(title.split())))}")
     if lastmod:
         lines.append(f'lastmod: "{lastmod[:10]}"')
-    if not search:
-        lines += ["search:", "  exclude: true"]
-    if not sections:
-        lines.append("search_sections: false")
+    if search:
+        lines.append(f"pagefind: {search}")
     for key, value in (article or {}).items():
         lines.append(f"{key}: {_yaml_string(escape_html(value))}")
     return "---\n" + "\n".join(lines) + "\n---\n\n" if lines else ""
@@ -534,7 +535,9 @@ def _document_pages(site: Site, page: DocumentPage) -> list[SitePage]:
         unit_html = ctx().unit_link(page.record.get("unit_id"), "")
         text = render_letter(page.record, page.notice, unit_html, ctx, notice_href=notice_href)
     article = {"pubdate": (release_date(page.notice) or "")[:10], "source": issuer_name(page.notice)}
-    front = _front_matter(title=page.title, lastmod=_lastmod(page.record), article=article)
+    if page.kind != "notice":
+        article["notice_title"] = " ".join((page.notice.get("title") or "").split())
+    front = _front_matter(title=page.title, lastmod=_lastmod(page.record), search="document", article=article)
     out = [SitePage(page.path, front + text)]
     for child in page.children:
         out += _document_pages(site, child)
@@ -592,7 +595,7 @@ def _by_topic(site: Site) -> dict[str, list[DocumentPage]]:
 
 
 def _home_page(site: Site, home_text: str) -> str:
-    out = [_front_matter(search=False), f"# {md_text(SITE_TITLE)}\n\n"]
+    out = [_front_matter(), f"# {md_text(SITE_TITLE)}\n\n"]
     if home_text.strip():
         out.append(home_text.strip() + "\n\n")
     latest = sorted(
@@ -622,7 +625,7 @@ def _home_page(site: Site, home_text: str) -> str:
 
 def _grouped_pages(folder: str, heading: str, groups: list[tuple[str, str, str, list[DocumentPage]]]) -> list[SitePage]:
     """An index page and one list page per group: (slug, label, page title, notices)."""
-    index = [_front_matter(title=heading, search=False), f"# {heading}\n\n"]
+    index = [_front_matter(title=heading), f"# {heading}\n\n"]
     index.append(
         "\n".join(f"- [{md_text(label)}]({slug}.md)（{len(notices)}件）" for slug, label, _, notices in groups)
         or "暂无公开文件。"
@@ -630,7 +633,7 @@ def _grouped_pages(folder: str, heading: str, groups: list[tuple[str, str, str, 
     pages = [SitePage(f"{folder}/index.md", "".join(index) + "\n")]
     for slug, _, title, notices in groups:
         path = f"{folder}/{slug}.md"
-        text = f"{_front_matter(title=title, search=False)}# {md_text(title)}\n\n共{len(notices)}件。\n\n"
+        text = f"{_front_matter(title=title)}# {md_text(title)}\n\n共{len(notices)}件。\n\n"
         pages.append(SitePage(path, text + _notice_list(path, _sorted_notices(notices))))
     return pages
 

@@ -64,7 +64,7 @@ def unit_pages(site: Site) -> list[SitePage]:
 
 def _unit_index(site: Site) -> SitePage:
     path = "units/index.md"
-    out = [_front_matter(title="按责任单位", search=False), "# 按责任单位\n\n"]
+    out = [_front_matter(title="按责任单位"), "# 按责任单位\n\n"]
     if not site.units:
         out.append("暂无责任单位。\n")
     by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -88,7 +88,7 @@ def _unit_page(site: Site, unit: dict[str, Any], assignments: list[Assignment]) 
     stamps = [s for a in assignments if (s := _lastmod(a.page.record))]
     out = [
         # Indexed by name and summary only: the items are the documents' own text.
-        _front_matter(title=title, lastmod=max(stamps) if stamps else None, sections=False),
+        _front_matter(title=title, lastmod=max(stamps) if stamps else None, search="summary"),
         f"# {md_text(title)}\n\n",
     ]
     meta = [f"类别：{escape_html(UNIT_KIND_LABELS.get(unit.get('kind') or '', '其他'))}"]

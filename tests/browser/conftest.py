@@ -405,3 +405,36 @@ def grid_choose_unit(page: Page, block_prefix: str, name: str, role: str = "lead
     if role == "support":
         chip.locator(".task-grid__role").click()
         expect(chip.locator(".task-grid__role")).to_have_text("配合")
+
+
+# --- the public site's search box (site_src/assets/gk-search.js) ------------------------------
+
+SEARCH_PROMPT = "输入文号、任务或单位名称搜索公文"
+SEARCH_FOUND = re.compile(r"^找到 \d+ 个结果$")
+
+
+def search(page: Page, query: str):
+    """Type ``query`` into the header's search box (opened from its button on a phone); return the result items.
+
+    A box that still holds an earlier query is cleared first and the prompt
+    awaited, so the earlier query's results are never mistaken for these.
+    """
+    box = page.locator("input.md-search__input")
+    if not box.is_visible():
+        page.locator("label.md-header__button[for='__search']").click()
+    expect(box).to_be_visible()
+    box.click()
+    status = page.locator("[data-gk-search-status]")
+    if box.input_value():
+        box.fill("")
+        expect(status).to_have_text(SEARCH_PROMPT)
+    box.press_sequentially(query, delay=30)
+    expect(status).to_have_text(SEARCH_FOUND)
+    items = page.locator(".md-search-result__item")
+    expect(items.first).to_be_visible()
+    return items
+
+
+def result_titles(items) -> list[str]:
+    """Page titles of the search results, in their order."""
+    return [t.strip() for t in items.locator(".gk-search-result__title").all_inner_texts()]

@@ -6,7 +6,7 @@ used as written, only the two checkout paths (/srv/mubiao/site/ and
 nginx.conf listening on 127.0.0.1.  Checked: the site answers under its
 sub-path only, the export's .gz is sent to gzip clients, the CSP carries the
 export's script hashes and frame-ancestors, Referrer-Policy, 404 page,
-long cache for hashed theme files, CSV as UTF-8 text saved under its
+long cache for hashed theme files and search chunks, CSV as UTF-8 text saved under its
 Chinese name (RFC 5987), a unit's calendar as UTF-8 text/calendar under its
 Chinese name, and the nginx-* include files are not served.
 """
@@ -163,6 +163,18 @@ def test_nginx__gzip_static_and_long_cache_for_hashed_assets(nginx: Nginx, site_
     assert status == 200 and headers.get("content-encoding") == "gzip"
     assert "immutable" in headers["cache-control"] and "max-age=31536000" in headers["cache-control"]
     assert "content-security-policy" in headers  # headers kept inside nested locations
+
+
+def test_nginx__search_files_script_gzipped_chunks_cached_for_a_year(nginx: Nginx, site_dir: Path):
+    status, headers, body = nginx.get(f"{PREFIX}pagefind/pagefind.js", **{"Accept-Encoding": "gzip"})
+    assert status == 200 and headers.get("content-encoding") == "gzip"
+    assert headers["content-type"].startswith("application/javascript")  # a module script needs a JS type
+    assert "content-security-policy" in headers and "'wasm-unsafe-eval'" in headers["content-security-policy"]
+    chunk = next((site_dir / "pagefind" / "fragment").iterdir())
+    status, headers, body = nginx.get(f"{PREFIX}pagefind/fragment/{chunk.name}")
+    assert status == 200 and body == chunk.read_bytes()
+    assert "immutable" in headers["cache-control"] and "max-age=31536000" in headers["cache-control"]
+    assert "content-security-policy" in headers
 
 
 def test_nginx__404_page_and_config_files_not_served(nginx: Nginx):

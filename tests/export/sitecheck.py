@@ -2,8 +2,9 @@
 
 Shared by the site tests and the benchmark's sanity checks.  Every file is
 read as text after undoing the encodings that would hide a string from a
-plain byte search: gzip (sitemap.xml.gz), JSON ``\\uXXXX`` escapes
-(search_index.json), HTML entities.
+plain byte search: gzip (sitemap.xml.gz, Pagefind's index chunks and
+fragments), JSON ``\\uXXXX`` escapes, HTML entities, and the zero-width
+spaces Pagefind puts between the Chinese words of a fragment.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ _CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)""", re.IGNORECASE)
 _CSS_IMPORT = re.compile(r"""@import\s+(?:url\()?\s*['"]?([^'")\s;]+)""", re.IGNORECASE)
 
 
+# Pagefind's gzip files (export/search_index.py): index chunks, page fragments, metadata, wasm.
+PAGEFIND_SUFFIXES = {".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter", ".pagefind"}
+
+
 def site_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file())
 
@@ -41,7 +46,7 @@ def site_files(root: Path) -> list[Path]:
 def readable(path: Path) -> str:
     """The file's text with gzip, JSON escapes and HTML entities undone."""
     data = path.read_bytes()
-    if path.suffix == ".gz":
+    if path.suffix == ".gz" or (path.suffix in PAGEFIND_SUFFIXES and data[:2] == b"\x1f\x8b"):
         data = gzip.decompress(data)
     if path.suffix == ".xlsx":
         # A workbook is a zip of XML parts: read every part, not the compressed bytes.
@@ -53,6 +58,8 @@ def readable(path: Path) -> str:
     if path.name.endswith((".ics", ".ics.gz")):
         # Calendar lines are folded at 75 octets and TEXT is escaped: a word may straddle a fold.
         text = text.replace("\r\n ", "").replace("\\,", ",").replace("\\;", ";").replace("\\n", "\n")
+    if path.suffix in PAGEFIND_SUFFIXES:
+        text = text.replace("\u200b", "")
     return html.unescape(text)
 
 

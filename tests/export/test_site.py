@@ -9,6 +9,7 @@ would.
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import re
@@ -18,9 +19,9 @@ import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
-import jieba
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
@@ -31,7 +32,7 @@ import export.build
 import export.downloads
 from cms.documents.models import Disclosure, NoticePage, Validity
 from cms.documents.setup import ensure_site_structure
-from export.build import DEFAULT_SOURCE_DIR, export_site
+from export.build import export_site
 from tests.export.sitecheck import (
     external_references,
     link_problems,
@@ -308,7 +309,7 @@ def test_export_site__prints_each_step_and_writes_docs_and_site(built):
 def test_export_site__nothing_non_public_in_any_file(built):
     leaks = []
     files = site_files(built.out) + site_files(built.src / "docs")
-    assert any(p.name == "search_index.json" for p in files) and any(p.name == "sitemap.xml" for p in files)
+    assert any(p.suffix == ".pf_fragment" for p in files) and any(p.name == "sitemap.xml" for p in files)
     for path in files:
         text = readable(path).lower()
         leaks += [f"{path.relative_to(built.root)}: {name}" for name, s in PRIVATE.items() if s.lower() in text]
@@ -316,7 +317,7 @@ def test_export_site__nothing_non_public_in_any_file(built):
 
 
 def test_export_site__public_content_present_in_pages_and_search(built):
-    index = readable(built.out / "search" / "search_index.json")
+    index = "\n".join(readable(p) for p in (built.out / "pagefind" / "fragment").iterdir())
     for name, sentinel in PUBLIC.items():
         assert sentinel in index, name
     notice = parse_page(built.out / built.pages["notice"]).visible_text
@@ -374,8 +375,8 @@ def test_export_site__editor_text_is_literal_in_built_html(built):
     for literal in [ESCAPE_TITLE, *ESCAPES]:
         assert literal in page.visible_text, literal
     assert page.title == f"{ESCAPE_TITLE} - 安全生产和消防工作目标责任"
-    index = json.loads((built.out / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert not any("<script" in doc["title"] + doc["text"] for doc in index["docs"])
+    # Search keeps the title as text (assets/gk-search.js shows it with textContent).
+    assert _fragments(built)[built.pages["escape"]]["meta"]["title"] == ESCAPE_TITLE
 
 
 def test_export_site__byte_identical_when_exported_twice(built):
@@ -398,60 +399,51 @@ def test_export_site__sitemap_dates_come_from_content_not_the_clock(built):
 # --- Chinese search ----------------------------------------------------------------------------
 
 
-def _search_tokens(built: Built) -> tuple[re.Pattern[str], list[tuple[str, set[str]]]]:
-    """(separator, [(page, tokens)]) as Material's search worker splits the index."""
-    index = json.loads((built.out / "search" / "search_index.json").read_text(encoding="utf-8"))
-    separator = re.compile(index["config"]["separator"])
-    entries = []
-    for doc in index["docs"]:
-        text = re.sub(r"<[^>]+>", " ", doc["title"] + " " + doc["text"])
-        entries.append((doc["location"].split("#")[0], {t for t in separator.split(text) if t}))
-    return separator, entries
+def _fragments(built: Built) -> dict[str, dict[str, Any]]:
+    """Site path → Pagefind's record of the page (text, title and notice metadata), for every indexed page."""
+    out = {}
+    for path in (built.out / "pagefind" / "fragment").iterdir():
+        data = gzip.decompress(path.read_bytes()).decode("utf-8")
+        record = json.loads(data[data.index("{") :])
+        record["content"] = record["content"].replace("\u200b", "")
+        out[record["url"].lstrip("/")] = record
+    return out
 
 
-def _search(built: Built, query: str) -> set[str]:
-    """Pages with a section holding every jieba-segmented term of ``query``."""
-    jieba.load_userdict(str(DEFAULT_SOURCE_DIR / "jieba_user_dict.txt"))
-    separator, entries = _search_tokens(built)
-    terms = [t for t in separator.split("\u200b".join(jieba.cut(query))) if t.strip()]
-    return {page for page, tokens in entries if all(t in tokens for t in terms)}
+def test_search__pagefind_index_is_one_chinese_index_of_documents_and_units(built):
+    entry = json.loads((built.out / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["zh-cn"]
+    pages = set(_fragments(built))
+    assert entry["languages"]["zh-cn"]["page_count"] == len(pages)
+    assert {built.pages[name] for name in ("notice", "attachment", "township", "brigade")} <= pages
+    # Listing pages, downloads, the home page and the 404 are not indexed: a query lands on a document.
+    assert all(p.startswith(("notices/", "units/")) and p != "units/index.html" for p in pages), pages
 
 
-def test_search__index_is_chinese_and_segmented_with_user_dictionary(built):
-    index = json.loads((built.out / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert index["config"]["lang"] == ["zh"]
-    assert re.fullmatch(index["config"]["separator"], "\u200b")
-    _, entries = _search_tokens(built)
-    tokens = set().union(*(t for _, t in entries))
-    # jieba alone cuts 消防车/通道 and 市政/消火栓; the user dictionary keeps the terms whole.
-    assert "消防车通道" in tokens and "市政消火栓" in tokens
+def test_search__document_text_title_and_notice_are_indexed(built):
+    fragments = _fragments(built)
+    notice, attachment = fragments[built.pages["notice"]], fragments[built.pages["attachment"]]
+    assert "打通消防车通道" in notice["content"] and "测安委〔2024〕1号" in notice["content"]
+    assert "notice" not in notice["meta"]
+    assert attachment["meta"]["notice"] == notice["meta"]["title"]
+    assert "整治群租房消防安全隐患" in attachment["content"]
+    letter = next(record for record in fragments.values() if PUBLIC["letter"] in record["content"])
+    assert letter["meta"]["notice"] == notice["meta"]["title"]
 
 
-@pytest.mark.parametrize(
-    ("query", "page"),
-    [("消防车通道", "notice"), ("打通消防车通道", "notice"), ("整治群租房消防安全隐患", "attachment")],
-)
-def test_search__phrase_finds_the_page_that_contains_it(built, query, page):
-    hits = _search(built, query)
-    assert built.pages[page] in hits
-    assert built.pages["revised"] not in hits
+def test_search__unit_page_is_indexed_by_name_and_summary_only(built):
+    township = _fragments(built)[built.pages["township"]]
+    assert township["meta"]["title"] == "百崎回族乡安全生产办公室"
+    assert "涉及" in township["content"] and PUBLIC["unit_alias"] in township["content"]
+    # The rows the unit page repeats from the documents are not indexed twice.
+    assert "整治群租房消防安全隐患" not in township["content"]
 
 
-def test_search__unit_page_is_found_by_name_through_one_summary_entry(built):
-    _, entries = _search_tokens(built)
-    assert [page for page, _ in entries].count(built.pages["township"]) == 1
-    assert built.pages["township"] in _search(built, "百崎回族乡安全生产办公室")
-
-
-def test_search__index_is_written_as_utf8_not_escapes(built):
-    raw = (built.out / "search" / "search_index.json").read_text(encoding="utf-8")
-    assert "消防车通道" in raw and "\\u6d88" not in raw
-
-
-def test_search__listing_pages_are_not_indexed(built):
-    _, entries = _search_tokens(built)
-    pages = {page for page, _ in entries}
-    assert not [p for p in pages if p.startswith(("years/", "issuers/", "topics/")) or p == "units/index.html"]
+def test_search__index_files_are_fetched_in_pieces(built):
+    bundle = built.out / "pagefind"
+    assert (bundle / "pagefind.js").is_file() and list((bundle / "index").iterdir())
+    # No single file holds the whole index the way search_index.json did.
+    assert not (built.out / "search" / "search_index.json").exists()
 
 
 # --- faults -------------------------------------------------------------------------------------

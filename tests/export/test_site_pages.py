@@ -210,19 +210,16 @@ def test_build_config__absolute_paths_small_nav_and_site_url(tmp_path):
     assert config["site_url"] == "https://x.gov.cn/a/"
     assert config["use_directory_urls"] is False
     assert Path(config["theme"]["custom_dir"]).is_absolute() and Path(config["theme"]["custom_dir"]).is_dir()
-    search = next(p["search"] for p in config["plugins"] if isinstance(p, dict) and "search" in p)
-    assert Path(search["jieba_dict_user"]).is_file() and search["lang"] == "zh"
+    # No MkDocs search plugin: Pagefind indexes the built site (export/search_index.py).
+    assert config["plugins"] == []
     assert all(Path(hook).is_file() for hook in config["hooks"])
     assert config["theme"]["font"] is False and config["extra"]["generator"] is False
 
 
 def test_build_config__hand_written_parts_in_src_win(tmp_path):
     (tmp_path / "overrides").mkdir()
-    (tmp_path / "jieba_user_dict.txt").write_text("消防车通道 10 n\n", encoding="utf-8")
     config = build_config(docs_dir=tmp_path / "docs", site_dir=tmp_path / "site", src_dir=tmp_path)
     assert config["theme"]["custom_dir"] == str((tmp_path / "overrides").resolve())
-    search = next(p["search"] for p in config["plugins"] if isinstance(p, dict) and "search" in p)
-    assert search["jieba_dict_user"] == str((tmp_path / "jieba_user_dict.txt").resolve())
 
 
 def test_mkdocs_hooks__cdn_script_urls_neutralised_and_source_maps_dropped(tmp_path):
@@ -285,18 +282,13 @@ def test_remove_stale__a_site_moved_aside_by_a_killed_swap_is_put_back(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
-def test_mkdocs_hooks__summary_only_pages_keep_their_first_search_entry(tmp_path):
-    path = tmp_path / "search_index.json"
-    docs = [
-        {"location": "units/u.html", "title": "乡安办", "text": "汇总"},
-        {"location": "units/u.html#2024", "title": "2024年", "text": "任务"},
-        {"location": "notices/n.html#_1", "title": "一、目标", "text": "消防车通道"},
-    ]
-    path.write_text(json.dumps({"config": {"lang": ["zh"]}, "docs": docs}), encoding="utf-8")
-    mkdocs_hooks.compact_search_index(path, {"units/u.html"})
-    raw = path.read_text(encoding="utf-8")
-    assert [d["location"] for d in json.loads(raw)["docs"]] == ["units/u.html", "notices/n.html#_1"]
-    assert "消防车通道" in raw
+def test_mkdocs_hooks__unit_page_rows_are_kept_out_of_the_search_index():
+    html = '<h1>乡安办</h1>\n<p>涉及1份文件</p>\n<table class="unit-summary"></table>\n<h2>2024年</h2><table></table>'
+    out = mkdocs_hooks.summary_only(html)
+    before, _, after = out.partition('<div data-pagefind-ignore="all">')
+    assert "涉及1份文件" in before and "<table" not in before
+    assert after.count("<table") == 2 and out.endswith("</div>\n")
+    assert mkdocs_hooks.summary_only("<p>没有表格</p>") == "<p>没有表格</p>"
 
 
 def test_mkdocs_hooks__every_th_gets_a_scope():
@@ -365,3 +357,12 @@ def test_render_notice__a_note_that_says_more_than_the_attachment_titles_is_kept
     notice = _notice(1, "a", attachment_note="1．目标责任（另附纸质材料）")
     text = render_notice(notice, attachment_links=[("附件1：目标责任", "a/1.md")])
     assert "目标责任（另附纸质材料）" in text and "[附件1：目标责任](a/1.md)" in text
+
+
+def test_mkdocs_hooks__search_body_is_the_article_with_title_and_notice_metadata():
+    page = '<div><article class="md-content__inner md-typeset">\n<h1>附件1</h1></article></div>'
+    out = mkdocs_hooks.search_body(page, "附件1：目标&amp;责任", "关于&quot;消防&quot;的通知")
+    assert '<article class="md-content__inner md-typeset" data-pagefind-body><span hidden' in out
+    assert 'data-pagefind-meta="title[data-value]" data-value="附件1：目标&amp;责任"' in out
+    assert 'data-pagefind-meta="notice[data-value]" data-value="关于&quot;消防&quot;的通知"' in out
+    assert "notice[" not in mkdocs_hooks.search_body(page, "通知", None)

@@ -1,0 +1,268 @@
+/*
+ * The header's search box, on Pagefind's index (export/search_index.py).
+ *
+ * Why a script of our own: Material's search downloads its whole index on
+ * every page.  Here nothing is fetched until the reader focuses or types in
+ * the box; then Pagefind's own script is imported from this site
+ * (pagefind/pagefind.js, next to the pages, so a portal sub-path works) and
+ * it fetches only the index chunks of the query's words and the fragments
+ * of the results shown.  Opened from disk (file://) a browser refuses to
+ * import scripts, so the box says that search needs the site's address.
+ *
+ * Results show the title, the notice a page belongs to and Pagefind's
+ * excerpt; only text and <mark> are taken from the excerpt, never markup.
+ */
+(function () {
+  "use strict";
+  var PAGE_SIZE = 10;
+  var DEBOUNCE_MS = 200;
+  var TEXT = {
+    prompt: "输入文号、任务或单位名称搜索公文",
+    loading: "正在加载搜索……",
+    searching: "正在搜索……",
+    none: "没有找到与“{q}”相关的公文",
+    found: "找到 {n} 个结果",
+    failed: "搜索暂时无法使用：搜索索引没有加载成功，请稍后再试。",
+    disk: "从本地磁盘打开的网站不能搜索：请通过网站地址（http:// 或 https://）访问本站后再搜索。",
+    notice: "所属文件：",
+    unit: "责任单位",
+  };
+
+  function ready(callback) {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", callback);
+    } else {
+      callback();
+    }
+  }
+
+  ready(function () {
+    var box = document.querySelector("[data-gk-search]");
+    var toggle = document.getElementById("__search");
+    if (!box || !toggle) {
+      return;
+    }
+    var input = box.querySelector("[data-gk-search-input]");
+    var form = input.form;
+    var status = box.querySelector("[data-gk-search-status]");
+    var list = box.querySelector("[data-gk-search-results]");
+    var more = box.querySelector("[data-gk-search-more]");
+    var bundle = new URL(box.getAttribute("data-gk-search"), document.baseURI);
+    var loading = null;
+    var timer = null;
+    var current = { query: "", results: [], shown: 0, serial: 0 };
+
+    function say(text) {
+      status.textContent = text;
+    }
+
+    function load() {
+      if (!loading) {
+        say(TEXT.loading);
+        loading = import(bundle.href).then(function (pagefind) {
+          // Result URLs start at the site's own folder, wherever it is served.
+          return pagefind.options({ baseUrl: new URL("../", bundle).pathname, excerptLength: 40 }).then(function () {
+            return pagefind;
+          });
+        });
+        loading.then(
+          function () {
+            if (!input.value.trim()) {
+              say(TEXT.prompt);
+            }
+          },
+          function () {
+            say(TEXT.failed);
+          },
+        );
+      }
+      return loading;
+    }
+
+    function open() {
+      if (!toggle.checked) {
+        toggle.checked = true;
+      }
+      if (window.location.protocol === "file:") {
+        say(TEXT.disk);
+        return;
+      }
+      load();
+    }
+
+    function close() {
+      toggle.checked = false;
+      input.blur();
+    }
+
+    function clear() {
+      current = { query: "", results: [], shown: 0, serial: current.serial + 1 };
+      list.textContent = "";
+      more.hidden = true;
+    }
+
+    function excerpt(html) {
+      // An inert template: nothing in it runs or loads; only text and <mark> are copied.
+      var template = document.createElement("template");
+      template.innerHTML = html || "";
+      var out = document.createElement("p");
+      out.className = "gk-search-result__excerpt";
+      template.content.childNodes.forEach(function (node) {
+        if (node.nodeName === "MARK") {
+          var mark = document.createElement("mark");
+          mark.textContent = node.textContent;
+          out.appendChild(mark);
+        } else {
+          out.appendChild(document.createTextNode(node.textContent));
+        }
+      });
+      return out;
+    }
+
+    function item(data) {
+      var meta = data.meta || {};
+      var li = document.createElement("li");
+      li.className = "md-search-result__item";
+      var link = document.createElement("a");
+      link.className = "md-search-result__link";
+      link.href = data.url;
+      var article = document.createElement("article");
+      article.className = "md-search-result__article md-typeset";
+      var title = document.createElement("h2");
+      title.className = "gk-search-result__title";
+      title.textContent = meta.title || data.url;
+      article.appendChild(title);
+      var context = meta.notice ? TEXT.notice + meta.notice : /\/units\//.test(data.url) ? TEXT.unit : "";
+      if (context) {
+        var where = document.createElement("p");
+        where.className = "gk-search-result__notice";
+        where.textContent = context;
+        article.appendChild(where);
+      }
+      article.appendChild(excerpt(data.excerpt));
+      link.appendChild(article);
+      li.appendChild(link);
+      return li;
+    }
+
+    function exactTitleFirst(pages, query) {
+      var exact = pages.filter(function (data) {
+        return ((data.meta && data.meta.title) || "").trim() === query;
+      });
+      return exact.concat(
+        pages.filter(function (data) {
+          return exact.indexOf(data) < 0;
+        }),
+      );
+    }
+
+    function showMore() {
+      var serial = current.serial;
+      var batch = current.results.slice(current.shown, current.shown + PAGE_SIZE);
+      current.shown += batch.length;
+      return Promise.all(
+        batch.map(function (result) {
+          return result.data();
+        }),
+      ).then(function (pages) {
+        if (serial !== current.serial) {
+          return;
+        }
+        if (batch.length && current.shown === batch.length) {
+          // A page titled exactly as the query (a unit's name) leads the first results.
+          pages = exactTitleFirst(pages, current.query);
+        }
+        pages.forEach(function (data) {
+          list.appendChild(item(data));
+        });
+        more.hidden = current.shown >= current.results.length;
+      });
+    }
+
+    function run(query) {
+      if (window.location.protocol === "file:") {
+        say(TEXT.disk);
+        return;
+      }
+      query = query.trim();
+      if (query === current.query) {
+        return;
+      }
+      clear();
+      current.query = query;
+      if (!query) {
+        say(TEXT.prompt);
+        return;
+      }
+      var serial = current.serial;
+      say(TEXT.searching);
+      load()
+        .then(function (pagefind) {
+          // The exact phrase first, then pages with all its words: Pagefind ranks words, not phrases.
+          var phrase = query.replace(/"/g, "");
+          return Promise.all([pagefind.search('"' + phrase + '"'), pagefind.search(phrase)]);
+        })
+        .then(function (searches) {
+          if (serial !== current.serial) {
+            return;
+          }
+          var seen = {};
+          var results = [];
+          searches.forEach(function (search) {
+            ((search && search.results) || []).forEach(function (result) {
+              if (!seen[result.id]) {
+                seen[result.id] = true;
+                results.push(result);
+              }
+            });
+          });
+          current.results = results;
+          if (!results.length) {
+            say(TEXT.none.replace("{q}", query));
+            return;
+          }
+          return showMore().then(function () {
+            if (serial === current.serial) {
+              say(TEXT.found.replace("{n}", String(results.length)));
+            }
+          });
+        })
+        .catch(function () {
+          if (serial === current.serial) {
+            say(TEXT.failed);
+          }
+        });
+    }
+
+    input.addEventListener("focus", open);
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        run(input.value);
+      }, DEBOUNCE_MS);
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        close();
+      }
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      window.clearTimeout(timer);
+      run(input.value);
+    });
+    form.addEventListener("reset", function () {
+      window.clearTimeout(timer);
+      clear();
+      say(TEXT.prompt);
+      input.focus();
+    });
+    more.addEventListener("click", showMore);
+    // The header's magnifier (phones) checks the toggle: the box opens with the cursor in it.
+    toggle.addEventListener("change", function () {
+      if (toggle.checked) {
+        input.focus();
+      }
+    });
+  });
+})();
