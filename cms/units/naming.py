@@ -364,7 +364,8 @@ GROUP_NAMES: dict[str, str] = {str(kind): str(label) for kind, label in GroupKin
 
 # An optional leading jurisdiction (市, 区直's 区, 晋江市, 百崎回族乡) before the
 # collective body; it never contains 各, so 各乡镇 is not "各乡" + 镇.
-_COLLECTIVE_LEAD = rf"(?:(?:(?!各)[{_HAN}]){{0,10}}?(?:省|市|区|县|旗|乡|镇|街道))?"
+# A qualifier may stand there too (沿海各乡镇人民政府, 辖区各村).
+_COLLECTIVE_LEAD = rf"(?:(?!各)[{_HAN}]){{0,10}}?"
 _OR_STREET = r"(?:（街道(?:办事处)?）|（镇街）)?"
 _PLACE_BODY = r"(?:人民政府|政府|党委(?:、|和)?政府|政府、党委|党委|党工委(?:、办事处)?|办事处)?"
 # (group, body) — the body follows the optional jurisdiction and must end the name.
@@ -393,6 +394,8 @@ _COLLECTIVE_TABLE: tuple[tuple[str, str], ...] = (
         r"(?:部门|单位)(?:（单位）)?",
     ),
     (GROUP_DEPARTMENTS, rf"负有[{_HAN}]{{2,14}}职责的(?:有关|相关|各)?(?:部门|单位)"),
+    # 区重点货运源头主管部门, 有关工程主管部门: the departments in charge of a field, not one named organ.
+    (GROUP_DEPARTMENTS, rf"[{_HAN}]{{0,12}}(?:主管|监管|职能)部门"),
     # 各生产经营单位, 各企业, 辖区企业, 辖区内各企业, 各类企业.
     (
         GROUP_ENTERPRISES,
@@ -586,6 +589,8 @@ def split_run_on(name: str) -> list[str]:
     an organ suffix and be at least three characters, or the name is returned whole.
     """
     text = normalise(name)
+    if collective_kind(text):
+        return [text]  # 沿海各乡镇人民政府: one collective, not 沿海各乡 + 镇人民政府
     chain = place_chain(text)
     lead_place = chain[0][0] if chain else ""
     cuts = [0]

@@ -126,3 +126,17 @@ def test_split_units__every_name_is_a_valid_unit_name(text):
         assert is_valid_unit_name(unit["name"]), unit
         assert unit["role"] in ("lead", "support", "")
         assert "\ue000" not in unit["name"] + unit["division"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # 及 joins two responsible parties; the collective half resolves to a group later.
+        ("区渣土办及成员单位", ["区渣土办", "成员单位"]),
+        ("环境与国土资源局（环保）及相关部门", ["环境与国土资源局", "相关部门"]),
+        # "等有关工程主管部门" names nobody: dropped from the name, kept in the written text.
+        ("规划建设与交通运输局（交通、住建）等有关工程主管部门", ["规划建设与交通运输局"]),
+    ],
+)
+def test_split_units__and_and_etc_never_fuse_into_one_name(text: str, names: list[str]) -> None:
+    assert [unit["name"] for unit in split_units(text)] == names

@@ -28,7 +28,12 @@ _DUTY_SUFFIX = re.compile(
     r"(?:等)?(?:按照?|依)?职责(?:分工)?(?:分别|对口)?(?:牵头)?(?:负责|落实)?$"
     r"|(?:具体)?(?:指导督导|负责)$"
 )
-_ETC_SUFFIX = re.compile(r"等(?:有关|相关)?(?:单位部门|部门单位|单位|部门|成员单位)?(?:按照?各自.*)?$")
+# "等", "等有关单位", "等有关工程主管部门": the list goes on without naming anyone.
+_ETC_SUFFIX = re.compile(
+    r"等(?:(?:有关|相关)?[\u4e00-\u9fff]{0,8}?(?:单位部门|部门单位|单位|部门|成员单位))?(?:按照?各自.*)?$"
+)
+# "区渣土办及成员单位", "环境与国土资源局（环保）及相关部门": 及 joins two responsible parties.
+_AND = "及"
 # Words that only occur in prose around a list, never in a unit's name: such a
 # fragment stays in the text as written and is not proposed as a unit.
 _PROSE = re.compile(r"以下|不再|列出|简称|涉及|督导|各自|对接|均需|具体|到位")
@@ -159,6 +164,9 @@ def _canonical(name: str) -> str:
 
 def _names(piece: str) -> list[tuple[str, str]]:
     """``(name, division)`` for one written piece: run-ons split, invalid names dropped."""
+    parts = _split_outside_brackets(piece, _AND)
+    if len(parts) > 1 and all(parts):
+        return [found for part in parts for found in _names(part)]
     name, division = _split_division(piece)
     name = _canonical(name.replace(_REPAIRED_CLOSE, ""))
     division = division.replace(_REPAIRED_CLOSE, "")

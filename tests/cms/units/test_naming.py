@@ -309,3 +309,21 @@ def test_split_run_on__pieces_or_whole() -> None:
     assert split_run_on("晋江市应急管理局晋江市公安局") == ["晋江市应急管理局", "晋江市公安局"]
     assert split_run_on("市委宣传部") == ["市委宣传部"]
     assert split_run_on("泉州市公安局丰泽分局") == ["泉州市公安局丰泽分局"]
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("沿海各乡镇人民政府", GROUP_PLACES),  # a qualifier before 各
+        ("区防指各成员单位", GROUP_MEMBERS),
+        ("区重点货运源头主管部门", GROUP_DEPARTMENTS),  # a field's departments, no organ named
+        ("市场监督管理局", None),
+    ],
+)
+def test_collective_kind__qualified_collectives(name: str, kind: str | None) -> None:
+    assert collective_kind(name) == kind
+
+
+def test_split_run_on__a_collective_is_never_cut() -> None:
+    # 乡 + 镇人民政府 looks like a boundary; the 各 makes it one collective.
+    assert split_run_on("沿海各乡镇人民政府") == ["沿海各乡镇人民政府"]
