@@ -77,8 +77,10 @@ def page_record(
         record["release_date"] = _plain(page.release_date(imported=imported))
         if addressees is None:
             addressees = (
-                sorted(page.addressee_units.values_list("pk", flat=True)),
-                sorted(page.addressee_groups.values_list("pk", flat=True)),
+                # A revision's (draft preview) relations are modelcluster's in-memory querysets,
+                # which know "id" but not the "pk" alias.
+                sorted(unit.id for unit in page.addressee_units.all()),
+                sorted(group.id for group in page.addressee_groups.all()),
             )
         record["addressee_units"], record["addressee_groups"] = addressees
         record["attachments"] = []

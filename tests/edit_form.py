@@ -22,7 +22,8 @@ from wagtail.blocks.field_block import ChooserBlock
 
 from cms.core.task_grid.form import TaskGridFormMixin, grid_enabled
 
-FormData = dict[str, str]
+# A multiple choice (主送单位 …) posts one value per selected option, like the browser.
+FormData = dict[str, str | list[str]]
 
 
 def _field_value(field: forms.Field, value: Any) -> str | None:
@@ -82,7 +83,8 @@ def _form_data(form: forms.BaseForm, data: FormData) -> None:
             continue
         value = bound.value()
         if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
-            raise TypeError(f"多选字段“{name}”需要多个值，本工具不支持。")
+            data[bound.html_name] = [str(getattr(item, "pk", item)) for item in value or []]
+            continue
         posted = _field_value(field, value)
         if posted is not None:
             data[bound.html_name] = posted

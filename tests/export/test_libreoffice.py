@@ -74,7 +74,9 @@ def test_libreoffice__xlsx_opens_with_chinese_tasks_units_and_dates(downloads, t
     tasks = {r["工作任务"] for r in rows}
     seed_text = SEED.read_text(encoding="utf-8")
     assert len([t for t in tasks if t and t in seed_text.replace("\t", "")]) >= 20
-    assert any("乡消安委" in r["牵头单位"] or "乡消安委" in r["配合单位"] for r in rows)
+    # The seed lists 乡消安委 beside others without saying who leads: it is under 责任单位, not guessed.
+    unit_columns = ("牵头单位", "配合单位", "责任单位（未分牵头配合）")
+    assert any("消安委" in r[column] for r in rows for column in unit_columns)
     hostile = next(r for r in rows if "1+1" in r["工作任务"])
     assert hostile["工作任务"] in ("'=1+1", "=1+1") and hostile["工作任务"] != "2"
     assert hostile["截止日期"].startswith("2021-12-31")
