@@ -302,7 +302,7 @@ def download_links(from_path: str, stem: str, file_label: str = "") -> str:
     The files keep ASCII names on the server; ``download="2024年-东石镇-任务台账.xlsx"``
     makes the browser save them under a name that says what they hold.
     """
-    from .site import href
+    from .site import href  # site imports this module for the download links
 
     def saved_as(fmt: str) -> str:
         return f'="{escape_html(f"{file_label}.{fmt}")}"' if file_label else ""

@@ -452,7 +452,7 @@ def _portal_pages(site: Site) -> list[SitePage]:
 
 def _with_download_links(site: Site, pages: list[SitePage], items: list[Any] | None) -> list[SitePage]:
     """Link each notice, attachment and unit page to its ledger; add the downloads page."""
-    from .downloads import download_links, downloads_page, ledgers
+    from .downloads import download_links, downloads_page, ledgers  # downloads builds on this module's tree
 
     items = ledgers(site) if items is None else items
     stems = {ledger.name for ledger in items}
