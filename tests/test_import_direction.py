@@ -114,7 +114,7 @@ IN_FLIGHT_ELSEWHERE = frozenset(
 )
 # (file, import line) pairs whose enclosing body another helper is editing
 # byte for byte: ``UnitRefBlock.clean``. Remove once that edit is merged.
-IN_FLIGHT_IMPORTS = frozenset({("cms/core/blocks.py", "from cms.units.lookup import resolve_unit")})
+IN_FLIGHT_IMPORTS = frozenset({("cms/core/blocks/units.py", "from cms.units.lookup import resolve_unit")})
 
 
 def function_level_imports_without_reason(path: Path) -> list[tuple[int, str]]:
