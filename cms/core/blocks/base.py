@@ -10,9 +10,7 @@ from typing import Any
 
 from wagtail import blocks
 
-from ..markdown import (
-    MarkdownContext,
-)
+from ..markdown import MarkdownContext
 
 
 def _coerce(value: Any, kind: type) -> Any:

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from wagtail import blocks
 
-from ..markdown import (
-    MarkdownContext,
-)
+from ..markdown import MarkdownContext
 from .tables import GenericTableBlock, IndicatorTableBlock, LeadingGroupBlock
 from .tasks import TaskListBlock
 from .text import HeadingBlock, NoteBlock, ParagraphBlock, PhaseBlock, TargetBlock

@@ -13,14 +13,7 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from ..markdown import (
-    MarkdownContext,
-    escape_html,
-    html_multiline,
-    html_table,
-    list_items,
-    md_text,
-)
+from ..markdown import MarkdownContext, escape_html, html_multiline, html_table, list_items, md_text
 from .base import IntBlock, MarkdownBlockMixin, NumberBlock, format_number
 from .tasks import _td
 from .units import unit_ref_html

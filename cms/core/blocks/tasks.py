@@ -14,14 +14,7 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 
 from cms.units.choices import ROLE_LABELS, Role
 
-from ..markdown import (
-    MarkdownContext,
-    escape_html,
-    html_multiline,
-    html_table,
-    list_items,
-    list_items_with_ids,
-)
+from ..markdown import MarkdownContext, escape_html, html_multiline, html_table, list_items, list_items_with_ids
 from ..task_grid.form import TaskGridFormMixin
 from .base import MarkdownBlockMixin
 from .units import UnitRefBlock, unit_ref_html

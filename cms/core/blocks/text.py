@@ -10,13 +10,7 @@ from html.parser import HTMLParser
 
 from wagtail import blocks
 
-from ..markdown import (
-    MarkdownContext,
-    escape_html,
-    html_multiline,
-    md_multiline,
-    md_text,
-)
+from ..markdown import MarkdownContext, escape_html, html_multiline, md_multiline, md_text
 from .base import IntChoiceBlock, MarkdownBlockMixin
 
 LEVEL_CHOICES = [

@@ -15,12 +15,7 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 
 from cms.units.choices import Role
 
-from ..markdown import (
-    MarkdownContext,
-    escape_html,
-    list_items,
-    md_text,
-)
+from ..markdown import MarkdownContext, escape_html, list_items, md_text
 from .base import MarkdownBlockMixin
 from .text import TargetBlock
 
