@@ -180,7 +180,7 @@ def export_lock(out_dir: Path) -> Iterator[None]:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     lock_path = out_dir.parent / f".{out_dir.name}.lock"
     try:
-        import fcntl
+        import fcntl  # POSIX only, hence inside the try
     except ImportError:  # pragma: no cover - not POSIX: no locking
         yield
         return
@@ -289,7 +289,7 @@ def build_config(
     re-points its directories (MkDocs resolves relative paths against the
     config file's folder, and the generated config lives in a temp dir).
     """
-    from mkdocs.utils.yaml import yaml_load
+    from mkdocs.utils.yaml import yaml_load  # heavy: loads MkDocs' plugins, wanted only when a site is built
 
     root_dir = root_config.parent.resolve()
     with open(root_config, "rb") as handle:
@@ -613,6 +613,7 @@ def _read_snapshot(out_dir: Path) -> dict[str, Any]:
     Nothing has been written yet at this point, so the previous site is
     untouched and a retry once the database is back is all it takes.
     """
+    # Django only where the snapshot is read: the rest of export runs on its plain data.
     from django.db import DatabaseError
 
     from .snapshot import take_snapshot

@@ -344,7 +344,7 @@ def download_links(from_path: str, stem: str, file_label: str = "") -> str:
     The files keep ASCII names on the server; ``download="2024年-东石镇-任务台账.xlsx"``
     makes the browser save them under a name that says what they hold.
     """
-    from .site import href
+    from .site import href  # site imports this module for the download links
 
     def saved_as(fmt: str) -> str:
         return f'="{escape_html(f"{file_label}.{fmt}")}"' if file_label else ""
@@ -358,7 +358,7 @@ def download_links(from_path: str, stem: str, file_label: str = "") -> str:
 
 def calendar_link(from_path: str, stem: str, label: str) -> str:
     """The link to a unit's calendar, with a hint of what to do with it; ``label``: the calendar's name."""
-    from .site import href
+    from .site import href  # site imports this module for the download links
 
     saved_as = escape_html(f"{label}.{CALENDAR_FORMAT}")
     url = href(from_path, f"{DOWNLOADS_DIR}/{stem}.{CALENDAR_FORMAT}")

@@ -452,6 +452,7 @@ def _portal_pages(site: Site) -> list[SitePage]:
 
 def _with_download_links(site: Site, pages: list[SitePage], items: list[Any] | None) -> list[SitePage]:
     """Link each notice, attachment and unit page to its ledger; add the downloads page."""
+    # downloads builds on this module's tree
     from .downloads import calendar_link, download_links, downloads_page, ledgers
 
     items = ledgers(site) if items is None else items

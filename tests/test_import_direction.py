@@ -14,6 +14,8 @@ with ``ast``, so the rules hold for code nobody runs in the tests too:
 from __future__ import annotations
 
 import ast
+import io
+import tokenize
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -98,3 +100,75 @@ def test_export_modules__only_the_snapshot_reader_touches_models(path):
         or (_is(module, "cms") and not any(_is(module, helper) for helper in PURE_CMS_HELPERS) and module != "cms")
     ]
     assert offending == [], f"{path.relative_to(ROOT)} reaches into models/cms beyond the pure helpers"
+
+
+def function_level_imports_without_reason(path: Path) -> list[tuple[int, str]]:
+    """(line, text) of each import inside a function with no comment on its line or the line above.
+
+    One comment may give the reason for a run of imports that follow each
+    other in the same body (isort splits them into groups with blank lines),
+    so the run is covered when its first import is. Comments are found with
+    ``tokenize`` so a ``#`` inside a string does not count as a reason.
+    """
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    commented = {
+        token.start[0]
+        for token in tokenize.generate_tokens(io.StringIO(source).readline)
+        if token.type == tokenize.COMMENT
+    }
+    missing = set()  # a set: nested functions are walked once per enclosing function
+    for function in ast.walk(ast.parse(source, filename=str(path))):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for node in ast.walk(function):
+            for statements in (getattr(node, name, None) for name in ("body", "orelse", "finalbody")):
+                if not isinstance(statements, list):
+                    continue
+                run_has_reason = False
+                for statement in statements:
+                    if not isinstance(statement, (ast.Import, ast.ImportFrom)):
+                        run_has_reason = False
+                        continue
+                    line = statement.lineno
+                    run_has_reason = run_has_reason or line in commented or line - 1 in commented
+                    if not run_has_reason:
+                        missing.add((line, lines[line - 1].strip()))
+    return sorted(missing)
+
+
+def test_function_level_imports__finder_sees_nested_and_ignores_hash_in_strings(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "import os\n"
+        "def f():\n"
+        "    # models import this module at load time\n"
+        "    from a import b\n"
+        "    from c import d  # heavy\n"
+        "    y = 1\n"
+        "    x = '#'; import e\n"
+        "    def g():\n"
+        "        import h\n"
+        "        import i\n"
+        "    if y:\n"
+        "        # POSIX only\n"
+        "        import j\n"
+        "\n"
+        "        import k\n",
+        encoding="utf-8",
+    )
+    assert function_level_imports_without_reason(sample) == [
+        (7, "x = '#'; import e"),
+        (9, "import h"),
+        (10, "import i"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "path", [*modules_under("cms"), *modules_under("export")], ids=lambda p: p.relative_to(ROOT).as_posix()
+)
+def test_function_level_imports__each_has_a_reason(path):
+    # Top-level imports everywhere; an import inside a function must say why (a cycle, a heavy dependency).
+    relative = path.relative_to(ROOT).as_posix()
+    missing = function_level_imports_without_reason(path)
+    assert missing == [], f"{relative}: move these imports to the top, or say on/above the line why they cannot"

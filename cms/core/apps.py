@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "公共组件"
 
     def ready(self) -> None:
+        # Both patch Wagtail admin classes, whose modules import models: only once the app registry is ready.
         from cms.core import csp
 
         from .threadsafe import patch_contentstate_converter

@@ -16,14 +16,14 @@ import threading
 from functools import wraps
 from typing import Any
 
+from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
+
 _LOCK = threading.RLock()
 _PATCHED = "_cms_threadsafe"
 
 
 def patch_contentstate_converter() -> None:
     """Serialise ``from_database_format`` / ``to_database_format`` (idempotent)."""
-    from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
-
     for name in ("from_database_format", "to_database_format"):
         original = getattr(ContentstateConverter, name)
         if getattr(original, _PATCHED, False):

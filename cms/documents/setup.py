@@ -7,6 +7,8 @@ from django.db import transaction
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
+from cms.workflow.setup import ensure_workflow
+
 from .models import HomePage, NoticeIndexPage
 
 HOME_TITLE = "安全生产和消防工作目标责任"
@@ -43,7 +45,5 @@ def ensure_site_structure() -> NoticeIndexPage:
         index = NoticeIndexPage(title=INDEX_TITLE, slug="notices")
         home.add_child(instance=index)
         index.save_revision().publish()
-    from cms.workflow.setup import ensure_workflow
-
     ensure_workflow(index)
     return index

@@ -9,6 +9,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
+from . import views
 from .forms import can_import
 from .models import ImportReport
 
@@ -41,8 +42,6 @@ register_snippet(ImportReportViewSet)
 
 @hooks.register("register_admin_urls")
 def register_import_urls() -> list[Any]:
-    from . import views
-
     urls: list[URLPattern] = [
         path("", views.ImportView.as_view(), name="upload"),
         path("reports/<int:pk>/", views.ImportReportView.as_view(), name="report"),

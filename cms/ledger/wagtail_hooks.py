@@ -20,6 +20,7 @@ from wagtail import hooks
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 from wagtail_modeladmin.views import CreateView, EditView, IndexView, InspectView
 
+from cms.units.models import Unit
 from cms.workflow.scopes import (
     ProgressScopePermissionHelper,
     TaskScopePermissionHelper,
@@ -58,8 +59,6 @@ class UnitFilter(SimpleListFilter):
     parameter_name = "unit"
 
     def lookups(self, request: Any, model_admin: Any) -> list[tuple[str, str]]:
-        from cms.units.models import Unit
-
         return [(str(u.pk), u.name) for u in Unit.objects.filter(task_units__isnull=False).distinct()]
 
     def queryset(self, request: Any, queryset: QuerySet) -> QuerySet:

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from cms.documents.models import ResponsibilityLetterPage
@@ -136,8 +137,6 @@ class GenerateLettersView(WagtailAdminTemplateMixin, FormView):
 
 
 def _first_letter_under(page_id: int) -> ResponsibilityLetterPage | None:
-    from wagtail.models import Page
-
     parent = Page.objects.filter(pk=page_id).first()
     if parent is None:
         return None

@@ -15,11 +15,12 @@ from wagtail.models import Page
 
 from cms.documents.models import AttachmentPage, ResponsibilityLetterPage
 
+from . import views
+from .views import can_generate
+
 
 @hooks.register("register_admin_urls")
 def register_letter_urls() -> list[Any]:
-    from . import views
-
     urls = [
         path("generate/", views.GenerateLettersView.as_view(), name="generate"),
         path("compare/<int:pk>/", views.CompareLetterView.as_view(), name="compare"),
@@ -29,8 +30,6 @@ def register_letter_urls() -> list[Any]:
 
 class GenerateMenuItem(MenuItem):
     def is_shown(self, request: HttpRequest) -> bool:
-        from .views import can_generate
-
         return can_generate(request.user)
 
 

@@ -20,6 +20,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django_tasks.base import TaskResultStatus
+from django_tasks.exceptions import TaskResultDoesNotExist
+from django_tasks_db.models import DBTaskResult
 
 from export.build import ExportError, export_site
 
@@ -91,7 +94,7 @@ def request_export(
 
 def enqueue_run(run_id: int) -> None:
     """Hand the run to the background worker; a broken queue fails the run visibly instead of hanging it."""
-    from .tasks import run_export
+    from .tasks import run_export  # tasks imports this module
 
     try:
         result = run_export.enqueue(run_id)
@@ -106,9 +109,7 @@ def _is_lost(run: ExportRun) -> bool:
     """True when a queued run will never be picked up by a worker."""
     if not run.task_id:
         return run.created_at < timezone.now() - LOST_AFTER
-    from django_tasks.exceptions import TaskResultDoesNotExist
-
-    from .tasks import run_export
+    from .tasks import run_export  # tasks imports this module
 
     try:
         result = run_export.get_result(run.task_id)
@@ -137,7 +138,7 @@ def worker_lock(out_dir: Path) -> Iterator[bool | None]:
     worker that died: nothing else will ever finish it.
     """
     try:
-        import fcntl
+        import fcntl  # POSIX only, hence inside the try
     except ImportError:  # pragma: no cover - not POSIX: orphaned runs are not detected
         yield None
         return
@@ -160,9 +161,6 @@ def fail_orphaned_runs(out_dir: Path) -> list[ExportRun]:
     Without this a killed worker's run says 进行中 for ever, and its task
     row stays RUNNING in the queue.  Returns the runs it failed.
     """
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
     orphans = list(ExportRun.objects.filter(status=ExportStatus.RUNNING).order_by("pk"))
     message = ORPHANED.format(out_dir=out_dir)
     for run in orphans:

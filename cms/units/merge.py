@@ -28,6 +28,10 @@ from wagtail.log_actions import log
 from wagtail.models import Page, Revision
 
 from cms.core.tasks import replace_unit_refs
+from cms.documents.models import NoticePage, ResponsibilityLetterPage
+from cms.ledger.models import TaskProgress, TaskUnit
+from cms.ledger.sync import sync_page_tasks
+from cms.workflow.models import UnitEditorScope
 
 from .choices import Role
 from .models import Unit, UnitAlias, UnitGroup
@@ -89,9 +93,6 @@ class MergePreview:
 
 
 def preview_merge(keep: Unit, absorbed: list[Unit]) -> MergePreview:
-    from cms.documents.models import NoticePage, ResponsibilityLetterPage
-    from cms.ledger.models import TaskProgress, TaskUnit
-
     pks = [unit.pk for unit in absorbed]
     return MergePreview(
         tasks=TaskUnit.objects.filter(unit__in=pks).values("task").distinct().count(),
@@ -177,11 +178,6 @@ def merge_units(keep: Unit, absorbed: list[Unit], user: Any = None) -> MergeResu
     The merge is written to Wagtail's log on ``keep`` (action ``units.merge``)
     so it shows in the unit's 历史 in the snippet admin.
     """
-    from cms.documents.models import NoticePage, ResponsibilityLetterPage
-    from cms.ledger.models import TaskProgress, TaskUnit
-    from cms.ledger.sync import sync_page_tasks
-    from cms.workflow.models import UnitEditorScope
-
     absorbed = [unit for unit in dict.fromkeys(absorbed) if unit.pk != keep.pk]
     if not absorbed:
         raise ValueError("至少需要一个要并入的单位。")

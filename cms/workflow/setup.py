@@ -118,6 +118,7 @@ def ensure_workflow_base(apps: Any = global_apps, *, create_workflow: bool = Tru
 
 
 def _grant_page_permissions(group: Any, page: Any, actions: tuple[str, ...]) -> None:
+    # Migrations import this module for its names: it imports no models at load time.
     from django.contrib.auth.models import Permission
     from wagtail.models import GroupPagePermission
 
@@ -127,6 +128,7 @@ def _grant_page_permissions(group: Any, page: Any, actions: tuple[str, ...]) -> 
 
 
 def _main_index() -> Any | None:
+    # Migrations import this module for its names: it imports no models at load time.
     from cms.documents.models import HomePage, NoticeIndexPage
 
     home = HomePage.objects.first()
@@ -145,6 +147,7 @@ def ensure_workflow(index: Any | None = None) -> Any | None:
     already has a workflow, are left as the administrator configured them.
     Returns the workflow in force on the index (``None`` without a 公文库).
     """
+    # Migrations import this module for its names: it imports no models at load time.
     from django.contrib.auth.models import Group
     from wagtail.models import GroupPagePermission, WorkflowPage
 
@@ -168,6 +171,7 @@ def ensure_workflow(index: Any | None = None) -> Any | None:
 def _reviewer_groups(workflow: Any) -> list[Any]:
     """Groups approving any task of ``workflow``, read from the workflow
     itself so that steps re-configured in the admin are honoured."""
+    # Migrations import this module for its names: it imports no models at load time.
     from django.contrib.auth.models import Group
 
     if workflow is None:
@@ -199,6 +203,7 @@ def create_unit_section(unit: Any) -> tuple[Any, Any]:
     the section the page permissions they hold on the main 公文库, because
     finishing a workflow publishes as the last approver. Idempotent.
     """
+    # Migrations import this module for its names: it imports no models at load time.
     from wagtail.models import GroupPagePermission, WorkflowPage
 
     from cms.documents.models import HomePage, NoticeIndexPage

@@ -414,7 +414,11 @@ def test_notice_attachment_task_table_and_unit_page(visit: Visit, portal: Portal
         for i in range(span)
     )
     assert merged.bounding_box()["height"] >= rows_height - 2  # type: ignore[index]
-    expect(first_row.locator("td").last).to_contain_text("牵头：")
+    # The seed lists these units without saying who leads: linked, shown as written, no role guessed.
+    units_cell = first_row.locator("td").last
+    expect(units_cell.locator("a.unit-link").first).to_be_visible()
+    expect(units_cell).not_to_contain_text("牵头：")
+    expect(units_cell).to_contain_text("原文：")
     scroll_to(page, table)
     shot(page, "03-attachment-task-table", full_page=False)
 

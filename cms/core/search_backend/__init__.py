@@ -21,11 +21,11 @@ def SearchBackend(params: dict[str, Any]) -> Any:
     stock = database.SearchBackend(params)
     # Function-level imports: each vendor module loads models that exist only on that database.
     if connection.vendor == "postgresql":
-        from .postgres import ChinesePostgresSearchBackend
+        from .postgres import ChinesePostgresSearchBackend  # its models exist only on PostgreSQL
 
         return ChinesePostgresSearchBackend(params)
     if type(stock).__name__ == "SQLiteSearchBackend":
-        from .sqlite import ChineseSQLiteSearchBackend
+        from .sqlite import ChineseSQLiteSearchBackend  # its models exist only on SQLite
 
         return ChineseSQLiteSearchBackend(params)
     return ChineseDatabaseSearchBackend(params)

@@ -1,7 +1,7 @@
 """The grid's form state: the stored task-list value flattened for the browser, and back.
 
 The stored shape (ListBlock items ``{"type": "item", "value": …, "id": …}``)
-stays owned by the blocks in cms/core/blocks.py; this module only moves the
+stays owned by the blocks in cms/core/blocks/tasks.py; this module only moves the
 same fields between that shape and the grid's flat rows, keeping every id.
 """
 

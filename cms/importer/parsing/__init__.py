@@ -88,6 +88,7 @@ def read_source(data: bytes, source: str) -> tuple[list[SourceItem], str]:
         if not data.startswith(_ZIP_MAGIC):
             raise DocumentImportError(source, "文件扩展名是 .docx，但内容不是 Word 文档（可能已损坏或被截断）。")
         try:
+            # Looked up per call: the reader is optional (below), and tests substitute it.
             from .docx_reader import read_docx
         except ImportError as exc:  # the reader is optional until it ships
             raise DocumentImportError(source, "暂不支持导入 .docx 文件，请另存为纯文本（.txt）后再导入。") from exc
