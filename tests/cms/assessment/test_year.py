@@ -17,12 +17,15 @@ from wagtail.models import WorkflowState
 
 from cms.assessment.models import AssessmentScheme
 from cms.assessment.services import TITLE, AssessmentError, assess, generate_result_notice
+from cms.core.tasks import task_row, unit_ref
 from cms.documents.models import NoticePage
 from cms.ledger.models import ProgressStatus, Task
 from cms.ledger.progress import Report, record_progress, review
+from cms.units.choices import GroupKind
+from cms.units.models import UnitGroup
 from cms.workflow.setup import EDITORS, REVIEWERS, SIGNERS
 from tests.cms.workflow.test_approval import act, latest_state
-from tests.factories import UnitFactory, make_attachment, make_notice, task_list
+from tests.factories import UnitFactory, list_value, make_attachment, make_notice, task_list
 
 TOWNS = [
     "东石镇", "安海镇", "磁灶镇", "陈埭镇", "池店镇", "内坑镇", "紫帽镇", "西滨镇", "永和镇", "英林镇",
@@ -174,3 +177,24 @@ def test_generate__refuses_to_regenerate_a_published_result(year):
     page.get_latest_revision().publish()
     with pytest.raises(AssessmentError, match="已发布"):
         generate_result_notice(year["scheme"], year["office"])
+
+
+def test_assess__units_reached_through_a_group_are_scored(notice_index):
+    # A task given to 各乡镇（街道） is each member town's item at year end, like one naming the town.
+    towns = [UnitFactory(name=name) for name in TOWNS[:3]]
+    group = UnitGroup.objects.create(name="各乡镇（街道）", kind=GroupKind.PLACES)
+    group.members.set(towns)
+    group.save()  # parental relations are written on save
+    notice = make_notice(notice_index, title="关于下达2024年度安全生产和消防工作目标责任的通知", year=2024)
+    row = task_row(
+        task="组织开展消防安全检查",
+        deadline="2024年6月30日前",
+        units=list_value([unit_ref(None, group.name, group=group.pk)]),
+    )
+    make_attachment(
+        notice, title="目标责任", body=[{"type": "task_list", "value": {"title": "", "rows": list_value([row])}}]
+    )
+    scheme = AssessmentScheme.objects.create(notice=notice)
+    sheets = assess(scheme).sheets
+    assert sorted(sheet.unit_id for sheet in sheets) == sorted(town.pk for town in towns)
+    assert all(sheet.score == 0 for sheet in sheets)  # nothing closed yet: every town answers for the item
