@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 from urllib.parse import urlencode
 
@@ -66,18 +66,8 @@ class MergeResult:
     revisions: int = 0
 
     def counts(self) -> dict[str, int]:
-        return {
-            "aliases": self.aliases,
-            "tasks": self.tasks,
-            "progress": self.progress,
-            "letters": self.letters,
-            "groups": self.groups,
-            "notices": self.notices,
-            "children": self.children,
-            "scopes": self.scopes,
-            "page_refs": self.page_refs,
-            "revisions": self.revisions,
-        }
+        """Every count field, for the history entry (adding a field adds it there too)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.type in (int, "int")}
 
 
 @dataclass
