@@ -5,7 +5,7 @@ writes into a fresh temporary directory next to its target and only a
 finished result is renamed into place:
 
 1. **snapshot**: :func:`export.snapshot.take_snapshot`, the only read of content.
-2. **render**: :func:`export.site.build_pages` into ``<src>/.docs.render-*``,
+2. **render**: :func:`export.pages.build_pages` into ``<src>/.docs.render-*``,
    plus the hand-written assets, then swapped into ``<src>/docs``.
 3. **build**: ``mkdocs build --strict`` in a subprocess, with a config derived
    from the root ``mkdocs.yml`` (absolute paths, small nav), into
@@ -65,13 +65,16 @@ from .incremental import (
     save_state,
     site_identity,
 )
+from .index_pages import NAV
 from .ledger_worker import CALENDAR_FORMAT, FORMATS
+from .pages import build_pages
 from .partial_hooks import PLAN_VARIABLE
 from .prepublish import check_site
 from .prepublish import report as prepublish_report
 from .search_index import BUNDLE_DIR, SearchIndexError, SearchIndexStats, build_search_index
 from .serving import prepare_for_serving
-from .site import NAV, Site, build_pages, source_date, walk
+from .site import Site
+from .tree import source_date, walk
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 ROOT_CONFIG = PROJECT_DIR / "mkdocs.yml"

@@ -34,9 +34,11 @@ from cms.ledger.obligations import body_text, iter_obligations
 from cms.ledger.schedule import document_year, page_period, schedule_obligation
 from cms.ledger.tables import ledger_file_name
 
+from .assignments import link_source
 from .children import die_with_parent
 from .ledger_worker import CALENDAR_FORMAT, Plan, file_names, has_calendar, ledger_bytes, ledger_plan
-from .site import DocumentPage, Site, is_cover, link_source, notice_addressees, walk
+from .site import Site
+from .tree import DocumentPage, href, is_cover, notice_addressees, walk
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DOWNLOADS_DIR = "downloads"
@@ -344,7 +346,6 @@ def download_links(from_path: str, stem: str, file_label: str = "") -> str:
     The files keep ASCII names on the server; ``download="2024年-东石镇-任务台账.xlsx"``
     makes the browser save them under a name that says what they hold.
     """
-    from .site import href  # site imports this module for the download links
 
     def saved_as(fmt: str) -> str:
         return f'="{escape_html(f"{file_label}.{fmt}")}"' if file_label else ""
@@ -358,8 +359,6 @@ def download_links(from_path: str, stem: str, file_label: str = "") -> str:
 
 def calendar_link(from_path: str, stem: str, label: str) -> str:
     """The link to a unit's calendar, with a hint of what to do with it; ``label``: the calendar's name."""
-    from .site import href  # site imports this module for the download links
-
     saved_as = escape_html(f"{label}.{CALENDAR_FORMAT}")
     url = href(from_path, f"{DOWNLOADS_DIR}/{stem}.{CALENDAR_FORMAT}")
     return (

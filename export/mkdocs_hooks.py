@@ -141,7 +141,7 @@ def search_body(output: str, title: str, notice_title: str | None) -> str:
     """The page's article marked as Pagefind's body, its title (and notice) as metadata.
 
     ``title`` and ``notice_title`` come from the front matter, already
-    HTML-escaped by the exporter (export/site.py), so they go into the
+    HTML-escaped by the exporter (export/front_matter.py), so they go into the
     attribute as they are.
     """
     marks = f'<span hidden data-pagefind-meta="title[data-value]" data-value="{title}"></span>'

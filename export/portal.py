@@ -14,18 +14,10 @@ from typing import Any
 
 from cms.core.markdown import md_text
 
+from .index_pages import NAV, TOPIC_PAGES, by_issuer, by_year
 from .mkdocs_hooks import IDENTITY_FILE, SITE_MAP_PAGE
-from .site import (
-    NAV,
-    TOPIC_PAGES,
-    Site,
-    SitePage,
-    _by_issuer,
-    _by_year,
-    issuer_slug,
-    year_label,
-    year_slug,
-)
+from .site import Site
+from .tree import SitePage, issuer_slug, year_label, year_slug
 
 DEFAULT_IDENTITY = {"site_name": "安全生产和消防工作目标责任"}
 
@@ -43,9 +35,9 @@ def site_map_page(site: Site) -> SitePage:
         ((label, path),) = entry.items()
         out.append(f"- [{md_text(label)}]({path})\n")
         if path == "years/index.md":
-            out += [f"    - [{year_label(y)}](years/{year_slug(y)}.md)\n" for y in _by_year(site)]
+            out += [f"    - [{year_label(y)}](years/{year_slug(y)}.md)\n" for y in by_year(site)]
         elif path == "issuers/index.md":
-            out += [f"    - [{md_text(name)}](issuers/{issuer_slug(name)}.md)\n" for name in _by_issuer(site)]
+            out += [f"    - [{md_text(name)}](issuers/{issuer_slug(name)}.md)\n" for name in by_issuer(site)]
         elif path == "topics/index.md":
             out += [f"    - [{label}](topics/{slug}.md)\n" for slug, label, _ in TOPIC_PAGES]
     return SitePage(SITE_MAP_PAGE, "".join(out))

@@ -7,7 +7,7 @@ a group such as 各乡镇（街道）), its own indicator rows and its 目标责
 per year.  The unit's ledger downloads (export/downloads.py) hold the same
 items; under them, where some of its items come from a notice with 公开任务进展
 on, a link to its calendar (``downloads/unit-….ics``, 订阅任务日历) with a
-hint that phones can import it (both added by export/site.py beside the
+hint that phones can import it (both added by export/pages.py beside the
 ledger links).  Titles use the snapshot's ``display_name`` (``公安分局（百崎回族乡）``
 where a short name is shared).
 """
@@ -19,22 +19,16 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from cms.core.markdown import escape_html, html_multiline, md_text
-from cms.units.choices import UnitKind
+from cms.units.choices import ROLE_LABELS, UnitKind
 
-from .site import (
-    ASSIGNMENT_KINDS,
-    ROLE_LABELS,
-    UNIT_KIND_LABELS,
-    Assignment,
-    Site,
-    SitePage,
-    _front_matter,
-    _lastmod,
-    href,
-    year_label,
-)
+from .assignments import ASSIGNMENT_KINDS, Assignment
+from .front_matter import front_matter
+from .site import Site
+from .tree import SitePage, href, lastmod, year_label
 
 __all__ = ["TASK_GROUPS", "unit_pages", "unit_title"]
+
+UNIT_KIND_LABELS = dict(UnitKind.choices)
 
 # The 任务 section's parts: (key, heading); tasks through a group get one part per group.
 TASK_GROUPS: list[tuple[str, str]] = [
@@ -64,7 +58,7 @@ def unit_pages(site: Site) -> list[SitePage]:
 
 def _unit_index(site: Site) -> SitePage:
     path = "units/index.md"
-    out = [_front_matter(title="按责任单位"), "# 按责任单位\n\n"]
+    out = [front_matter(title="按责任单位"), "# 按责任单位\n\n"]
     if not site.units:
         out.append("暂无责任单位。\n")
     by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -85,10 +79,10 @@ def _unit_index(site: Site) -> SitePage:
 def _unit_page(site: Site, unit: dict[str, Any], assignments: list[Assignment]) -> str:
     path = site.unit_paths[unit["id"]]
     title = unit_title(unit)
-    stamps = [s for a in assignments if (s := _lastmod(a.page.record))]
+    stamps = [s for a in assignments if (s := lastmod(a.page.record))]
     out = [
         # Indexed by name and summary only: the items are the documents' own text.
-        _front_matter(title=title, lastmod=max(stamps) if stamps else None, search="summary"),
+        front_matter(title=title, lastmod=max(stamps) if stamps else None, search="summary"),
         f"# {md_text(title)}\n\n",
     ]
     meta = [f"类别：{escape_html(UNIT_KIND_LABELS.get(unit.get('kind') or '', '其他'))}"]

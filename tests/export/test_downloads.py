@@ -25,7 +25,8 @@ from cms.ledger.tables import (
 )
 from export.downloads import LedgerStep, LedgerStepError, ledger_files, ledgers
 from export.ledger_worker import calendar_items, file_names
-from export.site import Site, build_pages
+from export.pages import build_pages
+from export.site import Site
 from export.snapshot import take_snapshot
 from tests.factories import UnitFactory, make_attachment, make_notice, task_list
 from tests.spreadsheets import FORMULA_PAYLOADS, LOOKALIKES, check_ledger, csv_rows, hostile_corpus, xlsx_rows

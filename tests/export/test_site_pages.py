@@ -14,7 +14,9 @@ import yaml
 import export.build
 from export import mkdocs_hooks
 from export.build import ExportError, build_config, export_lock, remove_stale, replace_dir
-from export.site import NAV, build_pages, href, source_date
+from export.index_pages import NAV
+from export.pages import build_pages
+from export.tree import href, source_date
 
 ROW_ID = "row-1"
 

@@ -14,7 +14,7 @@ from wagtail.models import Page
 from cms.documents.models import NoticePage
 from cms.importer.models import ImportReport
 from cms.importer.service import import_documents
-from export.site import build_pages
+from export.pages import build_pages
 from export.snapshot import take_snapshot
 from tests.factories import (
     AttachmentPageFactory,

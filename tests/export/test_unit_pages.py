@@ -13,7 +13,8 @@ from cms.core.tasks import task_row, unit_ref
 from cms.ledger.models import TaskUnit
 from cms.units.models import Jurisdiction, Unit, UnitGroup
 from export.downloads import ledger_files, ledgers
-from export.site import Site, build_pages
+from export.pages import build_pages
+from export.site import Site
 from export.snapshot import take_snapshot
 from tests.factories import UnitFactory, list_value, make_attachment, make_notice
 
