@@ -11,8 +11,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from cms.core.blocks import format_number
+from cms.core.indicators import format_number, indicator_columns, indicator_rows
 from cms.core.markdown import list_items, list_items_with_ids
+from cms.core.targets import group_targets
 from cms.ledger.obligations import KIND_COMMON, iter_obligations
 from cms.units.choices import ROLE_LABELS
 
@@ -116,10 +117,7 @@ def _body_assignments(page: DocumentPage, year: int | None, groups: Groups) -> I
         if kind == "target_group":
             unit_id = stored_unit_id(value.get("unit"))
             if unit_id is not None:
-                targets = [
-                    (t.get("text") or "") + (f"（指标：{t['indicator']}）" if t.get("indicator") else "")
-                    for t in list_items(value.get("targets"))
-                ]
+                targets = [target.label for target in group_targets(value)]
                 yield Assignment(
                     unit_id, "targets", year, page, title=value.get("unit_name") or "", detail="\n".join(targets)
                 )
@@ -146,14 +144,12 @@ def _body_assignments(page: DocumentPage, year: int | None, groups: Groups) -> I
                         via=groups.names.get(link.group, "") if link.group is not None else "",
                     )
         elif kind == "indicator_table":
-            columns = list_items(value.get("columns"))
-            names = ["·".join(x for x in (c.get("group") or "", c.get("name") or "") if x) for c in columns]
-            for row in list_items(value.get("rows")):
-                unit_id = stored_unit_id(row.get("unit"))
+            columns = indicator_columns(value)
+            for row in indicator_rows(value):
+                unit_id = stored_unit_id(row.unit)
                 if unit_id is None:
                     continue
-                values = list_items(row.get("values"))
-                parts = [f"{name} {format_number(v)}" for name, v in zip(names, values, strict=False) if v is not None]
+                parts = [f"{column.heading} {format_number(v)}" for column, v in row.cells(columns) if v is not None]
                 yield Assignment(
                     unit_id, "indicator", year, page, title=value.get("title") or "", detail="；".join(parts)
                 )

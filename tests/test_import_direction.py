@@ -31,6 +31,8 @@ PURE_CMS_HELPERS = frozenset(
         "cms.core.markdown",
         "cms.core.slugs",
         "cms.core.tasks",  # walks the task-list JSON
+        "cms.core.indicators",  # walks the indicator-table JSON
+        "cms.core.targets",  # walks the target-group JSON
         "cms.ledger.tables",
         "cms.ledger.deadlines",
         "cms.ledger.schedule",  # dates every obligation (pure)

@@ -18,6 +18,8 @@ from typing import Any
 from django.db.models import Q
 
 from cms.core.blocks import plain_to_richtext
+from cms.core.indicators import indicator_column, indicator_row, indicator_table
+from cms.core.targets import target, target_group
 from cms.core.tasks import task_row, unit_ref
 from cms.documents.models import (
     AttachmentPage,
@@ -177,7 +179,7 @@ class Loader:
         return {"level": int(v.get("level") or 0), "text": plain_to_richtext(v.get("text", ""))}
 
     def _block_target(self, v: dict, path: str) -> dict:
-        return {"text": v.get("text", ""), "indicator": v.get("indicator", "")}
+        return target(v.get("text", ""), v.get("indicator", ""))
 
     def _block_note(self, v: dict, path: str) -> dict:
         return {"text": v.get("text", "")}
@@ -222,7 +224,7 @@ class Loader:
     def _block_target_group(self, v: dict, path: str) -> dict:
         unit_pk, _, _ = self._unit_pk(path, v["unit_name"])
         targets = [self._block_target(t, path) for t in v.get("targets", [])]
-        return {"unit": unit_pk, "unit_name": v["unit_name"], "targets": self._items(targets, f"{path}/t")}
+        return target_group(unit_pk, v["unit_name"], self._items(targets, f"{path}/t"))
 
     def _block_leading_group(self, v: dict, path: str) -> dict:
         members = [
@@ -254,7 +256,7 @@ class Loader:
         return {"title": v.get("title", ""), "rows": self._items(rows, f"{path}/r")}
 
     def _block_indicator_table(self, v: dict, path: str) -> dict:
-        columns = [{"group": g.get("name", ""), "name": name} for g in v.get("groups", []) for name in g["columns"]]
+        columns = [indicator_column(g.get("name", ""), name) for g in v.get("groups", []) for name in g["columns"]]
         rows = []
         names = [row["unit_name"] for row in v.get("rows", [])]
         # A table whose rows are mostly 乡镇/街道 is a table of the document's places: all its rows
@@ -265,13 +267,13 @@ class Loader:
             if places and unit_pk is not None:
                 self.table_places.add(unit_pk)
             values = self._items(list(row.get("values", [])), f"{path}/r{i}/v")
-            rows.append({"unit": unit_pk, "unit_name": row["unit_name"], "values": values})
-        return {
-            "title": v.get("title", ""),
-            "row_header": v.get("row_header") or "单位",
-            "columns": self._items(columns, f"{path}/c"),
-            "rows": self._items(rows, f"{path}/r"),
-        }
+            rows.append(indicator_row(unit_pk, row["unit_name"], values))
+        return indicator_table(
+            title=v.get("title", ""),
+            row_header=v.get("row_header") or "单位",
+            columns=self._items(columns, f"{path}/c"),
+            rows=self._items(rows, f"{path}/r"),
+        )
 
     def _block_table(self, v: dict, path: str) -> dict:
         data, merges = table_grid(v.get("rows", []))

@@ -20,7 +20,9 @@ import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from cms.core.markdown import list_items, list_items_with_ids
+from cms.core.indicators import format_number, indicator_columns, indicator_rows
+from cms.core.markdown import list_items_with_ids
+from cms.core.targets import group_targets, with_indicator
 from cms.core.tasks import iter_task_rows
 
 __all__ = [
@@ -172,8 +174,8 @@ def addressee_refs(addressees: list[dict[str, Any]] | None) -> list[dict[str, An
 
 def _target_row(kind: str, topic: str, text: str, units: list[dict[str, Any]], indicator: str = "") -> dict[str, Any]:
     task, detail = _split_target(text)
-    if indicator and indicator not in text:
-        detail = f"{detail}（指标：{indicator}）"
+    if indicator not in text:
+        detail = with_indicator(detail, indicator)
     return {
         "kind": kind,
         "topic": topic,
@@ -251,31 +253,27 @@ def _obligations(
                 yield block_id, _target_row(plain_kind, topic, text, plain_units)
         elif kind == "target_group":
             units = _unit_ref(value.get("unit"), value.get("unit_name") or "")
-            for target_id, target in list_items_with_ids(value.get("targets")):
-                text = target.get("text") or ""
-                yield target_id, _target_row(KIND_SPECIFIC, topic, text, units, target.get("indicator") or "")
+            for target in group_targets(value):
+                yield target.target_id, _target_row(KIND_SPECIFIC, topic, target.text, units, target.indicator)
         elif kind == "indicator_table":
             yield from _indicator_items(value, topic)
 
 
 def _indicator_items(value: dict[str, Any], topic: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    columns = list_items_with_ids(value.get("columns"))
+    columns = indicator_columns(value)
     title = value.get("title") or topic
-    for row_id, row in list_items_with_ids(value.get("rows")):
-        units = _unit_ref(row.get("unit"), row.get("unit_name") or "")
-        for (column_id, column), number in zip(columns, list_items(row.get("values")), strict=False):
+    for row in indicator_rows(value):
+        units = _unit_ref(row.unit, row.unit_name)
+        for column, number in row.cells(columns):
             if number in (None, "") or not isinstance(number, int | float) or number == 0:
                 continue
-            group, name = column.get("group") or "", column.get("name") or ""
-            label = f"{group}：{name}" if group else name
-            shown = str(int(number)) if float(number).is_integer() else f"{number:g}"
             yield (
-                indicator_item_id(row_id, column_id),
+                indicator_item_id(row.row_id, column.column_id),
                 {
                     "kind": KIND_INDICATOR,
                     "topic": title,
-                    "task": label,
-                    "detail": f"{name} {shown}",
+                    "task": column.item_label,
+                    "detail": f"{column.name} {format_number(number)}",
                     "deadline": "",
                     "units": units,
                     "units_text": "、".join(ref["name"] for ref in units if ref["name"]),

@@ -10,6 +10,7 @@ from typing import Any
 
 from wagtail import blocks
 
+from ..indicators import format_number
 from ..markdown import MarkdownContext
 
 
@@ -71,12 +72,6 @@ def _strings(raw: Any) -> list[str]:
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         return [format_number(raw)]
     return []
-
-
-def format_number(value: float | int | None) -> str:
-    if value is None:
-        return ""
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 # Migrations name blocks by the path they had before the split (Block.canonical_module_path).

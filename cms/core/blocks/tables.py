@@ -13,8 +13,9 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from ..indicators import format_number, indicator_columns, indicator_rows
 from ..markdown import MarkdownContext, escape_html, html_multiline, html_table, list_items, md_text
-from .base import IntBlock, MarkdownBlockMixin, NumberBlock, format_number
+from .base import IntBlock, MarkdownBlockMixin, NumberBlock
 from .tasks import _td
 from .units import unit_ref_html
 
@@ -63,27 +64,27 @@ class IndicatorTableBlock(MarkdownBlockMixin, blocks.StructBlock):
         return value
 
     def to_markdown(self, raw: dict, ctx: MarkdownContext) -> str:
-        columns = list_items(raw.get("columns"))
-        grouped = any(c.get("group") for c in columns)
+        columns = indicator_columns(raw)
+        grouped = any(c.group for c in columns)
         top = [_td(escape_html(raw.get("row_header") or "单位"), rowspan=2 if grouped else 1, tag="th")]
         second = []
         i = 0
         while i < len(columns):
-            group = columns[i].get("group") or ""
+            group = columns[i].group
             j = i
-            while j + 1 < len(columns) and group and (columns[j + 1].get("group") or "") == group:
+            while j + 1 < len(columns) and group and columns[j + 1].group == group:
                 j += 1
             if group:
                 top.append(_td(escape_html(group), colspan=j - i + 1, tag="th"))
-                second += [_td(escape_html(c.get("name", "")), tag="th") for c in columns[i : j + 1]]
+                second += [_td(escape_html(c.name), tag="th") for c in columns[i : j + 1]]
             else:
-                top.append(_td(escape_html(columns[i].get("name", "")), rowspan=2 if grouped else 1, tag="th"))
+                top.append(_td(escape_html(columns[i].name), rowspan=2 if grouped else 1, tag="th"))
             i = j + 1
         head = [top, second] if grouped else [top]
         body = []
-        for row in list_items(raw.get("rows")):
-            unit = unit_ref_html({"unit": row.get("unit"), "name": row.get("unit_name", "")}, ctx)
-            values = [_td(format_number(v)) for v in list_items(row.get("values"))]
+        for row in indicator_rows(raw):
+            unit = unit_ref_html({"unit": row.unit, "name": row.unit_name}, ctx)
+            values = [_td(format_number(v)) for v in row.values]
             body.append([_td(unit, tag="th"), *values])
         return html_table(head, body, "indicator-table", caption=escape_html(raw.get("title") or ""))
 

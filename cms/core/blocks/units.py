@@ -15,7 +15,8 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 
 from cms.units.choices import Role
 
-from ..markdown import MarkdownContext, escape_html, list_items, md_text
+from ..markdown import MarkdownContext, escape_html, md_text
+from ..targets import group_targets
 from .base import MarkdownBlockMixin
 from .text import TargetBlock
 
@@ -94,10 +95,10 @@ class TargetGroupBlock(MarkdownBlockMixin, blocks.StructBlock):
         heading = "#" * min(6, ctx.heading_base + 2)
         unit = unit_ref_html({"unit": raw.get("unit"), "name": raw.get("unit_name", "")}, ctx)
         lines = [f"{heading} {md_text(number)}{unit}"]
-        targets = list_items(raw.get("targets"))
+        targets = group_targets(raw)
         for index, target in enumerate(targets, start=1):
             prefix = f"（{index}）" if len(targets) > 1 else ""
-            lines.append(self.child_blocks["targets"].child_block.to_markdown(target, ctx, prefix))
+            lines.append(self.child_blocks["targets"].child_block.to_markdown(target.raw, ctx, prefix))
         return "\n\n".join(lines)
 
 
