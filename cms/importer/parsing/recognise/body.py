@@ -1,7 +1,8 @@
 """Body blocks: headings, paragraphs, targets, prose tasks and phases from one body's items.
 
 ``_BodyBuilder`` works for one body (notice, attachment or letter) and
-reports tokens and unplaced lines to the recogniser that owns it.
+reports the tokens it strips and the lines it cannot place to a
+:class:`BodyNotes` collector, so it needs nothing else of the recogniser.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from ..header import damaged_date, metadata_doc_number
 from ..tree import Block, BlockType, SourceParagraph, SourceTable
@@ -46,8 +46,33 @@ from .patterns import (
 )
 from .tables import _generic_table, _indicator_table, _task_table
 
-if TYPE_CHECKING:  # the recogniser imports this module; the builder only names its type
-    from .frame import _Recogniser
+
+@dataclass
+class BodyNotes:
+    """What body builders report while they work, into the parsed document's own lists.
+
+    ``stripped_tokens``: numbering and label tokens taken off the text (they
+    count as covered); ``unrecognised``: (line, text) an editor should check.
+    The recogniser hands its document's lists in, so header, body and tail
+    report into one place in reading order.
+    """
+
+    stripped_tokens: list[str]
+    unrecognised: list[tuple[int, str]]
+
+    def token(self, text: str) -> None:
+        text = _bare(text)
+        if text:
+            self.stripped_tokens.append(text)
+
+    def unplaced(self, item: SourceParagraph) -> Block:
+        """A line no rule placed: kept as a plain paragraph and listed for the editor."""
+        self.unrecognised.append((item.line, item.text))
+        return Block("paragraph", {"level": 0, "text": item.text}, item.line)
+
+    def placed(self, line: int) -> None:
+        """A line listed as unplaced turned out to belong to a later block after all."""
+        self.unrecognised[:] = [entry for entry in self.unrecognised if entry[0] != line]
 
 
 @dataclass
@@ -60,8 +85,8 @@ class _Level:
 class _BodyBuilder:
     """Turns one body (notice, attachment, letter) into blocks."""
 
-    def __init__(self, owner: _Recogniser, title: str) -> None:
-        self.owner = owner
+    def __init__(self, notes: BodyNotes, title: str) -> None:
+        self.notes = notes
         self.title = title
         self.blocks: list[Block] = []
         self.stack: list[_Level] = []
@@ -118,7 +143,7 @@ class _BodyBuilder:
     # paragraphs ---------------------------------------------------------------------
     def _paragraph(self, p: SourceParagraph) -> None:
         text = p.text
-        owner = self.owner
+        notes = self.notes
 
         if self.note_list is not None and _note_line(text) and not _LABEL.match(text):
             self.note_list.value["text"] += "\n" + text
@@ -133,7 +158,7 @@ class _BodyBuilder:
             member = _member(text, need_position=True) if not _ROLE.match(text) else None
             if member:
                 for token in member[2]:
-                    owner.token(token)
+                    notes.token(token)
                 self.members.value["members"].append(
                     {"role": self.members.value["members"][-1]["role"], "name": member[0], "position": member[1]}
                 )
@@ -153,7 +178,7 @@ class _BodyBuilder:
         self.prose_task_open = False
         if m := _NOTE.match(text):
             self._close_open()
-            owner.token(m.group("tok"))
+            notes.token(m.group("tok"))
             self.blocks.append(Block("note", {"text": m.group("text").strip()}, p.line))
             return
         numbered = _numbering(text)
@@ -163,7 +188,7 @@ class _BodyBuilder:
         subtitle = _ASPECT.match(text) or _SUBTITLE.match(text)
         if subtitle:
             self._close_open()
-            owner.token(subtitle.group("tok"))
+            notes.token(subtitle.group("tok"))
             self._push(0, subtitle.group("text"), True)
             self.blocks.append(Block("heading", {"level": 0, "text": subtitle.group("text")}, p.line))
             return
@@ -182,17 +207,17 @@ class _BodyBuilder:
             return
         self._close_open()
         if len(text) <= 25 and not any(ch in text for ch in "，,。；;、：:！？!?"):
-            self.blocks.append(self.owner.unplaced(p))
+            self.blocks.append(self.notes.unplaced(p))
             return
         self.blocks.append(Block("paragraph", {"level": 0, "text": text}, p.line))
 
     def _numbered(self, p: SourceParagraph, level: int, tok: str, rest: str) -> None:
-        owner = self.owner
+        notes = self.notes
         heading = _is_heading_text(rest)
         if not heading and level <= 2 and len(rest) <= 26 and rest.endswith("。") and _is_heading_text(rest[:-1]):
             # "（六）进一步净化道路运输秩序。": a section title with a full stop
             heading = True
-            owner.token("。")
+            notes.token("。")
             rest = rest[:-1]
         self.members = None
         # a unit of 个性目标
@@ -202,7 +227,7 @@ class _BodyBuilder:
                 self._push(level, rest, False)
                 return
         elif unit_level is not None and level > unit_level and self.group is not None:
-            owner.token(tok)
+            notes.token(tok)
             self.group.value["targets"].append({"text": rest, "indicator": _indicator(rest)})
             self.group_numbered = True
             return
@@ -215,9 +240,9 @@ class _BodyBuilder:
             and (m := _PHASE.match(rest))
             and re.search(r"[0-9]|年|月|即日", m.group("period"))
         ):
-            owner.token(tok)
+            notes.token(tok)
             for key in ("open", "close", "dot"):
-                owner.token(m.group(key))
+                notes.token(m.group(key))
             block = Block(
                 "phase",
                 {
@@ -232,23 +257,23 @@ class _BodyBuilder:
             self._push(level, m.group("name"), False)
             return
         self.phase = None
-        owner.token(tok)
+        notes.token(tok)
         kind: BlockType = "heading" if heading else "paragraph"
         self._push(level, rest, heading)
         self.blocks.append(Block(kind, {"level": level, "text": rest}, p.line))
 
     def _start_group(self, p: SourceParagraph, tok: str, rest: str, heading: bool) -> bool:
-        owner = self.owner
+        notes = self.notes
         if heading:
-            owner.token(tok)
+            notes.token(tok)
             self.group = Block("target_group", {"unit_name": rest, "targets": []}, p.line)
             self.group_numbered = False
             self.blocks.append(self.group)
             return True
         colon = re.match(r"^(?P<unit>[^。：:]{2,120}?)(?P<tok>[:：])(?P<text>.+)$", rest, re.S)
         if colon:
-            owner.token(tok)
-            owner.token(colon.group("tok"))
+            notes.token(tok)
+            notes.token(colon.group("tok"))
             text = colon.group("text").strip()
             self.group = Block(
                 "target_group",
@@ -267,14 +292,14 @@ class _BodyBuilder:
         if len(names) > 1 and all(_CJK_NAME.match(_bare(n)) for n in names):
             people = [(_bare(n), "") for n in names]
             for separator in re.findall(r"[、，,]", rest):
-                self.owner.token(separator)
+                self.notes.token(separator)
         elif member := _member(rest, need_position=False):
             people = [(member[0], member[1])]
             for token in member[2]:
-                self.owner.token(token)
+                self.notes.token(token)
         if not people:
             return False
-        self.owner.token(role.group("tok"))
+        self.notes.token(role.group("tok"))
         role_name = _bare(role.group("role"))
         if self.members is None:
             self._close_open()
@@ -287,7 +312,7 @@ class _BodyBuilder:
             ):
                 title = previous.value["text"]
                 self.blocks.pop()
-                self.owner.doc.unrecognised = [u for u in self.owner.doc.unrecognised if u[0] != previous.line]
+                self.notes.placed(previous.line)
             elif not self.blocks and re.search(r"(领导组|领导小组|工作组|指挥部|专班)(成员)?(名单)?$", self.title):
                 title = self.title
             self.members = Block("leading_group", {"title": title, "members": []}, p.line)
@@ -298,13 +323,13 @@ class _BodyBuilder:
 
     def _task_field(self, p: SourceParagraph, key: str, value: str, tok: str) -> bool:
         """Attach a 责任单位 / 完成时限 line to the item above it as a task row."""
-        owner = self.owner
+        notes = self.notes
         last = self.blocks[-1] if self.blocks else None
         if self.prose_task_open and last is not None and last.type == "task_list":
             row = last.value["rows"][-1]
             field_name = "units_text" if key == "units" else key
             if not row[field_name]:
-                owner.token(tok)
+                notes.token(tok)
                 row[field_name] = value
                 if key == "units":
                     row["units"] = split_units(value)
@@ -314,9 +339,9 @@ class _BodyBuilder:
         if last.type == "heading" and last.value["level"] == 0:
             return False
         self.blocks.pop()
-        owner.token(tok)
+        notes.token(tok)
         level = last.value["level"]
-        task, detail = _split_task_text(last.value["text"], owner.token)
+        task, detail = _split_task_text(last.value["text"], notes.token)
         row = {
             "topic": self._topic(level if level else 99),
             "task": task,
@@ -330,7 +355,7 @@ class _BodyBuilder:
             previous.value["rows"].append(row)
         else:
             self.blocks.append(Block("task_list", {"title": "", "rows": [row], "_prose": True}, last.line))
-        self.owner.doc.unrecognised = [u for u in self.owner.doc.unrecognised if u[0] != last.line]
+        self.notes.placed(last.line)
         self.group = None
         self.phase = None
         self.prose_task_open = True
@@ -339,10 +364,10 @@ class _BodyBuilder:
     # tables -----------------------------------------------------------------------------
     def _table(self, table: SourceTable, title_item: SourceParagraph | None) -> Block:
         title = _squash(title_item.text) if title_item else ""
-        block = _indicator_table(table, title) or _task_table(table, title, self.owner.token)
+        block = _indicator_table(table, title) or _task_table(table, title, self.notes.token)
         if block is not None:
             return block
-        return _generic_table(table, title, self.owner.token)
+        return _generic_table(table, title, self.notes.token)
 
 
 def _split_task_text(text: str, token: Callable[[str], None]) -> tuple[str, str]:

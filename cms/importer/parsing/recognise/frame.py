@@ -38,7 +38,7 @@ from ..tree import (
     Warning,
 )
 from .attachments import _attachment_kind, _declared_attachments, _note_line, _split_letters, _table_title_row
-from .body import _BodyBuilder
+from .body import BodyNotes, _BodyBuilder
 from .patterns import (
     _ASPECT,
     _COPIED,
@@ -84,19 +84,17 @@ class _Recogniser:
     def __init__(self, source: str) -> None:
         self.source = source
         self.doc = ParsedDocument(source=source, title="")
+        self.notes = BodyNotes(self.doc.stripped_tokens, self.doc.unrecognised)
 
     # messages ---------------------------------------------------------------------
     def warn(self, line: int, message: str) -> None:
         self.doc.warnings.append(Warning(line=line, message=message))
 
     def token(self, text: str) -> None:
-        text = _bare(text)
-        if text:
-            self.doc.stripped_tokens.append(text)
+        self.notes.token(text)
 
     def unplaced(self, item: SourceParagraph) -> Block:
-        self.doc.unrecognised.append((item.line, item.text))
-        return Block("paragraph", {"level": 0, "text": item.text}, item.line)
+        return self.notes.unplaced(item)
 
     # main -------------------------------------------------------------------------------
     def run(self, items: list[SourceItem]) -> ParsedDocument:
@@ -124,7 +122,7 @@ class _Recogniser:
         if split is not None:
             main, plan = main[:split], main[split:]
         main = self._take_closing(main)
-        self.doc.body = _BodyBuilder(self, title=self.doc.title).build(main)
+        self.doc.body = _BodyBuilder(self.notes, title=self.doc.title).build(main)
         self.doc.attachments = self._attachments(rest, leading=plan)
         self._finish(items)
         return self.doc
@@ -507,12 +505,12 @@ class _Recogniser:
         if not title:
             self.warn(segment.label.line, f"{label}没有找到标题。")
         shared, letter_parts = _split_letters(body_items)
-        body = _BodyBuilder(self, title=title).build(shared)
+        body = _BodyBuilder(self.notes, title=title).build(shared)
         letters = [
             ParsedLetter(
                 unit_name=unit,
                 title=letter_title,
-                body=_BodyBuilder(self, title=letter_title).build(letter_items),
+                body=_BodyBuilder(self.notes, title=letter_title).build(letter_items),
                 line=line,
             )
             for letter_title, unit, line, letter_items in letter_parts
