@@ -1,7 +1,7 @@
 """cms.backup.service in-process: manifest, verification, refusals, and restore with --replace.
 
 The full round trip into a brand-new database (with ``migrate``) runs as
-real subprocesses in test_backup_commands.py; here restore goes into the
+real subprocesses in test_commands.py; here restore goes into the
 test database itself (``replace=True``), which is enough to prove that
 every row comes back as saved, and runs on both CI databases.
 """
@@ -204,11 +204,12 @@ def notice_index_home(notice):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("microsecond", [456, 123456])
+@pytest.mark.parametrize("microsecond", [123, 456, 123456, 999999])
 def test_restore_backup__datetimes_keep_every_microsecond_and_back_up_identically(
     content, tmp_path, media, microsecond
 ):
-    # 456 µs was written as ".000" (milliseconds), restored as 0 µs and written without a fraction next time.
+    # Django's encoder wrote 123 and 456 µs as ".000" (milliseconds), restored them as 0 µs and wrote no fraction
+    # the next time; 999999 µs was cut to ".999".
     notice, _task, _document = content
     moment = datetime(2024, 5, 1, 8, 30, 15, microsecond, tzinfo=UTC)
     Page.objects.filter(pk=notice.pk).update(last_published_at=moment, first_published_at=moment)
