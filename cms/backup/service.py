@@ -209,9 +209,10 @@ class _Serializer(JsonlSerializer):
         if model in NATURAL_MODELS:
             self._current[field.name] = [self._natural(model, pk) for pk in related.values_list("pk", flat=True)]
             return
-        self._current[field.name] = [
-            self._value_from_field(other, other._meta.pk) for other in related.select_related(None).only("pk")
-        ]
+        # Django's own pk formatting (private in the stubs), so the deserialiser reads what it always read.
+        value_of = self._value_from_field  # type: ignore[attr-defined]
+        others = related.select_related(None).only("pk")
+        self._current[field.name] = [value_of(other, other._meta.pk) for other in others]
 
 
 class _HashingWriter(io.RawIOBase):
