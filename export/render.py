@@ -12,15 +12,23 @@ from typing import Any
 
 from cms.core.blocks import DocumentBodyBlock, body_to_markdown
 from cms.core.markdown import MarkdownContext, escape_html, html_multiline, md_multiline, md_text
+from cms.documents.choices import AttachmentKind, Disclosure, Topic, Validity
 
 _BODY = DocumentBodyBlock()
 
-DISCLOSURE_LABELS = {"public": "主动公开", "on_request": "依申请公开", "not_public": "不予公开"}
-TOPIC_LABELS = {"safety": "安全生产", "fire": "消防", "both": "安全生产、消防"}
-VALIDITY_LABELS = {"valid": "有效", "expired": "失效", "repealed": "废止"}
+
+def _labels(choices: list[tuple[str, str]]) -> dict[str, str]:
+    """Value → label of a model's choice list: the labels are defined once, beside the field."""
+    return {str(value): str(label) for value, label in choices}
+
+
+DISCLOSURE_LABELS = _labels(Disclosure.choices)
+# The public site's 主题分类 joins both topics with 、 where the admin's choice says 和 (kept as published).
+TOPIC_LABELS = {**_labels(Topic.choices), Topic.BOTH.value: "安全生产、消防"}
+VALIDITY_LABELS = _labels(Validity.choices)
 # A required 信息公开 field the document itself does not give: said, never left blank.
 NOT_STATED = "未署"
-KIND_LABELS = {"targets": "目标责任", "letters": "目标责任书", "plan": "实施方案", "tasks": "任务清单", "other": "其他"}
+KIND_LABELS = _labels(AttachmentKind.choices)
 
 
 def format_date(iso: str | None) -> str:

@@ -61,6 +61,25 @@ def task_list(rows: list[dict[str, Any]], title: str = "") -> dict[str, Any]:
     return {"type": "task_list", "value": {"title": title, "rows": list_value(full_rows)}}
 
 
+def target_group(unit: Unit, targets: tuple[str, ...] = ("安装报警器。",)) -> dict[str, Any]:
+    """A 个性目标 block naming ``unit``, one item per text (no indicator)."""
+    items = list_value([{"text": text, "indicator": ""} for text in targets])
+    return {"type": "target_group", "value": {"unit": unit.pk, "unit_name": unit.name, "targets": items}}
+
+
+def indicator_table(*units: Unit, value: float = 5) -> dict[str, Any]:
+    """An indicator table with one column (市政消火栓 新建数) and one row per unit, each holding ``value``."""
+    return {
+        "type": "indicator_table",
+        "value": {
+            "title": "",
+            "row_header": "单位",
+            "columns": list_value([{"group": "市政消火栓", "name": "新建数"}]),
+            "rows": list_value([{"unit": u.pk, "unit_name": u.name, "values": [value]} for u in units]),
+        },
+    }
+
+
 class DocumentPageFactory(wagtail_factories.PageFactory):
     """A document page under ``parent``, saved with a revision and published unless ``published=False``.
 

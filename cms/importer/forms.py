@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from cms.documents.models import NoticeIndexPage
 from cms.importer.loader import DISCLOSURE_WORDS
+from cms.importer.parsing import MAX_MEGABYTES, too_large
 from cms.importer.parsing.header import metadata_doc_number
 from cms.importer.service import MAX_BYTES
 
@@ -43,7 +44,7 @@ class ImportForm(forms.Form):
         label="文件",
         # Empty files reach the importer, whose message names the file.
         allow_empty_file=True,
-        help_text="Word（.docx）或纯文本（.txt），不超过 50 MB。导入结果为草稿，核对后再提交审核。",
+        help_text=f"Word（.docx）或纯文本（.txt），不超过 {MAX_MEGABYTES} MB。导入结果为草稿，核对后再提交审核。",
         widget=forms.ClearableFileInput(attrs={"accept": ".docx,.txt"}),
     )
     parent = forms.ModelChoiceField(
@@ -87,8 +88,7 @@ class ImportForm(forms.Form):
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]
         if upload.size is not None and upload.size > MAX_BYTES:
-            size_mb, limit_mb = upload.size / 1024 / 1024, MAX_BYTES // 1024 // 1024
-            raise forms.ValidationError(f"{upload.name}：文件过大（{size_mb:.1f} MB），超过 {limit_mb} MB 的上限。")
+            raise forms.ValidationError(f"{upload.name}：{too_large(upload.size)}")
         return upload
 
     def clean_number(self) -> str:

@@ -32,7 +32,7 @@ from cms.units import naming
 from cms.units.merge import merge_url
 from cms.units.models import Unit
 
-MAX_BYTES = parsing.MAX_FILE_BYTES  # the one 50 MB input limit (defined in parsing.text_reader)
+MAX_BYTES = parsing.MAX_FILE_BYTES  # the one input limit (defined in parsing.text_reader)
 
 
 class ImportWriteError(DocumentImportError):
@@ -180,7 +180,7 @@ def read_source(path: Path) -> bytes:
     if path.is_dir():
         raise DocumentImportError(name, "这是一个目录，不是文件")
     if path.stat().st_size > MAX_BYTES:
-        raise DocumentImportError(name, f"文件超过 {MAX_BYTES // 1024 // 1024} MB，拒绝导入")
+        raise DocumentImportError(name, f"文件超过 {parsing.MAX_MEGABYTES} MB，拒绝导入")
     return path.read_bytes()
 
 

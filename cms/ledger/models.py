@@ -18,7 +18,7 @@ from django.utils import timezone
 from cms.ledger.deadlines import DEADLINE_KIND_LABELS
 from cms.ledger.obligations import ITEM_KINDS, KIND_TASK
 from cms.ledger.schedule import next_checkpoint
-from cms.units.choices import Role
+from cms.units.choices import ROLE_LABELS, Role
 
 
 class ProgressStatus(models.TextChoices):
@@ -118,8 +118,8 @@ class Task(models.Model):
         """牵头：A；配合：B；责任单位：C；经由 各乡镇（街道）：甲镇、乙镇 (what the admin index shows)."""
         direct = [tu for tu in self.task_units.all() if tu.via_group_id is None]
         parts = [
-            f"{label}：{'、'.join(names)}"
-            for label, role in (("牵头", Role.LEAD), ("配合", Role.SUPPORT), ("责任单位", Role.UNSTATED))
+            f"{ROLE_LABELS[role]}：{'、'.join(names)}"
+            for role in (Role.LEAD, Role.SUPPORT, Role.UNSTATED)
             if (names := [tu.unit.name for tu in direct if tu.role == role])
         ]
         parts += [f"经由 {group}：{'、'.join(names)}" for group, names in self.via_groups()]

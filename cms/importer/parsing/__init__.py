@@ -14,11 +14,13 @@ from pathlib import Path
 
 from .coverage import coverage
 from .recognise import recognise
-from .text_reader import MAX_TEXT_BYTES, decode_text, split_items
+from .text_reader import MAX_MEGABYTES, MAX_TEXT_BYTES, decode_text, split_items, too_large
 from .tree import DocumentImportError, ParsedDocument, SourceItem, SourceTable
 from .units import split_units
 
 __all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_MEGABYTES",
     "DocumentImportError",
     "ParsedDocument",
     "ParsedSource",
@@ -31,9 +33,10 @@ __all__ = [
     "read_source",
     "recognise",
     "split_units",
+    "too_large",
 ]
 
-MAX_FILE_BYTES = MAX_TEXT_BYTES  # 50 MB, for every format
+MAX_FILE_BYTES = MAX_TEXT_BYTES  # the same limit for every format
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 
@@ -127,7 +130,7 @@ def parse_file(path: str | os.PathLike[str]) -> ParsedDocument:
     except OSError as exc:
         raise DocumentImportError(source, "无法读取文件（文件不存在或没有权限）。") from exc
     if size > MAX_FILE_BYTES:
-        raise DocumentImportError(source, f"文件过大（{size / 1024 / 1024:.1f} MB），超过 50 MB 的上限。")
+        raise DocumentImportError(source, too_large(size))
     try:
         data = file.read_bytes()
     except OSError as exc:

@@ -36,7 +36,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
-from .text_reader import MAX_TEXT_BYTES, split_items
+from .text_reader import MAX_MEGABYTES, MAX_TEXT_BYTES, split_items
 from .tree import IMAGE_NOTE, DocumentImportError, SourceCell, SourceItem, SourceParagraph, SourceTable
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 __all__ = ["MAX_DOCX_BYTES", "read_docx"]
 
 MAX_DOCX_BYTES = MAX_TEXT_BYTES  # one input limit for every format
-# A 50 MB upload can hide a zip bomb; real documents inflate a few times at most.
+# An upload within the limit can hide a zip bomb; real documents inflate a few times at most.
 MAX_UNCOMPRESSED_BYTES = 500 * 1024 * 1024
 
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -85,7 +85,7 @@ _SDT_TAG = qn("w:sdt")
 _GRID_WRAPPERS = frozenset((_SDT, _CUSTOM_XML))
 
 MESSAGE_EMPTY = "文件是空的（0 字节），请检查上传的文件"
-MESSAGE_TOO_LARGE = "文件超过 50 MB，无法导入；请删除其中的图片或拆分文件后再导入"
+MESSAGE_TOO_LARGE = f"文件超过 {MAX_MEGABYTES} MB，无法导入；请删除其中的图片或拆分文件后再导入"
 MESSAGE_OLD_DOC = (
     "这是旧版 Word 97-2003（.doc）格式的文件，或设置了打开密码的文件；"
     "请在 Word 或 WPS 中取消密码并“另存为” .docx 格式后再导入"

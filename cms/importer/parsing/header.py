@@ -15,6 +15,9 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import date
 
+from cms.documents.doc_number import CLOSE as DOC_CLOSE
+from cms.documents.doc_number import OPEN as DOC_OPEN
+
 from .tree import SourceParagraph, SourceTable
 
 __all__ = [
@@ -37,8 +40,9 @@ _STATED_TITLE = re.compile(
 _ISO_DATE = re.compile(r"^(?P<y>[0-9]{4})\s*[-/.年]\s*(?P<m>[0-9]{1,2})\s*[-/.月]\s*(?P<d>[0-9]{1,2})\s*日?$")
 # Digits that look like a date but are not one: "2024227", "2024年227日", "2024-0227".
 _DAMAGED_DATE = re.compile(r"^(?:19|20)[0-9]{2}\s*[-/.年]?\s*[0-9]{2,4}\s*[-/.月日]?\s*[0-9]{0,2}\s*日?$")
+# The brackets are the ones cms.documents.doc_number accepts (the model validates the stored field against them).
 _DOC_NUMBER = re.compile(
-    r"^[（(]?\s*(?P<org>[\u4e00-\u9fff]{1,15})\s*[〔\[［【(（]\s*(?P<year>[0-9]{4})\s*[〕\]］】)）]\s*"
+    rf"^[（(]?\s*(?P<org>[\u4e00-\u9fff]{{1,15}})\s*{DOC_OPEN}\s*(?P<year>[0-9]{{4}})\s*{DOC_CLOSE}\s*"
     r"(?P<seq>[0-9]{1,5})\s*号\s*[）)]?$"
 )
 _VALIDITY = {"有效": "valid", "现行有效": "valid", "失效": "expired", "已失效": "expired", "废止": "repealed"}

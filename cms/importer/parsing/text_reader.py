@@ -21,9 +21,17 @@ from collections import Counter
 
 from .tree import DocumentImportError, SourceCell, SourceItem, SourceParagraph, SourceTable
 
-__all__ = ["MAX_TEXT_BYTES", "decode_text", "read_text", "split_items"]
+__all__ = ["MAX_MEGABYTES", "MAX_TEXT_BYTES", "decode_text", "read_text", "split_items", "too_large"]
 
-MAX_TEXT_BYTES = 50 * 1024 * 1024
+# The one input limit for every format (text, .docx, the upload form); messages quote MAX_MEGABYTES.
+MAX_MEGABYTES = 50
+MAX_TEXT_BYTES = MAX_MEGABYTES * 1024 * 1024
+
+
+def too_large(size: int) -> str:
+    """The refusal of a file of ``size`` bytes over the limit (the same words from the parser and the upload form)."""
+    return f"文件过大（{size / 1024 / 1024:.1f} MB），超过 {MAX_MEGABYTES} MB 的上限。"
+
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -79,7 +87,7 @@ def decode_text(data: bytes, source: str) -> str:
     if not data:
         raise DocumentImportError(source, "文件为空，没有可导入的内容。")
     if len(data) > MAX_TEXT_BYTES:
-        raise DocumentImportError(source, f"文件过大（{len(data) / 1024 / 1024:.1f} MB），超过 50 MB 的上限。")
+        raise DocumentImportError(source, too_large(len(data)))
     for magic, message in _FOREIGN_FORMATS:
         if data.startswith(magic):
             raise DocumentImportError(source, message)

@@ -1,7 +1,7 @@
-"""cms.backup.service in-process: manifest, verification, refusals, and restore with --replace.
+"""cms.backup.service and cms.backup.restore in-process: manifest, verification, refusals, restore with --replace.
 
 The full round trip into a brand-new database (with ``migrate``) runs as
-real subprocesses in test_backup_commands.py; here restore goes into the
+real subprocesses in test_commands.py; here restore goes into the
 test database itself (``replace=True``), which is enough to prove that
 every row comes back as saved, and runs on both CI databases.
 """
@@ -22,18 +22,17 @@ from django.core.management import CommandError, call_command
 from wagtail.documents.models import Document
 from wagtail.models import Page, Site, Workflow
 
+from cms.backup.restore import existing_content, restore_backup
 from cms.backup.service import (
     FORMAT,
     BackupError,
     backup_models,
     code_migrations,
     create_backup,
-    existing_content,
     open_archive,
-    restore_backup,
 )
 from cms.ledger.models import ProgressStatus, Task, TaskProgress
-from cms.units.models import Unit
+from cms.units.models import Unit, UnitGroup
 from tests.factories import UnitFactory, make_notice, task_list
 
 
@@ -204,11 +203,12 @@ def notice_index_home(notice):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("microsecond", [456, 123456])
+@pytest.mark.parametrize("microsecond", [123, 456, 123456, 999999])
 def test_restore_backup__datetimes_keep_every_microsecond_and_back_up_identically(
     content, tmp_path, media, microsecond
 ):
-    # 456 µs was written as ".000" (milliseconds), restored as 0 µs and written without a fraction next time.
+    # Django's encoder wrote 123 and 456 µs as ".000" (milliseconds), restored them as 0 µs and wrote no fraction
+    # the next time; 999999 µs was cut to ".999".
     notice, _task, _document = content
     moment = datetime(2024, 5, 1, 8, 30, 15, microsecond, tzinfo=UTC)
     Page.objects.filter(pk=notice.pk).update(last_published_at=moment, first_published_at=moment)
@@ -221,3 +221,16 @@ def test_restore_backup__datetimes_keep_every_microsecond_and_back_up_identicall
     with zipfile.ZipFile(first) as a, zipfile.ZipFile(second) as b:
         assert json.loads(a.read("manifest.json"))["tables"] == json.loads(b.read("manifest.json"))["tables"]
         assert f"15.{microsecond:06d}Z".encode() in a.read("data/wagtailcore.page.jsonl")
+
+
+@pytest.mark.django_db
+def test_create_backup__many_to_many_ids_are_written_in_id_order_not_the_models_ordering(tmp_path, media):
+    # Units are ordered by name (乙 before 甲), and names can tie; the archive must not depend on either.
+    first, second = UnitFactory(name="甲镇"), UnitFactory(name="乙镇")
+    group = UnitGroup.objects.create(name="各乡镇（街道）")
+    group.members.set([second, first])
+    group.save()
+    path = create_backup(tmp_path / "b.zip").path
+    with zipfile.ZipFile(path) as archive:
+        rows = [json.loads(line) for line in archive.read("data/units.unitgroup.jsonl").splitlines()]
+    assert [row["fields"]["members"] for row in rows] == [[first.pk, second.pk]]

@@ -10,38 +10,16 @@ from cms.ledger.models import Task
 from tests.factories import (
     UnitFactory,
     heading,
-    list_value,
+    indicator_table,
     make_attachment,
     make_letter,
     make_notice,
     paragraph,
+    target_group,
     task_list,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def _targets(unit) -> dict:
-    return {
-        "type": "target_group",
-        "value": {
-            "unit": unit.pk,
-            "unit_name": unit.name,
-            "targets": list_value([{"text": "安装报警器。", "indicator": ""}]),
-        },
-    }
-
-
-def _indicators(unit) -> dict:
-    return {
-        "type": "indicator_table",
-        "value": {
-            "title": "",
-            "row_header": "单位",
-            "columns": list_value([{"group": "市政消火栓", "name": "新建数"}]),
-            "rows": list_value([{"unit": unit.pk, "unit_name": unit.name, "values": [5]}]),
-        },
-    }
 
 
 def test_sync__targets_and_indicator_cells_are_tracked_and_due_at_year_end(notice_index) -> None:
@@ -50,7 +28,12 @@ def test_sync__targets_and_indicator_cells_are_tracked_and_due_at_year_end(notic
     make_attachment(
         notice,
         title="2024年度安全生产和消防工作目标责任",
-        body=[heading("共性目标"), paragraph("强化监管。落实责任。", level=2), _targets(town), _indicators(town)],
+        body=[
+            heading("共性目标"),
+            paragraph("强化监管。落实责任。", level=2),
+            target_group(town),
+            indicator_table(town),
+        ],
     )
     by_kind = {task.kind: task for task in Task.objects.all()}
     assert set(by_kind) == {"共性目标", "个性目标", "指标"}

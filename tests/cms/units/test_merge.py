@@ -17,38 +17,16 @@ from cms.workflow.models import UnitEditorScope
 from tests.factories import (
     UnitAliasFactory,
     UnitFactory,
-    list_value,
+    indicator_table,
     make_attachment,
     make_letter,
     make_notice,
     paragraph,
+    target_group,
     task_list,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def _targets(unit: Unit) -> dict:
-    return {
-        "type": "target_group",
-        "value": {
-            "unit": unit.pk,
-            "unit_name": unit.name,
-            "targets": list_value([{"text": "安装报警器。", "indicator": ""}]),
-        },
-    }
-
-
-def _indicators(*units: Unit) -> dict:
-    return {
-        "type": "indicator_table",
-        "value": {
-            "title": "",
-            "row_header": "单位",
-            "columns": list_value([{"group": "市政消火栓", "name": "新建数"}]),
-            "rows": list_value([{"unit": u.pk, "unit_name": u.name, "values": [5]} for u in units]),
-        },
-    }
 
 
 @pytest.fixture
@@ -87,8 +65,8 @@ def test_replace_unit_refs__rewrites_task_rows_targets_and_indicator_rows_and_co
     keep, gone, other = UnitFactory(name="甲局"), UnitFactory(name="乙局"), UnitFactory(name="丙局")
     raw = [
         task_list([{"task": "巡查", "units": [(gone, "lead"), (other, "support")]}]),
-        _targets(gone),
-        _indicators(gone, other),
+        target_group(gone),
+        indicator_table(gone, other),
         paragraph("正文"),
     ]
     new, count = replace_unit_refs(raw, {gone.pk: keep.pk})
@@ -128,8 +106,8 @@ def test_merge_units__every_reference_kind_moves_and_nothing_is_lost(notice_inde
                     {"task": "专项整治", "units": [(gone, "lead")]},
                 ]
             ),
-            _targets(gone),
-            _indicators(gone),
+            target_group(gone),
+            indicator_table(gone),
         ],
     )
     letter = make_letter(attachment, gone, title="2024年公安分局消防工作目标责任")

@@ -1,6 +1,6 @@
 """``manage.py restore_data FILE``: restore a ``backup_data`` archive into an empty database.
 
-Thin on purpose: the work is in :mod:`cms.backup.service`. A refused or broken
+Thin on purpose: the work is in :mod:`cms.backup.restore`. A refused or broken
 archive, or a database that already holds content, ends with a Chinese
 message naming the file and exit status 1, with nothing written.
 """
@@ -12,7 +12,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cms.backup.service import BackupError, check_target, open_archive, restore_backup
+from cms.backup.restore import check_target, restore_backup
+from cms.backup.service import BackupError, open_archive
 
 
 class Command(BaseCommand):
