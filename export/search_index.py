@@ -23,6 +23,10 @@ for ``mkdocs build``.  The whole built tree is indexed on every export,
 incremental ones too: Pagefind has no partial mode, and re-indexing costs
 about a second per hundred notices (see benchmarks/bench_export.py).
 
+Repeated chrome is kept out of the index (``EXCLUDED``) and the word
+index is re-cut into small chunks afterwards (export/search_chunks.py):
+both so that the first query of a reader fetches little at 1,000 notices.
+
 The output is deterministic for the same pages (file names are hashes of
 their contents, pages are read in sorted order); ``tests/export/
 test_incremental.py`` compares it byte for byte with a full export.
@@ -48,7 +52,7 @@ LANGUAGE = "zh-cn"
 # Only these folders hold indexed pages; the others are not even parsed.
 GLOB = "{notices,units}/**/*.html"
 BINARY_MODULE = "pagefind_bin_extended"
-# Text every document repeats, kept out of the index (issue 15: a first query under 300 KB at
+# Text every document repeats, kept out of the index (issue 15: the bytes of a first query at
 # 1,000 notices).  A query fetches, per word, the list of every page holding it with every
 # position; this chrome put the commonest words (the notice's title and 文号, the units'
 # names, column labels) into every page many times over, and made an attachment outrank
