@@ -23,6 +23,10 @@ for ``mkdocs build``.  The whole built tree is indexed on every export,
 incremental ones too: Pagefind has no partial mode, and re-indexing costs
 about a second per hundred notices (see benchmarks/bench_export.py).
 
+Repeated chrome is kept out of the index (``EXCLUDED``) and the word
+index is re-cut into small chunks afterwards (export/search_chunks.py):
+both so that the first query of a reader fetches little at 1,000 notices.
+
 The output is deterministic for the same pages (file names are hashes of
 their contents, pages are read in sorted order); ``tests/export/
 test_incremental.py`` compares it byte for byte with a full export.
@@ -40,6 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .children import die_with_parent
+from .search_chunks import rechunk
 
 BUNDLE_DIR = "pagefind"
 # The language of the whole site: one index, Chinese segmentation for every page.
@@ -47,6 +52,21 @@ LANGUAGE = "zh-cn"
 # Only these folders hold indexed pages; the others are not even parsed.
 GLOB = "{notices,units}/**/*.html"
 BINARY_MODULE = "pagefind_bin_extended"
+# Text every document repeats, kept out of the index (issue 15: the bytes of a first query at
+# 1,000 notices).  A query fetches, per word, the list of every page holding it with every
+# position; this chrome put the commonest words (the notice's title and 文号, the units'
+# names, column labels) into every page many times over, and made an attachment outrank
+# its own notice for the notice's 文号.  What a result shows is unchanged: its title and
+# notice come from the page's metadata (export/mkdocs_hooks.py), its snippet from the text.
+EXCLUDED = (
+    ".attachment-of",  # the notice an attachment or letter belongs to (its 文号 too): metadata
+    ".downloads",  # the ledger download links at the foot of every document
+    ".issuer-mark",  # the printed 版头 "…文件", hidden from screen readers already
+    ".gk-meta tr:nth-child(n+4)",  # 成文日期 … 有效性: labels and dates; 索引号, 机关, 文号 stay
+    ".task-list thead",  # the column labels of every task table
+    ".task-list .card-only",  # the phone cards' copy of a merged 专题 cell
+    '.task-list td[data-label="责任单位"]',  # every row's units: a unit's name finds its own page
+)
 # Pagefind's ready-made UIs and its highlighter: the site uses its own box (assets/gk-search.js),
 # so these would only be files nobody fetches.
 UNUSED = (
@@ -71,6 +91,7 @@ class SearchIndexStats:
     files: int
     bytes: int
     seconds: float
+    rechunked: bool = False  # the word index re-cut into small chunks (export/search_chunks.py)
 
 
 def command(site_dir: Path) -> list[str]:
@@ -86,6 +107,8 @@ def command(site_dir: Path) -> list[str]:
         LANGUAGE,
         "--glob",
         GLOB,
+        "--exclude-selectors",
+        ", ".join(EXCLUDED),
     ]
 
 
@@ -125,10 +148,12 @@ def build_search_index(site_dir: Path) -> SearchIndexStats:
         raise SearchIndexError(f"生成搜索索引失败（pagefind 退出码 {result.returncode}）：\n{excerpt}")
     for name in UNUSED:
         (bundle / name).unlink(missing_ok=True)
+    rechunked = rechunk(bundle)
     files = [path for path in bundle.rglob("*") if path.is_file()]
     return SearchIndexStats(
         pages=_indexed_pages(output),
         files=len(files),
         bytes=sum(path.stat().st_size for path in files),
         seconds=seconds,
+        rechunked=rechunked,
     )

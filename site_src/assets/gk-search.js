@@ -145,15 +145,31 @@
       return li;
     }
 
-    function exactTitleFirst(pages, query) {
-      var exact = pages.filter(function (data) {
-        return ((data.meta && data.meta.title) || "").trim() === query;
-      });
-      return exact.concat(
-        pages.filter(function (data) {
-          return exact.indexOf(data) < 0;
-        }),
-      );
+    function compact(text) {
+      // Pagefind's text has zero-width spaces between words; a query has none.
+      return (text || "").replace(/[\s\u200b]+/g, "");
+    }
+
+    function exactFirst(pages, query) {
+      // A page titled exactly as the query (a unit's name), then pages holding the query as typed
+      // (a 文号: 〔2022〕7号 before 〔2022〕72号, which Pagefind ranks alike), then the rest.
+      var wanted = compact(query);
+      function rank(data) {
+        if (compact(data.meta && data.meta.title) === wanted) {
+          return 0;
+        }
+        return compact(data.content).indexOf(wanted) >= 0 ? 1 : 2;
+      }
+      return pages
+        .map(function (data, index) {
+          return { data: data, rank: rank(data), index: index };
+        })
+        .sort(function (a, b) {
+          return a.rank - b.rank || a.index - b.index;
+        })
+        .map(function (entry) {
+          return entry.data;
+        });
     }
 
     function showMore() {
@@ -169,8 +185,7 @@
           return;
         }
         if (batch.length && current.shown === batch.length) {
-          // A page titled exactly as the query (a unit's name) leads the first results.
-          pages = exactTitleFirst(pages, current.query);
+          pages = exactFirst(pages, current.query);
         }
         pages.forEach(function (data) {
           list.appendChild(item(data));

@@ -431,6 +431,19 @@ def test_search__document_text_title_and_notice_are_indexed(built):
     assert letter["meta"]["notice"] == notice["meta"]["title"]
 
 
+def test_search__text_every_document_repeats_is_not_indexed(built):
+    fragments = _fragments(built)
+    notice, attachment = fragments[built.pages["notice"]], fragments[built.pages["attachment"]]
+    # The 文号 finds the notice only: the attachment names its notice in metadata, not in its text.
+    assert "测安委〔2024〕1号" in notice["content"] and "测安委〔2024〕1号" not in attachment["content"]
+    assert "索引号" in notice["content"] and "成文日期" not in notice["content"]
+    assert not [url for url, record in fragments.items() if "下载任务台账" in record["content"]]
+    # A task row keeps its task and content but not the column labels or its units' names.
+    assert "整治群租房消防安全隐患" in attachment["content"] and "建立问题清单" in attachment["content"]
+    assert "工作内容" not in attachment["content"] and "牵头" not in attachment["content"]
+    assert "测试县安全生产委员会文件" not in notice["content"]
+
+
 def test_search__unit_page_is_indexed_by_name_and_summary_only(built):
     township = _fragments(built)[built.pages["township"]]
     assert township["meta"]["title"] == "百崎回族乡安全生产办公室"

@@ -1,0 +1,79 @@
+"""The word index re-cut into small chunks (export/search_chunks.py), on files shaped like Pagefind's."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from export.search_chunks import SIGNATURE, UnknownFormat, bounds, cut, encode, packed, read_file, rechunk
+
+
+def _word(text: str, pages: int, per_page: int) -> list[Any]:
+    # Pagefind's entry: [word, [[page delta, [weight marker, positions…], []], …]]
+    return [text, [[1, [-25, *range(per_page)], []] for _ in range(pages)]]
+
+
+def _bundle(tmp_path: Path, chunks: list[list[list[Any]]]) -> Path:
+    bundle = tmp_path / "pagefind"
+    (bundle / "index").mkdir(parents=True)
+    listed = []
+    for n, chunk in enumerate(chunks):
+        name = f"zh-cn_old{n}"
+        (bundle / "index" / f"{name}.pf_index").write_bytes(packed([chunk]))
+        listed.append([chunk[0][0], chunk[-1][0], name])
+    meta = ["1.5.2", [["zh-cn_page0", 12]], listed, [], [], ["title"]]
+    (bundle / "pagefind.zh-cn_oldmeta.pf_meta").write_bytes(packed(meta))
+    entry = {"version": "1.5.2", "languages": {"zh-cn": {"hash": "zh-cn_oldmeta", "wasm": None, "page_count": 1}}}
+    (bundle / "pagefind-entry.json").write_text(json.dumps(entry), encoding="utf-8")
+    return bundle
+
+
+def test_read_file__reads_back_what_was_packed_and_refuses_a_gzip_without_the_signature(tmp_path):
+    value = [["消防", [[3, [-25, 0, 300, 70000], []]]], 2**33]
+    path = tmp_path / "x.pf_index"
+    path.write_bytes(packed(value))
+    assert read_file(path) == value
+    assert encode(value)[:1] == b"\x82"  # a definite array of two, as Pagefind's encoder writes
+    path.write_bytes(gzip.compress(encode(value)))
+    with pytest.raises(UnknownFormat):
+        read_file(path)
+
+
+def test_cut__a_heavy_word_stands_alone_and_light_words_share():
+    words = [_word("号", 5, 1), _word("各", 400, 9), _word("委", 5, 1), _word("大队", 5, 1)]
+    chunks = cut(words, target=100)
+    assert [[w[0] for w in chunk] for chunk in chunks] == [["号"], ["各"], ["委", "大队"]]
+
+
+def test_bounds__neighbours_are_told_apart_by_their_shortest_prefixes():
+    chunks = [[_word("消防", 1, 1)], [_word("消防站", 1, 1), _word("消防车", 1, 1)], [_word("通道", 1, 1)]]
+    # As Pagefind cuts them: a boundary is the last word's prefix one character past the shared part.
+    assert bounds(chunks) == [["消防", "消防"], ["消防站", "消"], ["通", "通道"]]
+
+
+def test_rechunk__same_words_in_smaller_chunks_and_the_entry_names_the_new_metadata(tmp_path):
+    words = [_word(f"w{n:02d}", 10, 5) for n in range(20)]
+    bundle = _bundle(tmp_path, [words[:15], words[15:]])
+    assert rechunk(bundle, target=140)  # two words of 70 positions each
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    meta_hash = entry["languages"]["zh-cn"]["hash"]
+    assert meta_hash != "zh-cn_oldmeta" and not (bundle / "pagefind.zh-cn_oldmeta.pf_meta").exists()
+    meta = read_file(bundle / f"pagefind.{meta_hash}.pf_meta")
+    assert meta[0] == "1.5.2" and meta[1] == [["zh-cn_page0", 12]] and meta[5] == ["title"]
+    files = sorted(p.name for p in (bundle / "index").iterdir())
+    assert len(meta[2]) == 10 and files == sorted(f"{name}.pf_index" for _, _, name in meta[2])
+    again = [w for _, _, name in meta[2] for w in read_file(bundle / "index" / f"{name}.pf_index")[0]]
+    assert again == words
+
+
+def test_rechunk__a_format_it_cannot_reproduce_is_left_as_pagefind_wrote_it(tmp_path):
+    bundle = _bundle(tmp_path, [[_word("a", 1, 1)]])
+    chunk = bundle / "index" / "zh-cn_old0.pf_index"
+    chunk.write_bytes(gzip.compress(SIGNATURE + b"\xa1\x61a\x01"))  # a CBOR map: not Pagefind 1.5's shape
+    before = {p.name: p.read_bytes() for p in bundle.rglob("*") if p.is_file()}
+    assert not rechunk(bundle, target=1)
+    assert {p.name: p.read_bytes() for p in bundle.rglob("*") if p.is_file()} == before
