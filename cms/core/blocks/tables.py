@@ -11,13 +11,12 @@ from django.forms.utils import ErrorList
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.contrib.table_block.blocks import TableBlock
-from wagtail.snippets.blocks import SnippetChooserBlock
 
 from ..indicators import format_number, indicator_columns, indicator_rows
 from ..markdown import MarkdownContext, escape_html, html_multiline, html_table, list_items, md_text
 from .base import IntBlock, MarkdownBlockMixin, NumberBlock
 from .tasks import _td
-from .units import unit_ref_html
+from .units import RegistryChooserBlock, unit_ref_html
 
 
 class IndicatorColumnBlock(blocks.StructBlock):
@@ -30,7 +29,7 @@ class IndicatorColumnBlock(blocks.StructBlock):
 
 
 class IndicatorRowBlock(blocks.StructBlock):
-    unit = SnippetChooserBlock("units.Unit", required=False, label="单位")
+    unit = RegistryChooserBlock("units.Unit", required=False, label="单位")
     unit_name = blocks.CharBlock(label="单位名称（原文）", max_length=120)
     values = blocks.ListBlock(NumberBlock(required=False, label="数值"), label="各列数值")
 

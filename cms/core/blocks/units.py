@@ -23,11 +23,31 @@ from .text import TargetBlock
 ROLE_CHOICES = Role.choices
 
 
+class RegistryChooserBlock(SnippetChooserBlock):
+    """A snippet chooser whose clean does not fetch again the instance its own ``to_python`` just loaded.
+
+    Why: Wagtail's ``ChooserBlock.clean`` turns the instance back into its pk
+    and lets ``ModelChoiceField`` look it up once more: one query per
+    reference, 411 on the largest task list and most of its save time.  The
+    instance was loaded by ``bulk_to_python`` from the same default manager in
+    the same request, which is all that lookup would check; the required flag
+    and any validators still run.  Migrations keep naming Wagtail's class
+    (``DECONSTRUCT_ALIASES``): the stored value and the form are unchanged.
+    """
+
+    def clean(self, value: Any) -> Any:
+        if isinstance(value, self.model_class) and value.pk is not None:
+            self.field.validate(value)
+            self.field.run_validators(value)
+            return value
+        return super().clean(value)
+
+
 class UnitRefBlock(blocks.StructBlock):
     """A responsible unit: chosen from the registry, or typed and resolved."""
 
-    unit = SnippetChooserBlock("units.Unit", required=False, label="单位库中的单位")
-    group = SnippetChooserBlock(
+    unit = RegistryChooserBlock("units.Unit", required=False, label="单位库中的单位")
+    group = RegistryChooserBlock(
         "units.UnitGroup", required=False, label="单位组", help_text="原文写的是一类单位（如 各乡镇（街道））时选择。"
     )
     name = blocks.CharBlock(label="单位名称（原文）", required=False, max_length=120)
@@ -82,7 +102,7 @@ def unit_ref_html(ref: dict, ctx: MarkdownContext) -> str:
 class TargetGroupBlock(MarkdownBlockMixin, blocks.StructBlock):
     """个性目标: the targets assigned to one unit."""
 
-    unit = SnippetChooserBlock("units.Unit", required=False, label="责任单位")
+    unit = RegistryChooserBlock("units.Unit", required=False, label="责任单位")
     unit_name = blocks.CharBlock(label="单位名称（原文）", max_length=120)
     targets = blocks.ListBlock(TargetBlock(), label="目标", min_num=1)
 
@@ -104,6 +124,7 @@ class TargetGroupBlock(MarkdownBlockMixin, blocks.StructBlock):
 
 # Migrations name blocks by the path they had before the split (Block.canonical_module_path).
 DECONSTRUCT_ALIASES = {
+    RegistryChooserBlock: "wagtail.snippets.blocks.SnippetChooserBlock",
     UnitRefBlock: "cms.core.blocks.UnitRefBlock",
     TargetGroupBlock: "cms.core.blocks.TargetGroupBlock",
 }

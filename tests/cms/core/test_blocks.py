@@ -13,9 +13,11 @@ import html
 import pytest
 from django.core.exceptions import ValidationError
 
-from cms.core.blocks import DocumentBodyBlock, MarkdownBlockMixin, richtext_to_markdown
+from cms.core.blocks import DocumentBodyBlock, MarkdownBlockMixin, UnitRefBlock, richtext_to_markdown
+from cms.core.blocks.units import RegistryChooserBlock
 from cms.core.markdown import MarkdownContext, md_text
 from tests.cms.core.block_samples import Sampler, reachable, stream_fields
+from tests.factories import UnitFactory
 
 
 def test_stream_fields__exist_on_every_document_page():
@@ -172,3 +174,28 @@ def test_target__indicator_markdown_link_is_text_not_a_link():
     md = block.to_markdown({"text": "目标", "indicator": "[点我](javascript:alert(1))"}, MarkdownContext())
     rendered = markdown.markdown(md)
     assert "<a " not in rendered and "[点我](javascript:alert(1))" in html.unescape(rendered)
+
+
+@pytest.mark.django_db
+def test_unit_ref__clean_keeps_the_unit_to_python_loaded_without_a_second_query(django_assert_num_queries):
+    unit = UnitFactory(name="岩前镇人民政府")
+    block = UnitRefBlock()
+    value = block.to_python({"unit": unit.pk, "group": None, "name": "", "role": "lead", "division": ""})
+    with django_assert_num_queries(0):
+        cleaned = block.clean(value)
+    assert cleaned["unit"] == unit
+
+
+@pytest.mark.django_db
+def test_unit_ref__a_unit_no_longer_in_the_registry_is_still_refused():
+    block = UnitRefBlock()
+    value = block.to_python({"unit": 999_999, "group": None, "name": "", "role": "lead", "division": ""})
+    with pytest.raises(ValidationError):
+        block.clean(value)
+
+
+def test_registry_chooser_block__required_is_kept_and_migrations_name_wagtails_class():
+    block = RegistryChooserBlock("units.Unit")
+    with pytest.raises(ValidationError):
+        block.clean(None)
+    assert block.deconstruct()[0] == "wagtail.snippets.blocks.SnippetChooserBlock"

@@ -273,10 +273,23 @@
     this.sync();
   };
 
+  // Opening or closing a row touches only that row's lines: re-rendering all
+  // of them cost several hundred ms on the largest list, on every click.
   TaskGrid.prototype.toggle = function (index) {
+    var previous = this.lineAt(this.openIndex);
+    var editor = this.body.querySelector("tr.task-grid__editor");
+    if (editor) editor.remove();
+    if (previous) previous.classList.remove("task-grid__line--open");
     this.openIndex = this.openIndex === index ? -1 : index;
-    this.render();
-    if (this.openIndex >= 0) this.focusEditor();
+    var line = this.lineAt(this.openIndex);
+    if (!line) return;
+    line.classList.add("task-grid__line--open");
+    line.after(this.renderEditor(this.state.rows[this.openIndex], this.openIndex));
+    this.focusEditor();
+  };
+
+  TaskGrid.prototype.lineAt = function (index) {
+    return index < 0 ? null : this.body.querySelector('tr.task-grid__line[data-index="' + index + '"]');
   };
 
   TaskGrid.prototype.render = function () {
@@ -474,7 +487,7 @@
 
   // Called on every keystroke in the open row: only the texts of its line change.
   TaskGrid.prototype.refreshLine = function (index) {
-    var line = this.body.querySelector('tr.task-grid__line[data-index="' + index + '"]');
+    var line = this.lineAt(index);
     if (!line) return;
     var row = this.state.rows[index];
     var task = line.querySelector(".task-grid__task");
