@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import re
 from enum import Enum
+from functools import lru_cache
+
+from opencc import OpenCC
 
 from cms.units.choices import GroupKind, UnitKind
 
@@ -30,6 +33,7 @@ __all__ = [
     "GROUP_VILLAGES",
     "NameProblem",
     "collective_kind",
+    "group_name",
     "infer_kind",
     "is_valid_unit_name",
     "level_prefix",
@@ -54,6 +58,21 @@ def normalise(name: str) -> str:
     the raw text would make ``区局(海洋)`` and ``区局（海洋）`` two names.
     """
     return (name or "").strip().translate(_WIDTH)
+
+
+_T2S = OpenCC("t2s")
+
+
+@lru_cache(maxsize=8192)
+def _rule_text(name: str) -> str:
+    """``normalise`` in 简体: the form the classifying rules read.
+
+    Portal mirrors serve 繁体 (``各鄉鎮人民政府``, ``縣消安委各成員單位``); the
+    names are stored as written, but every rule here is written in 简体, so a
+    name is judged on its simplified copy.  It also gives a 繁体 and a 简体
+    spelling of one unit the same match key.
+    """
+    return _T2S.convert(normalise(name))
 
 
 # --- level prefixes -----------------------------------------------------------------------------
@@ -100,15 +119,16 @@ def level_prefix(name: str) -> tuple[str, str]:
     prefix only when it does not start a word (``市场``, ``乡镇``) or a real
     place name (``镇江市``), and something of two or more characters follows.
     """
-    text = normalise(name)
+    text, written = _rule_text(name), normalise(name)
+    rest = written if len(written) == len(text) else text  # the name as written, unless conversion moved it
     if (
         len(text) >= 3
         and text[0] in _LEVEL_CHARS
         and not _NOT_PREFIX.match(text)
         and not text.startswith(_PLACE_STEMS_WITH_LEVEL_CHAR)
     ):
-        return text[0], text[1:]
-    return "", text
+        return text[0], rest[1:]
+    return "", rest
 
 
 # --- place chains -------------------------------------------------------------------------------
@@ -253,7 +273,11 @@ def place_chain(text: str) -> list[tuple[str, str]]:
     the suffix, and a 市 inside a 市 is a county-level city (泉州市晋江市).
     Villages (村, 社区) count only under a township: 乡村振兴 is not a village.
     """
-    rest = _LEADING_PARTY.sub("", normalise(text))
+    plain, written = _rule_text(text), normalise(text)
+    # Names are read on the 简体 copy and returned as written (same positions
+    # when the conversion kept the length, as it does for names).
+    as_written = len(plain) == len(written)
+    rest = _LEADING_PARTY.sub("", plain)
     chain: list[tuple[str, str]] = []
     while rest:
         found = _next_place(rest)
@@ -274,7 +298,8 @@ def place_chain(text: str) -> list[tuple[str, str]]:
                 break
         if level == VILLAGE and (not chain or chain[-1][1] != TOWNSHIP):
             break
-        chain.append((name, level))
+        start = len(plain) - len(rest)
+        chain.append((written[start : start + len(name)] if as_written else name, level))
         rest = rest[len(name) :]
     return chain
 
@@ -342,7 +367,7 @@ def infer_kind(name: str) -> str:
     (政府, 党委, 办事处 …) are dropped first, so ``池店镇人民政府`` is a township
     and ``集美街道办事处`` a street.  Only the end of the name is read.
     """
-    text = normalise(name)
+    text = _rule_text(name)
     text = _TRAILING_BRACKET.sub("", text) or text
     text = _strip_place_bodies(text)
     for kind, suffixes in _KIND_SUFFIXES:
@@ -414,11 +439,28 @@ def collective_kind(name: str) -> str | None:
     single unit; ``安委会`` and ``消安委`` are committees (single units), their
     ``成员单位`` are the group.
     """
-    text = normalise(name)
+    text = _rule_text(name)
     for group, pattern in _COLLECTIVE_PATTERNS:
         if pattern.fullmatch(text):
             return group
     return None
+
+
+# A committee's member units are a group of that committee: a county with both
+# an 安委会 and a 消安委 has two member lists, which overlap but differ.
+_FIRE_COMMITTEE = re.compile(r"消安委|消防安全委员会|消防安全委|防火安全委员会|防火委")
+FIRE_MEMBERS_NAME = "消安委各成员单位"
+
+
+def group_name(name: str, kind: str) -> str:
+    """The canonical name of the group a collective reference of ``kind`` stands for.
+
+    ``县消安委各成员单位`` → ``消安委各成员单位``; every other reference takes its
+    kind's label (``各乡镇人民政府`` → ``各乡镇（街道）``).
+    """
+    if kind == GROUP_MEMBERS and _FIRE_COMMITTEE.search(_rule_text(name)):
+        return FIRE_MEMBERS_NAME
+    return str(GroupKind(kind).label)
 
 
 # --- match keys ---------------------------------------------------------------------------------
@@ -490,7 +532,7 @@ def match_key(name: str) -> str:
     bare level body keeps its level (``区政府``), so different governments never
     share a key.  ``公安局`` and ``公安分局`` stay different units.
     """
-    text = normalise(name)
+    text = _rule_text(name)
     chain = place_chain(text)
     if chain:
         consumed = _LEADING_PARTY.sub("", text)
@@ -615,7 +657,7 @@ def name_problem(name: str) -> NameProblem | None:
     a sentence or a fragment, which must stay in the text as written instead
     of becoming a unit the editor then has to delete.
     """
-    text = normalise(name)
+    text = _rule_text(name)
     if not text:
         return NameProblem.EMPTY
     if len(text) > MAX_NAME_LENGTH:

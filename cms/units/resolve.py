@@ -187,8 +187,13 @@ class UnitResolver:
         prefix, _ = naming.level_prefix(name)
         where = self.target(prefix)
         groups = UnitGroup.objects.filter(jurisdiction=where, kind=kind).order_by("pk")
-        canonical = str(GroupKind(kind).label)
-        group = groups.filter(name=canonical).first() or groups.first()
+        canonical = naming.group_name(name, kind)
+        group = groups.filter(name=canonical).first() or next(
+            (candidate for candidate in groups if name in candidate.spelling_list()), None
+        )
+        if group is None and kind != GroupKind.MEMBERS:
+            # an editor may have renamed the jurisdiction's only group of this kind
+            group = groups.first()
         if group is None:
             if not self.create:
                 return Resolution(reason=f"单位组“{canonical}”尚未建立")

@@ -82,6 +82,26 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "external_index": "11350582003649113X/2024-00007",
         "validity": None,
     },
+    "table_cells.txt": {
+        "title": "永安市安全生产委员会关于下达2023年度安全生产工作目标责任的通知",
+        "issuer": "永安市安全生产委员会",
+        "doc_number": "永安委〔2023〕3号",
+        "recipients": "各乡镇人民政府、街道办事处，市安委会各成员单位，各有关企业",
+        "written_date": date(2023, 3, 6),
+        "disclosure": "public",
+        "external_index": "000014349/2023-00417",
+        "validity": "valid",
+    },
+    "traditional_fire_cover_letter.txt": {
+        "title": "某某縣消防安全委員會辦公室關於印發《2024年度消防工作目標責任考核辦法》的通知",
+        "issuer": "某某縣消防安全委員會辦公室",
+        "doc_number": "某消安委辦〔2024〕2号",
+        "recipients": "各鄉鎮人民政府，縣消安委各成員單位",
+        "written_date": date(2024, 2, 20),
+        "disclosure": "public",
+        "external_index": "FJ-2024-0088",
+        "validity": "valid",
+    },
 }
 EMPTY = {"title": "（未识别标题）", "disclosure": None, "written_date": None}
 FORMATS = ["txt", "docx"]

@@ -34,6 +34,7 @@ _STRONG_KEYS = (
 _WEAK_KEYS = "名\\s*称|标\\s*题|文\\s*号|主\\s*题|关键词|来\\s*源|文件编号"
 _KEY = re.compile(rf"(?P<key>{_STRONG_KEYS}|{_WEAK_KEYS})\s*[:：]")
 _STRONG = re.compile(rf"^(?:{_STRONG_KEYS})$")
+_CELL_KEY = re.compile(rf"(?P<key>{_STRONG_KEYS}|{_WEAK_KEYS})\s*[:：]?")
 _BULLET = re.compile(r"^[•·●○◦▪■□\-\*‧]\s*")
 _PIPES = re.compile(r"[|｜]")
 
@@ -74,8 +75,27 @@ def _is_chrome(text: str) -> bool:
     return any(pattern.search(text) for pattern in _CHROME)
 
 
+def _cell_pairs(cells: list[str]) -> list[tuple[str, str]] | None:
+    """Pairs from table cells laid out key, value, key, value (``| 索引号 | … | 主题分类 | … |``).
+
+    A portal's metadata block is an HTML table; copied as text it becomes pipe
+    rows or a Word table whose key cells carry no colon.
+    """
+    cells = [cell.strip() for cell in cells if cell.strip()]
+    if len(cells) < 2 or len(cells) % 2:
+        return None
+    keys = [_CELL_KEY.fullmatch(cell) for cell in cells[0::2]]
+    if not all(keys):
+        return None
+    return [(re.sub(r"\s+", "", key.group("key")), value) for key, value in zip(keys, cells[1::2], strict=True) if key]
+
+
 def _pairs(text: str) -> list[tuple[str, str]] | None:
     """Key/value pairs when the whole line is made of them ("索引号：… 主题分类：…"), else None."""
+    if _PIPES.search(text):
+        cells = _cell_pairs(_PIPES.split(text))
+        if cells is not None:
+            return cells
     line = _BULLET.sub("", _PIPES.sub(" ", text)).strip()
     matches = list(_KEY.finditer(line))
     if not matches or matches[0].start() != 0:
@@ -96,11 +116,25 @@ def _table_text(table: SourceTable) -> str:
     return " ".join(cell.text.strip() for row in table.rows for cell in row if cell.text.strip())
 
 
+def _table_pairs(table: SourceTable) -> list[tuple[str, str]] | None:
+    """Pairs of a metadata table: every row key/value cells, or the cells' text read as one line."""
+    pairs: list[tuple[str, str]] = []
+    for row in table.rows:
+        found = _cell_pairs([cell.text for cell in row])
+        if found is None:
+            return _pairs(_table_text(table))
+        pairs += found
+    return pairs or None
+
+
 def split_portal(items: list[Item]) -> PortalCopy:
     """Take chrome and the 信息公开 block out of ``items``; keep everything else in order."""
     result = PortalCopy(items=[])
     texts = [_table_text(item) if isinstance(item, SourceTable) else item.text.strip() for item in items]
-    pairs = [_pairs(text) if text else None for text in texts]
+    pairs = [
+        _table_pairs(item) if isinstance(item, SourceTable) else _pairs(text) if text else None
+        for item, text in zip(items, texts, strict=True)
+    ]
     strong = [p is not None and _strong(p) for p in pairs]
     is_meta = list(strong)
     # weak keys ("名称：", "文号：") next to the block belong to it; a key whose

@@ -13,6 +13,7 @@ from cms.units.naming import (
     GROUP_VILLAGES,
     NameProblem,
     collective_kind,
+    group_name,
     infer_kind,
     is_valid_unit_name,
     level_prefix,
@@ -327,3 +328,39 @@ def test_collective_kind__qualified_collectives(name: str, kind: str | None) -> 
 def test_split_run_on__a_collective_is_never_cut() -> None:
     # 乡 + 镇人民政府 looks like a boundary; the 各 makes it one collective.
     assert split_run_on("沿海各乡镇人民政府") == ["沿海各乡镇人民政府"]
+
+
+# --- 繁体 -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("各鄉鎮人民政府", GROUP_PLACES), ("縣消安委各成員單位", GROUP_MEMBERS), ("各有關部門", GROUP_DEPARTMENTS)],
+)
+def test_collective_kind__traditional_spellings(name: str, kind: str) -> None:
+    assert collective_kind(name) == kind
+
+
+def test_rules__traditional_name_is_judged_like_its_simplified_spelling() -> None:
+    assert infer_kind("縣應急管理局") == infer_kind("县应急管理局") == "department"
+    assert match_key("縣應急管理局") == match_key("县应急管理局")
+    assert is_valid_unit_name("縣應急管理局") and not is_valid_unit_name("縣應急管理局、縣住建局")
+
+
+def test_place_chain__traditional_places_are_returned_as_written() -> None:
+    assert place_chain("某某縣消防安全委員會辦公室") == [("某某縣", "county")]
+    assert level_prefix("縣應急管理局") == ("县", "應急管理局")
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "expected"),
+    [
+        ("縣消安委各成員單位", GROUP_MEMBERS, "消安委各成员单位"),
+        ("市消防安全委员会成员单位", GROUP_MEMBERS, "消安委各成员单位"),
+        ("市安委会各成员单位", GROUP_MEMBERS, "安委会各成员单位"),
+        ("各成员单位", GROUP_MEMBERS, "安委会各成员单位"),
+        ("各乡镇人民政府", GROUP_PLACES, "各乡镇（街道）"),
+    ],
+)
+def test_group_name__a_fire_committees_members_are_their_own_group(name: str, kind: str, expected: str) -> None:
+    assert group_name(name, kind) == expected

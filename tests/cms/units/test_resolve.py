@@ -163,3 +163,12 @@ def test_resolve__spellings_of_one_group_meet_and_are_recorded(township):
     first.refresh_from_db()
     assert first.spelling_list() == ["各乡镇政府"]  # the canonical name is not repeated as a spelling
     assert UnitGroup.objects.filter(kind=GroupKind.PLACES).count() == 1
+
+
+def test_resolve__safety_and_fire_committee_members_are_two_groups(township):
+    resolver = UnitResolver(township)
+    safety = resolver.resolve("镇安委会各成员单位").group
+    fire = resolver.resolve("鎮消安委各成員單位").group
+    assert safety is not None and fire is not None and safety != fire
+    assert (safety.name, fire.name) == ("安委会各成员单位", "消安委各成员单位")
+    assert resolver.resolve("镇消防安全委员会成员单位").group == fire
