@@ -98,7 +98,7 @@
       if (open) {
         var first = firstStop();
         if (first) {
-          first.focus();
+          first.focus({ preventScroll: true }); /* the drawer slides in; nothing behind it may scroll */
         }
       } else if (focusBack) {
         button.focus();

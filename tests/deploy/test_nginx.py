@@ -256,7 +256,8 @@ def test_nginx__a_unit_new_in_a_later_export_downloads_under_its_chinese_name_wi
         call_command("export_site", "--out", str(site_dir), "--src", str(site_dir.parent / "src"), stdout=log)
         transaction.set_rollback(True)
     assert "完成：" in log.getvalue(), log.getvalue()
-    page = next(p for p in (site_dir / "units").glob("*.html") if "新设镇" in p.read_text(encoding="utf-8"))
+    pages = [p for p in (site_dir / "units").glob("*.html") if p.name != "index.html"]
+    page = next(p for p in pages if "<h1" in (text := p.read_text(encoding="utf-8")) and "新设镇任务台账" in text)
     csv = _linked_downloads(page, "csv")[0]
     status, headers, body = nginx.get(f"{PREFIX}{csv}")
     assert status == 200, csv
