@@ -53,7 +53,7 @@ from typing import Any
 import yaml
 
 from .children import die_with_parent
-from .downloads import DOWNLOADS_DIR, Ledger, LedgerStats, LedgerStep, LedgerStepError, ledgers
+from .downloads import DOWNLOADS_DIR, Ledger, LedgerStats, LedgerStep, LedgerStepError, fill_download_sizes, ledgers
 from .incremental import (
     ExportState,
     ReuseFailed,
@@ -72,7 +72,7 @@ from .partial_hooks import PLAN_VARIABLE
 from .prepublish import check_site
 from .prepublish import report as prepublish_report
 from .search_index import BUNDLE_DIR, SearchIndexError, SearchIndexStats, build_search_index
-from .serving import prepare_for_serving
+from .serving import link_download_names, prepare_for_serving
 from .site import Site
 from .tree import source_date, walk
 
@@ -515,6 +515,14 @@ def build_site(
             kept = [f"{DOWNLOADS_DIR}/{name}.{fmt}" for name in reuse.keep_ledgers for fmt in FORMATS]
             kept += [f"{DOWNLOADS_DIR}/{name}.{CALENDAR_FORMAT}" for name in reuse.keep_calendars]
             report.linked_files += _link_or_fail(reuse.previous, site_dir, kept)
+        # Every ledger's download name, also those an incremental export links unchanged.
+        if serving_ledgers is None:
+            serving_ledgers = [(ledger.name, ledger.file_label) for ledger in ledgers or []]
+        if serving_calendars is None:
+            serving_calendars = [(ledger.name, ledger.calendar) for ledger in ledgers or [] if ledger.calendar]
+        # The pages link to the named paths and show the files' sizes: both need the ledger files.
+        link_download_names(site_dir, serving_ledgers, serving_calendars)
+        fill_download_sizes(site_dir)
         problems = check_site(site_dir)
         if problems:
             raise ExportError(f"发布前检查未通过，原有网站 {out_dir} 保持不变：\n{prepublish_report(problems)}")
@@ -522,11 +530,6 @@ def build_site(
             report.search_index = build_search_index(site_dir)
         except SearchIndexError as error:
             raise ExportError(f"{error}\n原有网站 {out_dir} 保持不变。") from error
-        # Every ledger's download name, also those an incremental export links unchanged.
-        if serving_ledgers is None:
-            serving_ledgers = [(ledger.name, ledger.title) for ledger in ledgers or []]
-        if serving_calendars is None:
-            serving_calendars = [(ledger.name, ledger.calendar) for ledger in ledgers or [] if ledger.calendar]
         prepare_for_serving(site_dir, serving_ledgers, serving_calendars)
         if before_swap:
             before_swap(site_dir)
@@ -731,7 +734,7 @@ def export_site(
             "runner": runner,
             "before_swap": before_swap,
             "state": state,
-            "serving_ledgers": [(item.name, item.title) for item in rendered.ledgers],
+            "serving_ledgers": [(item.name, item.file_label) for item in rendered.ledgers],
             "serving_calendars": [(item.name, item.calendar) for item in rendered.ledgers if item.calendar],
         }
         with disk_space(out_dir.parent, f"原有网站 {out_dir} "):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -37,13 +38,13 @@ from cms.ledger.tables import ledger_file_name
 from .assignments import link_source
 from .children import die_with_parent
 from .ledger_worker import CALENDAR_FORMAT, Plan, file_names, has_calendar, ledger_bytes, ledger_plan
+from .serving import DOWNLOADS_DIR, LEDGER_FORMATS, download_file_name, named_download_url
 from .site import Site
 from .tree import DocumentPage, href, is_cover, notice_addressees, walk
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-DOWNLOADS_DIR = "downloads"
-FORMAT_LABELS = {"csv": "CSV（Excel/WPS 可直接打开）", "xlsx": "Excel（XLSX）", "json": "JSON（供系统对接）"}
-CALENDAR_LINK = "订阅任务日历（ICS）"
+SIZE_MARK = "data-gk-size"  # the attribute of the span that carries a download's size
+CALENDAR_LINK = "订阅任务日历"
 CALENDAR_HINT = "可导入手机日历，列出截止日期和节点。"
 
 
@@ -70,7 +71,8 @@ class Ledger:
         """The name a browser saves the file under: ``2024年-东石镇-任务台账`` (no extension)."""
         years = sorted({int(task["year"]) for task in self.tasks if task.get("year")})
         span = [f"{years[0]}年" if len(years) == 1 else f"{years[0]}-{years[-1]}年"] if years else []
-        return ledger_file_name([*span, self.subject or "全部"], "").removesuffix(".")
+        everything = "全部（按责任单位逐行）" if self.by_unit else "全部"
+        return ledger_file_name([*span, self.subject or everything], "").removesuffix(".")
 
 
 def notice_context(notice: DocumentPage) -> tuple[str, int | None]:
@@ -340,31 +342,97 @@ def _tail(text: str, limit: int = 10) -> str:
     return "\n".join([line for line in text.splitlines() if line.strip()][-limit:])
 
 
+def _reading_name(file_label: str) -> str:
+    """``2024年-东石镇-任务台账`` → ``2024年东石镇任务台账``: the saved name as a phrase (a year span keeps its -)."""
+    return re.sub(r"(?<!\d)-|-(?!\d)", "", file_label) or "任务台账"
+
+
+def _size_mark(file_name: str) -> str:
+    """Where :func:`fill_download_sizes` writes ``，12 KB`` once the file exists (empty until then)."""
+    return f'<span {SIZE_MARK}="{file_name}"></span>'
+
+
+def _download_url(from_path: str, stem: str, label: str, fmt: str) -> str:
+    """The named path (``downloads/<stem>/<中文名>.<fmt>``, see export/serving.py), else the ASCII file."""
+    target = named_download_url(stem, label, fmt) if label else f"{DOWNLOADS_DIR}/{stem}.{fmt}"
+    return href(from_path, target)
+
+
 def download_links(from_path: str, stem: str, file_label: str = "") -> str:
     """A line of links to one ledger's three formats, relative to ``from_path``.
 
-    The files keep ASCII names on the server; ``download="2024年-东石镇-任务台账.xlsx"``
-    makes the browser save them under a name that says what they hold.
+    Each link names what it holds and how big it is, 「2024年东石镇任务台账（XLSX，12 KB）」:
+    a screen reader's list of links and an older reader on a slow phone
+    both know what they get before they tap.  The link goes to the file's
+    Chinese-named path, so it saves as ``2024年-东石镇-任务台账.xlsx`` from
+    any server or from disk.
     """
+    name = escape_html(_reading_name(file_label))
 
     def saved_as(fmt: str) -> str:
-        return f'="{escape_html(f"{file_label}.{fmt}")}"' if file_label else ""
+        return f'="{escape_html(download_file_name(file_label, fmt))}"' if file_label else ""
 
     links = " · ".join(
-        f'<a href="{href(from_path, f"downloads/{stem}.{fmt}")}" download{saved_as(fmt)}>{label}</a>'
-        for fmt, label in FORMAT_LABELS.items()
+        f'<a href="{_download_url(from_path, stem, file_label, fmt)}" download{saved_as(fmt)}>'
+        f"{name}（{fmt.upper()}{_size_mark(f'{stem}.{fmt}')}）</a>"
+        for fmt in LEDGER_FORMATS
     )
-    return f'<p class="downloads">下载任务台账：{links}</p>\n\n'
+    return f'<p class="downloads">下载任务台账（CSV 可直接用 Excel/WPS 打开，JSON 供系统对接）：{links}</p>\n\n'
 
 
 def calendar_link(from_path: str, stem: str, label: str) -> str:
-    """The link to a unit's calendar, with a hint of what to do with it; ``label``: the calendar's name."""
-    saved_as = escape_html(f"{label}.{CALENDAR_FORMAT}")
-    url = href(from_path, f"{DOWNLOADS_DIR}/{stem}.{CALENDAR_FORMAT}")
+    """The link to a unit's calendar, named and sized, with a hint; ``label``: the calendar's name."""
+    saved_as = escape_html(download_file_name(label, CALENDAR_FORMAT))
+    url = _download_url(from_path, stem, label, CALENDAR_FORMAT)
+    mark = _size_mark(f"{stem}.{CALENDAR_FORMAT}")
     return (
-        f'<p class="downloads calendar"><a href="{url}" download="{saved_as}">{CALENDAR_LINK}</a>'
-        f"（{CALENDAR_HINT}）</p>\n\n"
+        f'<p class="downloads calendar">{CALENDAR_LINK}：<a href="{url}" download="{saved_as}">'
+        f"{escape_html(label)}（ICS{mark}）</a>（{CALENDAR_HINT}）</p>\n\n"
     )
+
+
+def file_size_text(size: int) -> str:
+    """``12 KB``: what a reader on a metered phone plan wants to know, rounded up to a whole unit."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{-(-size // 1024)} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+_SIZE_MARK = re.compile(rf'(<span {SIZE_MARK}="([A-Za-z0-9._-]+)">)[^<]*(</span>)')
+
+
+def fill_download_sizes(site_dir: Path) -> int:
+    """Write each linked download's size into the built pages; returns how many pages changed.
+
+    The ledger files are written by their own process while MkDocs builds
+    the pages (:class:`LedgerStep`), so their sizes are only known here,
+    after both.  A page an incremental export linked from the live site is
+    rewritten (never in place: its inode is the live page) only when a
+    size changed, e.g. a unit's ledger whose 下次节点 moved with the date.
+    """
+    downloads = site_dir / DOWNLOADS_DIR
+    sizes: dict[str, str] = {}
+
+    def size_of(match: re.Match[str]) -> str:
+        name = match.group(2)
+        if name not in sizes:
+            path = downloads / name
+            sizes[name] = f"，{file_size_text(path.stat().st_size)}" if path.is_file() else ""
+        return f"{match.group(1)}{sizes[name]}{match.group(3)}"
+
+    changed = 0
+    for page in sorted(site_dir.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        if SIZE_MARK not in text:
+            continue
+        filled = _SIZE_MARK.sub(size_of, text)
+        if filled != text:
+            page.unlink()
+            page.write_text(filled, encoding="utf-8")
+            changed += 1
+    return changed
 
 
 def downloads_page(items: list[Ledger]) -> str:

@@ -11,13 +11,21 @@ export prepares, inside the new site before the swap:
   SHA-256 of every inline script of the built pages.  Material's inline
   scripts change between theme versions and by page depth, so the hashes
   are computed from the output, never typed into the config.
-* ``nginx-downloads.conf``: ledger file (and unit calendar, ``.ics``) →
-  ``Content-Disposition`` with the Chinese file name (RFC 5987
-  ``filename*=UTF-8''…``; the files themselves keep ASCII names that survive
-  any server and zip tool).
+* ``downloads/<stem>/<中文名>.<fmt>``: a hard link to each ledger file
+  (and unit calendar, ``.ics``) under the Chinese name it saves as, next to
+  the ASCII ``downloads/<stem>.<fmt>`` the ledger step writes (those survive
+  any server and zip tool).  The pages link to the named path, so the name
+  travels in the URL: nginx puts it into ``Content-Disposition``
+  (``filename*=UTF-8''…``, RFC 5987) from the request itself
+  (deploy/nginx-public-map.conf), and a browser that ignores the header,
+  or the site opened from disk, still saves the file under that name.
+  Nothing is read at nginx start, so a unit that first appears in this
+  export downloads under its Chinese name without a reload.  (An earlier
+  ``nginx-downloads.conf`` map was only read at reload: new units got
+  ASCII names until someone reloaded nginx.)
 
-Both ``nginx-*`` files are read by nginx at (re)load and refused to readers
-by the config.
+``nginx-csp.conf`` is read by nginx at (re)load and refused to readers by
+the config; the script hashes only change with the theme.
 """
 
 from __future__ import annotations
@@ -25,17 +33,19 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import quote
 
+from .ledger_worker import CALENDAR_FORMAT, FORMATS
+
 COMPRESSED_SUFFIXES = {".html", ".css", ".js", ".json", ".xml", ".txt", ".csv", ".svg", ".map", ".ics"}
 MIN_COMPRESS_BYTES = 512
 CSP_FILE = "nginx-csp.conf"
-DOWNLOAD_NAMES_FILE = "nginx-downloads.conf"
-LEDGER_FORMATS = ("csv", "xlsx", "json")
-CALENDAR_FORMAT = "ics"
+DOWNLOADS_DIR = "downloads"
+LEDGER_FORMATS = tuple(FORMATS)
 
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 # Characters Windows, WPS and zip tools refuse in a file name.
@@ -48,6 +58,8 @@ def compress_site(site_dir: Path) -> int:
     for path in sorted(site_dir.rglob("*")):
         if path.suffix not in COMPRESSED_SUFFIXES or not path.is_file():
             continue
+        if _is_named_download(site_dir, path):
+            continue  # a hard link to a ledger file: link_download_names links its .gz
         target = path.with_name(path.name + ".gz")
         data = path.read_bytes()
         if target.exists():
@@ -63,6 +75,11 @@ def compress_site(site_dir: Path) -> int:
             target.write_bytes(packed)
             written += 1
     return written
+
+
+def _is_named_download(site_dir: Path, path: Path) -> bool:
+    parts = path.relative_to(site_dir).parts
+    return len(parts) == 3 and parts[0] == DOWNLOADS_DIR
 
 
 def inline_script_hashes(site_dir: Path) -> list[str]:
@@ -110,46 +127,61 @@ def write_csp(site_dir: Path) -> str:
 
 
 def download_file_name(title: str, fmt: str) -> str:
-    """The Chinese name a ledger saves under: its title, made safe for file systems."""
+    """The Chinese name a download saves under: its title, made safe for file systems."""
     stem = " ".join(_UNSAFE_NAME.sub(" ", title).split())[:80] or "任务台账"
     return f"{stem}.{fmt}"
 
 
-def content_disposition(title: str, fmt: str, fallback: str = "ledger") -> str:
-    """``attachment`` with an ASCII fallback and the UTF-8 name (RFC 6266 / RFC 5987)."""
-    name = download_file_name(title, fmt)
-    return f"attachment; filename=\"{fallback}.{fmt}\"; filename*=UTF-8''{quote(name, safe='')}"
+def named_download(stem: str, title: str, fmt: str) -> str:
+    """``downloads/<stem>/<中文名>.<fmt>``: the path a page links to, as a file path (not URL-quoted)."""
+    return f"{DOWNLOADS_DIR}/{stem}/{download_file_name(title, fmt)}"
 
 
-def _map_entry(file_name: str, disposition: str) -> str:
-    value = disposition.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{file_name}" "{value}";'
+def named_download_url(stem: str, title: str, fmt: str) -> str:
+    """:func:`named_download` as it goes into an ``href``: every byte of the name percent-encoded.
 
-
-def write_download_names(
-    site_dir: Path, ledgers: Iterable[tuple[str, str]], calendars: Iterable[tuple[str, str]] = ()
-) -> None:
-    """nginx ``map`` entries: ``<stem>.<fmt>`` → its Content-Disposition, for (stem, title) pairs.
-
-    ``calendars``: (stem, calendar name) of the ledgers that have a ``.ics``
-    (a unit's 任务日历), saved as ``东石镇任务日历.ics``.
+    nginx copies the encoded name from the request into ``filename*=UTF-8''…``
+    (it accepts only ``[A-Za-z0-9%._~-]`` there), so nothing of it may stay raw.
     """
-    lines = ["# Written by export_site: ledger file -> Content-Disposition (see deploy/nginx.conf)."]
-    names = dict(calendars)
-    for stem, title in sorted(ledgers):
-        for fmt in LEDGER_FORMATS:
-            lines.append(_map_entry(f"{stem}.{fmt}", content_disposition(title, fmt)))
-        if stem in names:
-            disposition = content_disposition(names[stem], CALENDAR_FORMAT, fallback="calendar")
-            lines.append(_map_entry(f"{stem}.{CALENDAR_FORMAT}", disposition))
-    (site_dir / DOWNLOAD_NAMES_FILE).unlink(missing_ok=True)  # may be a hard link into the live site
-    (site_dir / DOWNLOAD_NAMES_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return f"{DOWNLOADS_DIR}/{stem}/{quote(download_file_name(title, fmt), safe='')}"
+
+
+def link_download_names(
+    site_dir: Path, ledgers: Iterable[tuple[str, str]], calendars: Iterable[tuple[str, str]] = ()
+) -> int:
+    """Hard-link every ledger file (and ``.gz``) to its named path; returns how many links.
+
+    ``ledgers``: (stem, file label) pairs, each in :data:`LEDGER_FORMATS`;
+    ``calendars``: (stem, calendar name) of the ledgers that have a ``.ics``.
+    A file the ledger step did not write gets no link (the pre-publish check
+    then names the page whose link points nowhere).
+    """
+    wanted = [(stem, title, fmt) for stem, title in ledgers for fmt in LEDGER_FORMATS]
+    wanted += [(stem, title, CALENDAR_FORMAT) for stem, title in calendars]
+    made = 0
+    for stem, title, fmt in wanted:
+        source = site_dir / DOWNLOADS_DIR / f"{stem}.{fmt}"
+        target = site_dir / named_download(stem, title, fmt)
+        for suffix in ("", ".gz"):
+            original, named = Path(f"{source}{suffix}"), Path(f"{target}{suffix}")
+            if not original.is_file():
+                continue
+            named.parent.mkdir(parents=True, exist_ok=True)
+            named.unlink(missing_ok=True)
+            os.link(original, named)
+            made += 1
+    return made
 
 
 def prepare_for_serving(
     site_dir: Path, ledgers: Iterable[tuple[str, str]], calendars: Iterable[tuple[str, str]] = ()
 ) -> None:
-    """All of the above, in the new site before it is swapped in."""
+    """The CSP, the ``.gz`` files, then the named download links to both, before the swap.
+
+    The named links must also exist before the pre-publish check (it follows
+    the pages' links), so :func:`link_download_names` runs there first and
+    again here, after compressing, to pick up the ledgers' new ``.gz``.
+    """
     write_csp(site_dir)
-    write_download_names(site_dir, ledgers, calendars)
     compress_site(site_dir)
+    link_download_names(site_dir, ledgers, calendars)

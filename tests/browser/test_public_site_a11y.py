@@ -8,7 +8,8 @@ under a portal sub-path by the same loopback server as test_public_site.py
 * axe-core (npm, tests/browser/package.json) reports 0 WCAG 2.1 A/AA
   violations on every page template, on a desktop and on a phone;
 * no page is wider than a 320 or 390 px screen, and task rows read as cards;
-* every Tab stop is visible (the closed drawer takes none);
+* every Tab stop is visible (the closed drawer takes none), and the menu drawer opens,
+  is walked and closes by keyboard alone;
 * 长者模式 enlarges the text and survives a reload and another page;
 * the footer carries the site identity, pages carry the 政府网站 meta tags,
   and the 2022 notice is dated 2022, not the day of the export.
@@ -208,7 +209,7 @@ def test_phone__no_page_is_wider_than_the_screen(open_visit, portal: Portal, tem
         scroll_width = visit.page.evaluate("() => document.documentElement.scrollWidth")
         if scroll_width > width:
             wide[name] = scroll_width
-        if name in {"attachment-task-table", "indicator-table"}:
+        if name in {"attachment-task-table", "indicator-table", "unit", "downloads"}:
             shot(visit.page, f"a11y-{width}-{name}", full_page=False)
     assert wide == {}
 
@@ -276,6 +277,77 @@ def test_keyboard__every_tab_stop_is_visible(open_visit, portal: Portal, templat
         if not (state["visible"] and state["outline"]):
             invisible.append(state)
     assert invisible == []
+
+
+FOCUSED = """() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return null;
+    const r = el.getBoundingClientRect(), cs = getComputedStyle(el);
+    return {text: (el.getAttribute('aria-label') || el.textContent || '').trim().slice(0, 30),
+            inDrawer: !!el.closest('.md-sidebar--primary'),
+            visible: r.width > 0 && r.height > 0 && cs.visibility === 'visible'
+                && r.right > 0 && r.left < window.innerWidth && r.bottom > 0 && r.top < window.innerHeight,
+            outline: cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2};
+}"""
+
+
+def _tab_to(page: Page, name: str, limit: int = 10) -> dict:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        state = page.evaluate(FOCUSED)
+        if state and state["text"] == name:
+            return state
+    raise AssertionError(f"{name} never took the focus")
+
+
+@pytest.mark.parametrize("viewport", [PHONE, {"width": 640, "height": 900}], ids=["phone", "zoom200"])
+def test_keyboard__menu_drawer_opens_walks_and_closes_without_a_mouse(
+    open_visit, portal: Portal, templates: dict[str, str], viewport
+):
+    """The header's menu is a button: Enter/Space open the drawer with focus inside, Escape closes it."""
+    visit = open_visit(viewport)
+    page = visit.page
+    open_page(visit, portal, templates["notice"])
+    drawer = page.locator("#__drawer")
+    button = page.locator("label.md-header__button[for='__drawer']")
+    state = _tab_to(page, "导航菜单")
+    assert state["visible"] and state["outline"], state
+    expect(button).to_have_attribute("role", "button")
+    expect(button).to_have_attribute("aria-expanded", "false")
+
+    page.keyboard.press("Enter")
+    expect(drawer).to_be_checked()
+    expect(button).to_have_attribute("aria-expanded", "true")
+    page.wait_for_timeout(400)  # Material slides the drawer in over 0.25 s
+    seen = []
+    for _ in range(12):
+        state = page.evaluate(FOCUSED)
+        assert state is not None and state["inDrawer"] and state["visible"] and state["outline"], (state, seen)
+        seen.append(state["text"])
+        if state["text"] == "台账下载":
+            break
+        page.keyboard.press("Tab")
+    assert "台账下载" in seen, seen
+    shot(page, f"a11y-drawer-{viewport['width']}", full_page=False)
+
+    page.keyboard.press("Escape")
+    expect(drawer).not_to_be_checked()
+    assert page.evaluate(FOCUSED)["text"] == "导航菜单"
+    page.keyboard.press(" ")
+    expect(drawer).to_be_checked()
+    assert page.evaluate(FOCUSED)["inDrawer"]
+    # Enter on a drawer link follows it; Tab out of the drawer closes it.
+    with page.expect_navigation():
+        page.locator(".md-sidebar--primary a", has_text="台账下载").focus()
+        page.keyboard.press("Enter")
+    assert page.url.endswith("downloads.html"), page.url
+    _tab_to(page, "导航菜单")
+    page.keyboard.press("Enter")
+    expect(drawer).to_be_checked()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    expect(drawer).not_to_be_checked()
+    visit.assert_clean()
 
 
 def test_senior_mode__larger_text_that_persists(open_visit, portal: Portal, templates: dict[str, str]):

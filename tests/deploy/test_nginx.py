@@ -7,8 +7,10 @@ nginx.conf listening on 127.0.0.1.  Checked: the site answers under its
 sub-path only, the export's .gz is sent to gzip clients, the CSP carries the
 export's script hashes and frame-ancestors, Referrer-Policy, 404 page,
 long cache for hashed theme files and search chunks, CSV as UTF-8 text saved under its
-Chinese name (RFC 5987), a unit's calendar as UTF-8 text/calendar under its
-Chinese name, and the nginx-* include files are not served.
+Chinese name (RFC 5987) at the path the pages link, a unit's calendar as UTF-8
+text/calendar under its Chinese name, a unit new in a later export downloads
+under its Chinese name with no nginx reload, and the nginx-* include files
+are not served.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import gzip
 import http.client
 import io
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -31,8 +34,10 @@ from django.core.management import call_command
 from django.db import transaction
 
 from cms.documents.models import NoticePage
+from cms.documents.setup import ensure_site_structure
 from cms.importer.service import import_documents
-from export.serving import CSP_FILE, DOWNLOAD_NAMES_FILE, inline_script_hashes
+from export.serving import CSP_FILE, inline_script_hashes
+from tests.factories import UnitFactory, make_attachment, make_notice, task_list
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -181,37 +186,80 @@ def test_nginx__404_page_and_config_files_not_served(nginx: Nginx):
     status, headers, body = nginx.get(f"{PREFIX}no/such/page.html")
     assert status == 404 and "md-header" in body.decode("utf-8")
     assert "content-security-policy" in headers
-    for name in (CSP_FILE, DOWNLOAD_NAMES_FILE):
-        assert nginx.get(f"{PREFIX}{name}")[0] == 404
+    assert nginx.get(f"{PREFIX}{CSP_FILE}")[0] == 404
+
+
+def _linked_downloads(page: Path, fmt: str) -> list[str]:
+    """The site paths of the ``fmt`` downloads a built page links, as written (percent-encoded)."""
+    links = re.findall(rf'href="((?:\.\./)*downloads/[^"]+\.{fmt})"', page.read_text(encoding="utf-8"))
+    return [re.sub(r"^(?:\.\./)*", "", link) for link in links]
+
+
+def _saved_name(headers: dict[str, str]) -> str:
+    disposition = headers["content-disposition"]
+    assert disposition.startswith("attachment;") and disposition.isascii(), disposition
+    return unquote(disposition.split("filename*=UTF-8''", 1)[1])
 
 
 def test_nginx__csv_ledger_is_utf8_text_saved_under_its_chinese_name(nginx: Nginx, site_dir: Path):
-    csv = next(p.name for p in (site_dir / "downloads").glob("notice-*.csv"))
-    status, headers, body = nginx.get(f"{PREFIX}downloads/{csv}")
+    notice = next(p for p in (site_dir / "notices").glob("*.html") if _linked_downloads(p, "csv"))
+    csv = _linked_downloads(notice, "csv")[0]
+    assert re.fullmatch(r"downloads/notice-[A-Za-z0-9_-]+/[A-Za-z0-9%._~-]+\.csv", csv), csv
+    status, headers, body = nginx.get(f"{PREFIX}{csv}")
     assert status == 200
     assert headers["content-type"] == "text/csv; charset=utf-8"
-    disposition = headers["content-disposition"]
-    assert disposition.startswith("attachment;")
-    name = unquote(disposition.split("filename*=UTF-8''", 1)[1])
-    assert name.endswith(".csv") and "百崎回族乡" in name, name
+    name = _saved_name(headers)
+    assert name == unquote(csv.rsplit("/", 1)[1]) and name.endswith("任务台账.csv"), name
+    assert 'filename="download.csv"' in headers["content-disposition"]
     assert body.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs, untouched
-    status, headers, _ = nginx.get(f"{PREFIX}downloads/{csv[:-4]}.xlsx")
+    xlsx = _linked_downloads(notice, "xlsx")[0]
+    status, headers, _ = nginx.get(f"{PREFIX}{xlsx}")
     assert status == 200 and headers["content-type"].startswith("application/vnd.openxmlformats")
-    assert unquote(headers["content-disposition"].split("''", 1)[1]).endswith(".xlsx")
+    assert _saved_name(headers).endswith("任务台账.xlsx")
+    # The ASCII file beside it, for scripts; a name the export never wrote is not served.
+    stem = csv.split("/")[1]
+    status, headers, ascii_body = nginx.get(f"{PREFIX}downloads/{stem}.csv")
+    assert status == 200 and ascii_body == body and headers["content-disposition"] == "attachment"
+    assert nginx.get(f"{PREFIX}downloads/{stem}/%E4%BB%BB%E6%84%8F.csv")[0] == 404
 
 
 def test_nginx__unit_calendar_is_utf8_text_calendar_saved_under_its_chinese_name(nginx: Nginx, site_dir: Path):
-    calendars = sorted((site_dir / "downloads").glob("unit-*.ics"))
-    assert calendars, "the seed's notice publishes its progress, so its units have calendars"
-    status, headers, body = nginx.get(f"{PREFIX}downloads/{calendars[0].name}")
+    pages = sorted(p for p in (site_dir / "units").glob("*.html") if _linked_downloads(p, "ics"))
+    assert pages, "the seed's notice publishes its progress, so its units have calendars"
+    calendar = _linked_downloads(pages[0], "ics")[0]
+    status, headers, body = nginx.get(f"{PREFIX}{calendar}")
     assert status == 200, headers
     assert headers["content-type"] == "text/calendar; charset=utf-8"
     assert body.startswith(b"BEGIN:VCALENDAR\r\n") and b"BEGIN:VEVENT" in body
-    disposition = headers["content-disposition"]
-    assert disposition.startswith("attachment;") and 'filename="calendar.ics"' in disposition
-    assert unquote(disposition.split("filename*=UTF-8''", 1)[1]).endswith("任务日历.ics")
+    assert 'filename="download.ics"' in headers["content-disposition"]
+    assert _saved_name(headers).endswith("任务日历.ics")
     # The precompressed copy goes to gzip clients with the same type.
-    status, headers, packed = nginx.get(f"{PREFIX}downloads/{calendars[0].name}", **{"Accept-Encoding": "gzip"})
+    status, headers, packed = nginx.get(f"{PREFIX}{calendar}", **{"Accept-Encoding": "gzip"})
     assert status == 200 and headers["content-type"] == "text/calendar; charset=utf-8"
     if headers.get("content-encoding") == "gzip":
         assert gzip.decompress(packed) == body
+
+
+def test_nginx__a_unit_new_in_a_later_export_downloads_under_its_chinese_name_without_reload(
+    nginx: Nginx, site_dir: Path, django_db_blocker
+):
+    """The names come from the request, not from a table nginx read at start: no reload after an export.
+
+    Runs last: it swaps a second export in under the running nginx.
+    """
+    log = io.StringIO()
+    with django_db_blocker.unblock(), transaction.atomic():
+        import_documents([(SEED.name, SEED.read_bytes())], publish=True, disclosure="主动公开")
+        town = UnitFactory(name="新设镇")
+        notice = make_notice(ensure_site_structure(), title="关于下达新设镇2023年度目标责任的通知", year=2023)
+        make_attachment(notice, body=[task_list([{"task": "建设微型消防站", "units": [(town, "lead")]}])])
+        call_command("export_site", "--out", str(site_dir), "--src", str(site_dir.parent / "src"), stdout=log)
+        transaction.set_rollback(True)
+    assert "完成：" in log.getvalue(), log.getvalue()
+    pages = [p for p in (site_dir / "units").glob("*.html") if p.name != "index.html"]
+    page = next(p for p in pages if "<h1" in (text := p.read_text(encoding="utf-8")) and "新设镇任务台账" in text)
+    csv = _linked_downloads(page, "csv")[0]
+    status, headers, body = nginx.get(f"{PREFIX}{csv}")
+    assert status == 200, csv
+    assert _saved_name(headers) == "2023年-新设镇-任务台账.csv"
+    assert "建设微型消防站" in body.decode("utf-8-sig")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import io
 import json
+import os
 import sys
 
 import openpyxl
@@ -23,9 +24,18 @@ from cms.ledger.tables import (
     write_json,
     write_xlsx,
 )
-from export.downloads import LedgerStep, LedgerStepError, ledger_files, ledgers
+from export.downloads import (
+    LedgerStep,
+    LedgerStepError,
+    download_links,
+    file_size_text,
+    fill_download_sizes,
+    ledger_files,
+    ledgers,
+)
 from export.ledger_worker import calendar_items, file_names
 from export.pages import build_pages
+from export.serving import named_download_url
 from export.site import Site
 from export.snapshot import take_snapshot
 from tests.factories import UnitFactory, make_attachment, make_notice, task_list
@@ -118,7 +128,8 @@ def test_pages__notice_attachment_and_unit_pages_link_their_ledgers(snapshot):
     assert notice_pages and all("下载任务台账" in pages[path] for path in notice_pages)
     unit_pages = [path for path in pages if path.startswith("units/") and path != "units/index.md"]
     assert unit_pages and all("downloads/unit-" in pages[path] for path in unit_pages)
-    assert "downloads/tasks.xlsx" in pages["downloads.md"]
+    # Each link goes to the file's Chinese-named path and names what it holds (export/serving.py).
+    assert "downloads/tasks/" in pages["downloads.md"] and "全部任务台账（XLSX" in pages["downloads.md"]
 
 
 def _written_alone(ledger) -> dict[str, bytes]:
@@ -303,7 +314,40 @@ def test_pages__unit_page_links_its_calendar_only_where_it_has_one(calendar_site
     town = calendar_site["ledgers"][calendar_site["town"].pk]
     quiet = calendar_site["ledgers"][calendar_site["quiet_town"].pk]
     town_page = pages[f"units/{town.name.removeprefix('unit-')}.md"]
-    assert "订阅任务日历（ICS）" in town_page and "可导入手机日历" in town_page
-    assert f'href="../downloads/{town.name}.ics"' in town_page
+    assert "订阅任务日历：" in town_page and f"{town.calendar}（ICS" in town_page and "可导入手机日历" in town_page
+    assert f'href="../{named_download_url(town.name, town.calendar, "ics")}"' in town_page
     assert "订阅任务日历" not in pages[f"units/{quiet.name.removeprefix('unit-')}.md"]
-    assert f"downloads/{town.name}.ics" in pages["downloads.md"]
+    assert named_download_url(town.name, town.calendar, "ics") in pages["downloads.md"]
+
+
+def test_file_size_text__whole_units_rounded_up():
+    assert [file_size_text(n) for n in (0, 1023, 1024, 1025, 12 * 1024, 1024 * 1024, 5 * 1024 * 1024 + 1)] == [
+        "0 B",
+        "1023 B",
+        "1 KB",
+        "2 KB",
+        "12 KB",
+        "1.0 MB",
+        "5.0 MB",
+    ]
+
+
+def test_fill_download_sizes__each_link_shows_its_file_size_and_a_linked_page_is_never_written_in_place(tmp_path):
+    site, live = tmp_path / "site", tmp_path / "live.html"
+    (site / "downloads").mkdir(parents=True)
+    (site / "downloads" / "unit-a.csv").write_bytes(b"x" * (12 * 1024))
+    (site / "downloads" / "unit-a.xlsx").write_bytes(b"x" * 300)
+    page = site / "units" / "a.html"
+    page.parent.mkdir()
+    live.write_text(f"<main>{download_links('units/a.md', 'unit-a', '2022年-甲镇-任务台账')}</main>", encoding="utf-8")
+    os.link(live, page)  # as an incremental export links an unchanged page from the live site
+    assert fill_download_sizes(site) == 1
+    text = page.read_text(encoding="utf-8")
+    assert '2022年甲镇任务台账（CSV<span data-gk-size="unit-a.csv">，12 KB</span>）' in text
+    assert '（XLSX<span data-gk-size="unit-a.xlsx">，300 B</span>）' in text
+    assert '<span data-gk-size="unit-a.json"></span>' in text  # no such file: no size (the pre-publish check names it)
+    assert "data-gk-size" in live.read_text(encoding="utf-8") and "12 KB" not in live.read_text(encoding="utf-8")
+    # The next export with the same files changes nothing; a grown file changes the page again.
+    assert fill_download_sizes(site) == 0
+    (site / "downloads" / "unit-a.csv").write_bytes(b"x" * (30 * 1024))
+    assert fill_download_sizes(site) == 1 and "，30 KB</span>" in page.read_text(encoding="utf-8")

@@ -81,6 +81,9 @@ def test_download_links__unit_ledger_saved_as_year_and_unit(notice_index) -> Non
     assert unit_ledger.file_label == "2024年-东石镇-任务台账"
     links = download_links("units/x.md", unit_ledger.name, unit_ledger.file_label)
     assert 'download="2024年-东石镇-任务台账.xlsx"' in links
+    # The link names the unit and year, and goes to the file under that name (percent-encoded).
+    assert f'href="../downloads/{unit_ledger.name}/{quote("2024年-东石镇-任务台账.xlsx")}"' in links
+    assert ">2024年东石镇任务台账（XLSX<span data-gk-size=" in links
 
 
 @pytest.mark.slow

@@ -1,4 +1,4 @@
-"""Files the export prepares for nginx: .gz beside text files, CSP script hashes, download names."""
+"""Files the export prepares for nginx: .gz beside text files, CSP script hashes, named download links."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from urllib.parse import unquote
 
 from export.serving import (
     CSP_FILE,
-    DOWNLOAD_NAMES_FILE,
     compress_site,
-    content_disposition,
+    download_file_name,
+    named_download,
+    named_download_url,
     prepare_for_serving,
 )
 
@@ -47,25 +48,54 @@ def test_prepare_for_serving__csp_lists_each_inline_script_once(tmp_path):
         digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
         assert csp.count(f"'sha256-{digest}'") == 1
     assert "frame-ancestors 'self'" in csp and csp.startswith("# ")
-    names = (site / DOWNLOAD_NAMES_FILE).read_text(encoding="utf-8")
-    assert '"notice-a.csv" "attachment; filename=\\"ledger.csv\\"; filename*=UTF-8\'\'' in names
+    assert not list(site.glob("nginx-downloads*"))  # no map for nginx to load: names travel in the URL
 
 
-def test_content_disposition__rfc5987_name_without_path_characters():
-    value = content_disposition("晋江市/2022年度:目标责任", "csv")
-    name = unquote(value.split("filename*=UTF-8''", 1)[1])
-    assert name == "晋江市 2022年度 目标责任.csv"
-    assert value.isascii()
+def _ledger(site: Path, stem: str, fmts: tuple[str, ...] = ("csv", "xlsx", "json")) -> None:
+    (site / "downloads").mkdir(exist_ok=True)
+    for fmt in fmts:
+        (site / "downloads" / f"{stem}.{fmt}").write_text(f"{stem}-{fmt}," + "安全" * 400, encoding="utf-8")
 
 
-def test_prepare_for_serving__calendar_saved_under_its_chinese_name_only_where_there_is_one(tmp_path):
+def test_download_file_name__no_path_characters_and_the_url_is_all_percent_encoded():
+    assert download_file_name("晋江市/2022年度:目标责任", "csv") == "晋江市 2022年度 目标责任.csv"
+    url = named_download_url("notice-a", "2022年-晋政文〔2022〕201号 (x);#-任务台账", "csv")
+    stem, name = url.removeprefix("downloads/notice-a/"), url
+    assert stem.isascii() and " " not in stem and "(" not in stem and ";" not in stem and "#" not in stem, name
+    assert unquote(stem) == "2022年-晋政文〔2022〕201号 (x);#-任务台账.csv"
+
+
+def test_prepare_for_serving__each_ledger_linked_under_its_chinese_name_with_its_gz(tmp_path):
     site = _site(tmp_path)
-    prepare_for_serving(site, [("unit-a", "甲镇任务台账"), ("unit-b", "乙镇任务台账")], [("unit-a", "甲镇任务日历")])
-    lines = (site / DOWNLOAD_NAMES_FILE).read_text(encoding="utf-8").splitlines()
-    calendar = [line for line in lines if line.startswith('"unit-a.ics"')]
-    assert len(calendar) == 1 and 'filename=\\"calendar.ics\\"' in calendar[0]
-    assert unquote(calendar[0].split("filename*=UTF-8''", 1)[1].rstrip('";')) == "甲镇任务日历.ics"
-    assert not [line for line in lines if line.startswith('"unit-b.ics"')]
+    _ledger(site, "unit-a")
+    _ledger(site, "unit-b")
+    (site / "downloads" / "unit-a.ics").write_text("BEGIN:VCALENDAR\r\n" + "X-A:安全\r\n" * 100, encoding="utf-8")
+    prepare_for_serving(site, [("unit-a", "2022年-甲镇-任务台账"), ("unit-b", "乙镇")], [("unit-a", "甲镇任务日历")])
+    for stem, title, fmt in [
+        ("unit-a", "2022年-甲镇-任务台账", "csv"),
+        ("unit-a", "2022年-甲镇-任务台账", "xlsx"),
+        ("unit-b", "乙镇", "json"),
+        ("unit-a", "甲镇任务日历", "ics"),
+    ]:
+        named, original = site / named_download(stem, title, fmt), site / "downloads" / f"{stem}.{fmt}"
+        assert named.is_file() and named.stat().st_ino == original.stat().st_ino, named
+    named_csv = site / named_download("unit-a", "2022年-甲镇-任务台账", "csv")
+    assert named_csv.name == "2022年-甲镇-任务台账.csv"
+    # One .gz per ledger file, shared by its named link (gzip_static finds it beside either path).
+    gz = Path(f"{named_csv}.gz")
+    assert gz.stat().st_ino == (site / "downloads" / "unit-a.csv.gz").stat().st_ino
+    assert not (site / named_download("unit-b", "乙镇", "ics")).exists()  # no calendar, no link
+
+
+def test_prepare_for_serving__run_twice_keeps_one_link_and_follows_a_rewritten_file(tmp_path):
+    site = _site(tmp_path)
+    _ledger(site, "unit-a", ("csv",))
+    prepare_for_serving(site, [("unit-a", "甲镇")])
+    (site / "downloads" / "unit-a.csv").unlink()
+    (site / "downloads" / "unit-a.csv").write_text("新的台账" * 300, encoding="utf-8")
+    prepare_for_serving(site, [("unit-a", "甲镇")])
+    assert (site / named_download("unit-a", "甲镇", "csv")).read_text(encoding="utf-8") == "新的台账" * 300
+    assert len(list((site / "downloads" / "unit-a").iterdir())) == 2  # the csv and its .gz
 
 
 def test_compress_site__calendar_gets_a_gz_like_other_text(tmp_path):
