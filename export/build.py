@@ -506,19 +506,24 @@ def build_site(
         missing = [name for name in REQUIRED_OUTPUT if not (site_dir / name).is_file()]
         if missing:
             raise ExportError(f"网站构建结果不完整（缺少 {'、'.join(missing)}），原有网站 {out_dir} 保持不变。")
-        if step:
-            report.ledgers = _join_ledgers(step, site_dir, out_dir)
-        if reuse is not None and reuse.keep_ledgers:
-            kept = [f"{DOWNLOADS_DIR}/{name}.{fmt}" for name in reuse.keep_ledgers for fmt in FORMATS]
-            kept += [f"{DOWNLOADS_DIR}/{name}.{CALENDAR_FORMAT}" for name in reuse.keep_calendars]
-            report.linked_files += _link_or_fail(reuse.previous, site_dir, kept)
-        problems = check_site(site_dir)
-        if problems:
-            raise ExportError(f"发布前检查未通过，原有网站 {out_dir} 保持不变：\n{prepublish_report(problems)}")
-        try:
-            report.search_index = build_search_index(site_dir)
-        except SearchIndexError as error:
-            raise ExportError(f"{error}\n原有网站 {out_dir} 保持不变。") from error
+        # Pagefind reads only the pages, which are complete now: it indexes while the ledger
+        # process (often the longest step) finishes, on the core MkDocs no longer uses.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            indexing = pool.submit(build_search_index, site_dir)
+            if step:
+                report.ledgers = _join_ledgers(step, site_dir, out_dir)
+            if reuse is not None and reuse.keep_ledgers:
+                kept = [f"{DOWNLOADS_DIR}/{name}.{fmt}" for name in reuse.keep_ledgers for fmt in FORMATS]
+                kept += [f"{DOWNLOADS_DIR}/{name}.{CALENDAR_FORMAT}" for name in reuse.keep_calendars]
+                report.linked_files += _link_or_fail(reuse.previous, site_dir, kept)
+                _link_compressed(reuse.previous, site_dir, kept)
+            problems = check_site(site_dir)
+            if problems:
+                raise ExportError(f"发布前检查未通过，原有网站 {out_dir} 保持不变：\n{prepublish_report(problems)}")
+            try:
+                report.search_index = indexing.result()
+            except SearchIndexError as error:
+                raise ExportError(f"{error}\n原有网站 {out_dir} 保持不变。") from error
         # Every ledger's download name, also those an incremental export links unchanged.
         if serving_ledgers is None:
             serving_ledgers = [(ledger.name, ledger.title) for ledger in ledgers or []]
@@ -547,12 +552,25 @@ def _link_or_fail(previous: Path, site_dir: Path, paths: list[str]) -> int:
     return link_files(previous, site_dir, paths)
 
 
+def _link_compressed(previous: Path, site_dir: Path, paths: list[str]) -> None:
+    """Link the live site's ``.gz`` beside each file linked unchanged, where it has one.
+
+    Without them :func:`export.serving.compress_site` would gzip every linked
+    page and ledger again (most of an incremental export's time at 1,000
+    notices); it checks each linked ``.gz`` against its file and keeps it.
+    Not counted as linked files, and never required: a missing one is
+    simply compressed anew.
+    """
+    link_files(previous, site_dir, [f"{path}.gz" for path in paths if (previous / f"{path}.gz").is_file()])
+
+
 def _reuse_previous(reuse: Reuse, site_dir: Path, report: dict[str, Any]) -> tuple[int, int]:
     """Link every page not built from the live site; (built, linked)."""
     built = set(report["built"])
     pages = report["pages"]
-    skipped = [page for page in pages if page["src"] not in built]
-    linked = _link_or_fail(reuse.previous, site_dir, [page["dest"] for page in skipped])
+    skipped = [page["dest"] for page in pages if page["src"] not in built]
+    linked = _link_or_fail(reuse.previous, site_dir, skipped)
+    _link_compressed(reuse.previous, site_dir, skipped)
     return len(built), linked
 
 
