@@ -50,6 +50,7 @@ from cms.ledger.tables import (
     write_xlsx,
 )
 
+from .children import die_with_parent
 from .serving import COMPRESSED_SUFFIXES, compressed
 
 # Processes writing the ledgers: one per core of a 2-core server, where the export runs.
@@ -220,10 +221,13 @@ def write_ledgers(plan: Plan, out_dir: Path, processes: int = 1) -> tuple[int, i
     parts = split_plan(plan, processes) if processes > 1 and hasattr(os, "fork") else [plan]
     children = []
     for part in parts[1:]:
+        arm = die_with_parent(os.getpid())
         pid = os.fork()
         if pid == 0:  # the child writes its share and leaves without running the parent's cleanup
             code = 1
             try:
+                if arm is not None:  # a fork does not inherit the worker's own "die with the export"
+                    arm()
                 _write_part(part, every, out_dir)
                 code = 0
             except BaseException:
