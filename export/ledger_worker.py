@@ -12,9 +12,12 @@ the due dates and check-ins of its items whose notice publishes its progress
 (公开任务进展), the tasks marked ``calendar`` by the parent.
 
 The module imports only :mod:`cms.ledger.tables` (pandas and xlsxwriter, no
-Django) and :mod:`cms.ledger.ical`: the child cannot read the database, so a download can only hold
-what the snapshot gave the parent.  The same functions also produce the
-bytes in-process (:func:`ledger_bytes`), so both paths write identical files.
+Django), :mod:`cms.ledger.ical` and :mod:`export.serving` (the ``.gz`` rule):
+the child cannot read the database, so a download can only hold what the
+snapshot gave the parent.  The same functions also produce the bytes
+in-process (:func:`ledger_bytes`), so both paths write identical files.  The
+worker also writes each file's ``.gz`` (nginx's ``gzip_static``), on the
+cores MkDocs leaves free, instead of the exporter compressing it at the end.
 
 Run:  python -m export.ledger_worker PLAN.json OUT_DIR
       (prints one JSON line: files, bytes, seconds, cpu_seconds)
@@ -24,8 +27,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import resource
 import sys
 import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -43,6 +49,12 @@ from cms.ledger.tables import (
     write_json,
     write_xlsx,
 )
+
+from .children import die_with_parent
+from .serving import COMPRESSED_SUFFIXES, compressed
+
+# Processes writing the ledgers: one per core of a 2-core server, where the export runs.
+WORKER_PROCESSES = 2
 
 FORMATS: dict[str, Callable[[pd.DataFrame, Any], None]] = {"csv": write_csv, "xlsx": write_xlsx, "json": write_json}
 CALENDAR_FORMAT = "ics"
@@ -136,11 +148,16 @@ def calendar_items(tasks: Iterable[dict[str, Any]]) -> list[CalendarItem]:
     return items
 
 
-def ledger_frames(plan: Plan) -> Iterator[tuple[str, pd.DataFrame]]:
-    """(name, frame) per ledger, all sliced from one frame of every task."""
+def every_task(plan: Plan) -> pd.DataFrame:
+    """The one frame of every task of the plan that each ledger is sliced from."""
+    return build_ledger(plan["tasks"], date.fromisoformat(plan["as_of"]) if plan.get("as_of") else None)
+
+
+def ledger_frames(plan: Plan, every: pd.DataFrame | None = None) -> Iterator[tuple[str, pd.DataFrame]]:
+    """(name, frame) per ledger, all sliced from one frame of every task (``every``, else built here)."""
     tasks = plan["tasks"]
-    as_of = date.fromisoformat(plan["as_of"]) if plan.get("as_of") else None
-    every = build_ledger(tasks, as_of)
+    if every is None:
+        every = every_task(plan)
     for entry in plan["ledgers"]:
         positions = entry["positions"]
         rows = select_rows(every, positions)
@@ -151,10 +168,10 @@ def ledger_frames(plan: Plan) -> Iterator[tuple[str, pd.DataFrame]]:
         yield entry["name"], rows
 
 
-def ledger_bytes(plan: Plan) -> Iterator[tuple[str, bytes]]:
+def ledger_bytes(plan: Plan, every: pd.DataFrame | None = None) -> Iterator[tuple[str, bytes]]:
     """(file name, bytes) for every ledger in every format, and its calendar where the plan has one."""
     tasks = plan["tasks"]
-    for entry, (name, frame) in zip(plan["ledgers"], ledger_frames(plan), strict=True):
+    for entry, (name, frame) in zip(plan["ledgers"], ledger_frames(plan, every), strict=True):
         for fmt, writer in FORMATS.items():
             buffer = io.BytesIO()
             writer(frame, buffer)
@@ -165,14 +182,65 @@ def ledger_bytes(plan: Plan) -> Iterator[tuple[str, bytes]]:
             yield f"{name}.{CALENDAR_FORMAT}", calendar_bytes(calendar["name"], items, calendar["domain"])
 
 
-def write_ledgers(plan: Plan, out_dir: Path) -> tuple[int, int]:
-    """Write every file into a new ``out_dir``; (files, bytes)."""
-    out_dir.mkdir(parents=True)
-    files = size = 0
-    for name, data in ledger_bytes(plan):
+def split_plan(plan: Plan, parts: int) -> list[Plan]:
+    """The plan's ledgers dealt into ``parts`` plans of about equal rows (largest first, to the lightest).
+
+    Every part keeps the whole task list, so positions stay valid; ties go by
+    name, so the split never varies.
+    """
+    entries: list[list[dict[str, Any]]] = [[] for _ in range(parts)]
+    loads = [0] * parts
+    for entry in sorted(plan["ledgers"], key=lambda e: (-len(e["positions"]), e["name"])):
+        lightest = min(range(parts), key=lambda n: (loads[n], n))
+        entries[lightest].append(entry)
+        loads[lightest] += len(entry["positions"]) + 1
+    return [{**plan, "ledgers": chosen} for chosen in entries if chosen]
+
+
+def _write_part(plan: Plan, every: pd.DataFrame | None, out_dir: Path) -> None:
+    """Each file of ``plan``, and its ``.gz`` where nginx would want one (see export/serving.py)."""
+    for name, data in ledger_bytes(plan, every):
         (out_dir / name).write_bytes(data)
-        files, size = files + 1, size + len(data)
-    return files, size
+        if Path(name).suffix in COMPRESSED_SUFFIXES:
+            packed = compressed(data)
+            if packed is not None:
+                (out_dir / f"{name}.gz").write_bytes(packed)
+
+
+def write_ledgers(plan: Plan, out_dir: Path, processes: int = 1) -> tuple[int, int]:
+    """Write every file into a new ``out_dir``; (files, bytes), ``.gz`` files not counted.
+
+    ``processes`` > 1: the ledgers are dealt between that many forked
+    processes, so writing them uses every core once MkDocs is done (XLSX
+    alone costs more CPU than the whole page build).  Each file is written by
+    exactly one process from the same frame, so the bytes do not depend on
+    the split.
+    """
+    out_dir.mkdir(parents=True)
+    every = every_task(plan) if plan["tasks"] else None
+    parts = split_plan(plan, processes) if processes > 1 and hasattr(os, "fork") else [plan]
+    children = []
+    for part in parts[1:]:
+        arm = die_with_parent(os.getpid())
+        pid = os.fork()
+        if pid == 0:  # the child writes its share and leaves without running the parent's cleanup
+            code = 1
+            try:
+                if arm is not None:  # a fork does not inherit the worker's own "die with the export"
+                    arm()
+                _write_part(part, every, out_dir)
+                code = 0
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                os._exit(code)
+        children.append(pid)
+    _write_part(parts[0] if parts else plan, every, out_dir)
+    failed = [pid for pid in children if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0]
+    if failed:
+        raise RuntimeError(f"{len(failed)} 个台账子进程失败")
+    names = file_names(plan)
+    return len(names), sum((out_dir / name).stat().st_size for name in names)
 
 
 def main(argv: list[str]) -> int:
@@ -181,12 +249,13 @@ def main(argv: list[str]) -> int:
         return 2
     started = time.perf_counter()
     plan = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
-    files, size = write_ledgers(plan, Path(argv[2]))
+    files, size = write_ledgers(plan, Path(argv[2]), processes=min(WORKER_PROCESSES, os.cpu_count() or 1))
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     report = {
         "files": files,
         "bytes": size,
         "seconds": time.perf_counter() - started,
-        "cpu_seconds": time.process_time(),
+        "cpu_seconds": time.process_time() + children.ru_utime + children.ru_stime,
     }
     print(json.dumps(report))
     return 0

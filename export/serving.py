@@ -68,10 +68,8 @@ def compress_site(site_dir: Path) -> int:
             if path.name == "sitemap.xml" or gzip.decompress(target.read_bytes()) == data:
                 continue
             target.unlink()  # never rewrite in place: the old inode belongs to the live site
-        if len(data) < MIN_COMPRESS_BYTES:
-            continue
-        packed = gzip.compress(data, compresslevel=9, mtime=0)
-        if len(packed) < len(data):
+        packed = compressed(data)
+        if packed is not None:
             target.write_bytes(packed)
             written += 1
     return written
@@ -80,6 +78,19 @@ def compress_site(site_dir: Path) -> int:
 def _is_named_download(site_dir: Path, path: Path) -> bool:
     parts = path.relative_to(site_dir).parts
     return len(parts) == 3 and parts[0] == DOWNLOADS_DIR
+
+
+def compressed(data: bytes) -> bytes | None:
+    """The ``.gz`` of a file's bytes, or None when it is not worth one (too small, or no smaller).
+
+    One rule for every writer of ``.gz`` files: :func:`compress_site`, and the
+    ledger process, which compresses its files on its own core while the
+    pages are built (:func:`compress_site` then keeps them after checking).
+    """
+    if len(data) < MIN_COMPRESS_BYTES:
+        return None
+    packed = gzip.compress(data, compresslevel=9, mtime=0)
+    return packed if len(packed) < len(data) else None
 
 
 def inline_script_hashes(site_dir: Path) -> list[str]:

@@ -206,6 +206,8 @@ def test_export_site__incremental_rebuilds_only_changed_pages_and_links_the_rest
     notices = sorted((out / "notices").glob("*.html"))
     untouched = notices[-1]
     before = untouched.stat().st_ino
+    packed = untouched.with_name(untouched.name + ".gz")
+    packed_before = packed.stat().st_ino
 
     changed = copy.deepcopy(base_snapshot)
     changed["notices"][0]["body"].append(paragraph("只改第一份通知。"))
@@ -216,6 +218,7 @@ def test_export_site__incremental_rebuilds_only_changed_pages_and_links_the_rest
     assert result.built_pages == 7
     assert result.linked_files == len(reusable) - 7
     assert untouched.stat().st_ino == before, "an unchanged page must be a hard link to the previous file"
+    assert packed.stat().st_ino == packed_before, "and its .gz too, instead of being compressed again"
     # The search index is rebuilt from the whole new tree (readable() drops Pagefind's word separators).
     fragments = "".join(readable(p) for p in (out / "pagefind" / "fragment").iterdir())
     assert "只改第一份通知。" in fragments

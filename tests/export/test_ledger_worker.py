@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from datetime import date
+from pathlib import Path
 
-from export.ledger_worker import file_names, ledger_bytes, ledger_plan
+from export.ledger_worker import file_names, ledger_bytes, ledger_plan, split_plan, write_ledgers
 
 
 def _task() -> dict:
@@ -50,3 +52,36 @@ def test_ledger_bytes__calendar_only_where_planned_and_only_of_marked_tasks() ->
     assert text.count("BEGIN:VEVENT") == 4  # due date 12-31 and the check-ins 03-31, 06-30, 09-30
     assert "不公开的任务" not in text and "DTSTART;VALUE=DATE:20240831" not in text
     assert "DTSTAMP:20240102T030405Z" in text and "UID:r1-due@example.org" in text
+
+
+def _many_ledgers() -> dict:
+    tasks = [{**_task(), "row_id": f"r{n}", "task": f"任务{n}" * (n + 1), "calendar": True} for n in range(12)]
+    calendar = {"name": "任务日历", "domain": "example.org"}
+    return ledger_plan(
+        [("all", tasks, False), *((f"unit-{n}", tasks[: n + 1], False, n, calendar) for n in range(5))],
+        date(2024, 4, 1),
+    )
+
+
+def test_split_plan__every_ledger_in_exactly_one_part_rows_balanced() -> None:
+    plan = _many_ledgers()
+    parts = split_plan(plan, 2)
+    names = [entry["name"] for part in parts for entry in part["ledgers"]]
+    assert sorted(names) == sorted(entry["name"] for entry in plan["ledgers"])
+    rows = [sum(len(entry["positions"]) for entry in part["ledgers"]) for part in parts]
+    assert rows == [14, 13]  # 12 + 2 against 5 + 4 + 3 + 1: largest first, each to the lighter part
+    assert all(part["tasks"] is plan["tasks"] for part in parts)
+
+
+def test_write_ledgers__two_processes_write_the_bytes_of_one_and_each_gz(tmp_path: Path) -> None:
+    plan = _many_ledgers()
+    write_ledgers(plan, tmp_path / "one")
+    files, size = write_ledgers(plan, tmp_path / "two", processes=2)
+    expected = dict(ledger_bytes(plan))
+    assert files == len(expected) and size == sum(len(data) for data in expected.values())
+    for name, data in expected.items():
+        for run in ("one", "two"):
+            assert (tmp_path / run / name).read_bytes() == data, (run, name)
+    packed = tmp_path / "two" / "all.json.gz"
+    assert gzip.decompress(packed.read_bytes()) == expected["all.json"]
+    assert not (tmp_path / "two" / "all.xlsx.gz").exists(), "XLSX is compressed already; nginx sends it as it is"
