@@ -51,7 +51,7 @@ from cms.ledger.tables import (
 )
 
 from .children import die_with_parent
-from .serving import COMPRESSED_SUFFIXES, compressed
+from .compression import COMPRESSED_SUFFIXES, compressed
 
 # Processes writing the ledgers: one per core of a 2-core server, where the export runs.
 WORKER_PROCESSES = 2

@@ -39,10 +39,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import quote
 
+from .compression import COMPRESSED_SUFFIXES, compressed
 from .ledger_worker import CALENDAR_FORMAT, FORMATS
 
-COMPRESSED_SUFFIXES = {".html", ".css", ".js", ".json", ".xml", ".txt", ".csv", ".svg", ".map", ".ics"}
-MIN_COMPRESS_BYTES = 512
 CSP_FILE = "nginx-csp.conf"
 DOWNLOADS_DIR = "downloads"
 LEDGER_FORMATS = tuple(FORMATS)
@@ -78,19 +77,6 @@ def compress_site(site_dir: Path) -> int:
 def _is_named_download(site_dir: Path, path: Path) -> bool:
     parts = path.relative_to(site_dir).parts
     return len(parts) == 3 and parts[0] == DOWNLOADS_DIR
-
-
-def compressed(data: bytes) -> bytes | None:
-    """The ``.gz`` of a file's bytes, or None when it is not worth one (too small, or no smaller).
-
-    One rule for every writer of ``.gz`` files: :func:`compress_site`, and the
-    ledger process, which compresses its files on its own core while the
-    pages are built (:func:`compress_site` then keeps them after checking).
-    """
-    if len(data) < MIN_COMPRESS_BYTES:
-        return None
-    packed = gzip.compress(data, compresslevel=9, mtime=0)
-    return packed if len(packed) < len(data) else None
 
 
 def inline_script_hashes(site_dir: Path) -> list[str]:
