@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import gzip
 import io
 import json
 import os
@@ -167,8 +168,13 @@ def test_ledger_step__child_process_writes_the_same_bytes_as_in_process(snapshot
     site = tmp_path / "site"
     site.mkdir()
     step.install(site)
-    written = {f"downloads/{p.name}": p.read_bytes() for p in (site / "downloads").iterdir()}
+    files = {f"downloads/{p.name}": p.read_bytes() for p in (site / "downloads").iterdir()}
+    written = {name: data for name, data in files.items() if not name.endswith(".gz")}
     assert written == dict(ledger_files(items))
+    # the ledger process also writes each file's .gz (export/compression.py), which must hold the same bytes
+    packed = {name.removesuffix(".gz"): data for name, data in files.items() if name.endswith(".gz")}
+    assert packed and packed.keys() <= written.keys()
+    assert all(gzip.decompress(data) == written[name] for name, data in packed.items())
     calendars = [ledger for ledger in items if ledger.calendar]
     assert calendars, "the fixture's public-progress notice gives its units a calendar"
     assert stats.files == len(written) == 3 * len(items) + len(calendars)
