@@ -70,8 +70,11 @@ class DocumentPage(Page):
         if getattr(self, COMMENTS_RELATION_NAME).all() or Comment.objects.filter(page_id=self.pk).exists():
             return super().save_revision(*args, **kwargs)
         # wagtail.signal_handlers loads the Page model, so it cannot be imported while models load
-        from wagtail.signal_handlers import disable_reference_index_auto_update
+        from wagtail.signal_handlers import disable_reference_index_auto_update, reference_index_auto_update_disabled
 
+        if getattr(reference_index_auto_update_disabled, "value", False):
+            # already off (the importer's batch): Wagtail's switch cannot be nested, its exit deletes the flag
+            return super().save_revision(*args, **kwargs)
         with disable_reference_index_auto_update():
             return super().save_revision(*args, **kwargs)
 
