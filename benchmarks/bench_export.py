@@ -70,7 +70,7 @@ from cms.core.blocks import plain_to_richtext  # noqa: E402
 from cms.documents.models import AttachmentPage, Disclosure, NoticePage, ResponsibilityLetterPage  # noqa: E402
 from cms.documents.setup import ensure_site_structure  # noqa: E402
 from cms.units.models import Unit, UnitAlias, UnitKind  # noqa: E402
-from export.build import _mkdocs_env, build_config, export_site, run_mkdocs, write_config  # noqa: E402
+from export.build import build_config, export_site, mkdocs_env, run_mkdocs, write_config  # noqa: E402
 
 TOWNS = ["百崎回族乡", "东石镇", "安海镇", "磁灶镇", "陈埭镇", "池店镇", "内坑镇", "金井镇", "英林镇", "深沪镇"]
 DEPARTMENTS = [
@@ -342,7 +342,7 @@ def bare_build(docs_dir: Path, work: Path) -> float:
     config_path = work / "bare-mkdocs.yml"
     write_config(build_config(docs_dir=docs_dir, site_dir=site_dir, src_dir=ROOT / "site_src"), config_path)
     started = time.perf_counter()
-    result: subprocess.CompletedProcess[str] = run_mkdocs(config_path, site_dir, _mkdocs_env(0))
+    result: subprocess.CompletedProcess[str] = run_mkdocs(config_path, site_dir, mkdocs_env(0))
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(f"bare mkdocs build failed:\n{result.stderr[-2000:]}")

@@ -28,31 +28,24 @@ interleaving.  Hand-written parts (``overrides/``, ``assets/``,
 ``home.md``) are taken from ``<src>`` when present
 there, otherwise from the project's ``site_src/``; that is what lets tests
 and benchmarks export into throwaway directories.
+
+The output-directory discipline (temporary directories, atomic swap, lock,
+disk-full message) is :mod:`export.outdir`; running MkDocs (derived config,
+subprocess, shards) is :mod:`export.mkdocs_run`.  This module is the order
+of the steps and what an incremental build reuses.
 """
 
 from __future__ import annotations
 
 import calendar
-import contextlib
-import errno
-import json
-import os
-import re
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from .children import die_with_parent
 from .downloads import DOWNLOADS_DIR, Ledger, LedgerStats, LedgerStep, LedgerStepError, fill_download_sizes, ledgers
 from .incremental import (
     ExportState,
@@ -67,8 +60,25 @@ from .incremental import (
 )
 from .index_pages import NAV
 from .ledger_worker import CALENDAR_FORMAT, FORMATS
+from .mkdocs_run import (
+    DEFAULT_SOURCE_DIR,
+    PROJECT_DIR,
+    ROOT_CONFIG,
+    MkdocsRunner,
+    build_config,
+    build_shards,
+    check_mkdocs,
+    default_shards,
+    hand_written,
+    mkdocs_env,
+    read_report,
+    run_mkdocs,
+    run_partial,
+    shard_pages,
+    write_config,
+)
+from .outdir import ExportError, disk_space, export_lock, remove_stale, replace_dir, tree_size
 from .pages import build_pages
-from .partial_hooks import PLAN_VARIABLE
 from .prepublish import check_site
 from .prepublish import report as prepublish_report
 from .search_index import BUNDLE_DIR, SearchIndexError, SearchIndexStats, build_search_index
@@ -76,9 +86,19 @@ from .serving import link_download_names, prepare_for_serving
 from .site import Site
 from .tree import source_date, walk
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-ROOT_CONFIG = PROJECT_DIR / "mkdocs.yml"
-DEFAULT_SOURCE_DIR = PROJECT_DIR / "site_src"
+__all__ = [
+    "ExportError",
+    "ExportResult",
+    "build_config",
+    "export_lock",
+    "export_site",
+    "remove_stale",
+    "render_docs",
+    "replace_dir",
+    "run_mkdocs",
+    "write_config",
+]
+
 PARTIAL_HOOKS = Path(__file__).resolve().parent / "partial_hooks.py"
 DOCS_DIRNAME = "docs"
 ASSETS_DIRNAME = "assets"
@@ -87,13 +107,6 @@ HOME_TEXT = "home.md"
 REQUIRED_OUTPUT = ("index.html", "downloads.html", "units/index.html", "years/index.html")
 
 Progress = Callable[[str], None]
-MkdocsRunner = Callable[[Path, Path, dict[str, str]], "subprocess.CompletedProcess[str]"]
-
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-class ExportError(Exception):
-    """A failure explained for the editor, in Chinese; the previous site is untouched."""
 
 
 @dataclass
@@ -133,115 +146,6 @@ class RenderResult:
     sizes: dict[str, int] = field(default_factory=dict)
 
 
-# --- small filesystem helpers ------------------------------------------------------
-
-
-def replace_dir(new: Path, target: Path) -> None:
-    """Put ``new`` where ``target`` is: rename old out of the way, new in, remove old.
-
-    Both renames stay on one filesystem (``new`` is created next to
-    ``target``), so readers see either the old or the new tree; if the second
-    rename fails the old tree is put back.
-    """
-    trash = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:12]}")
-    had_old = target.exists()
-    if had_old:
-        os.rename(target, trash)
-    try:
-        os.rename(new, target)
-    except BaseException:
-        if had_old:
-            os.rename(trash, target)
-        raise
-    if had_old:
-        shutil.rmtree(trash, ignore_errors=True)
-
-
-def remove_stale(target: Path) -> None:
-    """Clean up after an export that was killed half-way.
-
-    Temporary build/render directories are removed.  If the kill came
-    between the two renames of :func:`replace_dir`, ``target`` is missing and
-    the previous tree sits in ``.<name>.old-*``: it is put back first, so the
-    public keeps the last good site while the new export runs.
-    """
-    if not target.parent.exists():
-        return
-    olds = sorted(target.parent.glob(f".{target.name}.old-*"), key=lambda p: p.stat().st_mtime)
-    if olds and not target.exists():
-        os.rename(olds.pop(), target)
-    for stale in olds:
-        shutil.rmtree(stale, ignore_errors=True)
-    for pattern in (f".{target.name}.build-*", f".{target.name}.render-*"):
-        for stale in sorted(target.parent.glob(pattern)):
-            shutil.rmtree(stale, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def export_lock(out_dir: Path) -> Iterator[None]:
-    """One export per output directory at a time."""
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = out_dir.parent / f".{out_dir.name}.lock"
-    try:
-        import fcntl  # POSIX only, hence inside the try
-    except ImportError:  # pragma: no cover - not POSIX: no locking
-        yield
-        return
-    with open(lock_path, "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise ExportError(f"另一个导出正在写入 {out_dir}，请等它完成后再试。") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def no_space_message(where: Path, kept: str) -> str:
-    return (
-        f"磁盘空间不足：在 {where} 写入时空间用完。{kept}保持不变，这次写入的临时文件已删除；请腾出磁盘空间后重新导出。"
-    )
-
-
-@contextlib.contextmanager
-def disk_space(where: Path, kept: str) -> Iterator[None]:
-    """A full disk (or quota) while writing under ``where`` becomes the editor's message.
-
-    Wraps a whole step, outside the step's own ``try/finally``: by the time
-    the message is raised the temporary files are gone and the space is
-    given back, so the disk is not left full.
-    """
-    try:
-        yield
-    except OSError as error:
-        if error.errno not in (errno.ENOSPC, errno.EDQUOT):
-            raise
-        raise ExportError(no_space_message(where, kept)) from error
-
-
-def hand_written(src_dir: Path, relative: str | Path) -> Path:
-    """A hand-written part: from ``src_dir`` if it has one, else the project's ``site_src``."""
-    candidate = src_dir / relative
-    return candidate if candidate.exists() else DEFAULT_SOURCE_DIR / relative
-
-
-def _source_path(value: str, root_dir: Path, src_dir: Path) -> str:
-    """A path from the root mkdocs.yml made absolute, re-homed into ``src_dir`` when it lives in site_src/."""
-    absolute = (root_dir / value).resolve()
-    try:
-        relative = absolute.relative_to(DEFAULT_SOURCE_DIR.resolve())
-    except ValueError:
-        return str(absolute)
-    return str(hand_written(src_dir, relative).resolve())
-
-
-def tree_size(path: Path) -> tuple[int, int]:
-    """(files, bytes) under ``path``."""
-    files = [p for p in path.rglob("*") if p.is_file()]
-    return len(files), sum(p.stat().st_size for p in files)
-
-
 # --- step 2: render ----------------------------------------------------------------------
 
 
@@ -275,81 +179,6 @@ def render_docs(snapshot: dict[str, Any], src_dir: Path) -> RenderResult:
     return RenderResult(target, len(pages), len(site.units), documents, items, digests, sizes)
 
 
-# --- step 3: build -----------------------------------------------------------------------
-
-
-def build_config(
-    *,
-    docs_dir: Path,
-    site_dir: Path,
-    src_dir: Path,
-    base_url: str | None = None,
-    root_config: Path = ROOT_CONFIG,
-) -> dict[str, Any]:
-    """The root mkdocs.yml with absolute paths, the small nav and the optional site URL.
-
-    The root file is the single place the site is configured; the build only
-    re-points its directories (MkDocs resolves relative paths against the
-    config file's folder, and the generated config lives in a temp dir).
-    """
-    from mkdocs.utils.yaml import yaml_load  # heavy: loads MkDocs' plugins, wanted only when a site is built
-
-    root_dir = root_config.parent.resolve()
-    with open(root_config, "rb") as handle:
-        config = yaml_load(handle)
-    config["docs_dir"] = str(docs_dir.resolve())
-    config["site_dir"] = str(site_dir.resolve())
-    theme = config.get("theme")
-    if isinstance(theme, dict) and theme.get("custom_dir"):
-        theme["custom_dir"] = _source_path(theme["custom_dir"], root_dir, src_dir)
-    if config.get("hooks"):
-        config["hooks"] = [str((root_dir / hook).resolve()) for hook in config["hooks"]]
-    config["nav"] = NAV
-    # Documents are left out of the nav on purpose; MkDocs would list every one of them.
-    validation = config.setdefault("validation", {})
-    if isinstance(validation, dict) and isinstance(validation.setdefault("nav", {}), dict):
-        validation["nav"].setdefault("omitted_files", "ignore")
-    if base_url:
-        config["site_url"] = base_url if base_url.endswith("/") else base_url + "/"
-    return config
-
-
-def write_config(config: dict[str, Any], path: Path) -> None:
-    try:
-        text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
-    except yaml.YAMLError as error:
-        raise ExportError(f"mkdocs.yml 中有无法转写的配置项：{error}") from error
-    path.write_text(text, encoding="utf-8")
-
-
-def run_mkdocs(config_path: Path, site_dir: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """``mkdocs build --strict`` in a subprocess: a crash in MkDocs or a plugin cannot take the caller down."""
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_path), "-d", str(site_dir)]
-    return subprocess.run(  # noqa: S603 - fixed argv, no shell
-        command,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=config_path.parent,
-        check=False,
-        preexec_fn=die_with_parent(os.getpid()),
-    )
-
-
-def _mkdocs_env(epoch: int) -> dict[str, str]:
-    env = dict(os.environ)
-    env["SOURCE_DATE_EPOCH"] = str(epoch)
-    env["NO_MKDOCS_2_WARNING"] = "1"
-    env["PYTHONHASHSEED"] = "0"
-    return env
-
-
-def _failure_excerpt(output: str, limit: int = 15) -> str:
-    lines = [_ANSI.sub("", line).rstrip() for line in output.splitlines() if line.strip()]
-    problems = [line for line in lines if line.lstrip().startswith(("WARNING", "ERROR", "Error", "Aborted"))]
-    return "\n".join((problems or lines)[-limit:])
-
-
 @dataclass
 class Reuse:
     """An incremental build: which pages and ledgers are new, the rest comes from the live site.
@@ -375,67 +204,6 @@ class BuildReport:
     shards: int = 1
     site_identity: tuple[int, int] = (0, 0)
     search_index: SearchIndexStats | None = None
-
-
-def shard_pages(weights: dict[str, int], shards: int) -> list[list[str]]:
-    """Split pages into ``shards`` sets of about equal Markdown size (largest first, to the lightest set).
-
-    Size, not count: a unit page can be a thousand times a notice's.  Ties are
-    broken by path, so the split never varies.
-    """
-    sets: list[list[str]] = [[] for _ in range(shards)]
-    loads = [0] * shards
-    for path, weight in sorted(weights.items(), key=lambda kv: (-kv[1], kv[0])):
-        lightest = min(range(shards), key=lambda n: (loads[n], n))
-        sets[lightest].append(path)
-        loads[lightest] += weight + 1
-    return sets
-
-
-# Below this many pages a second mkdocs process costs more to start (theme, Markdown) than it saves.
-SHARD_MIN_PAGES = 400
-
-
-def default_shards(pages: int) -> int:
-    """One mkdocs process per core, at most two (more processes than cores only add memory); one for small sites."""
-    return 1 if pages < SHARD_MIN_PAGES else max(1, min(2, os.cpu_count() or 1))
-
-
-def _run_partial(
-    runner: MkdocsRunner,
-    config_path: Path,
-    site_dir: Path,
-    env: dict[str, str],
-    pages: Iterable[str],
-    work: Path,
-    static: bool = True,
-) -> tuple[subprocess.CompletedProcess[str], Path]:
-    """One ``mkdocs build`` that renders only ``pages`` (see export/partial_hooks.py); (result, report path)."""
-    name = site_dir.name
-    report = work / f"{name}.report.json"
-    plan = work / f"{name}.plan.json"
-    content = {"build": sorted(pages), "report": str(report), "static": static}
-    plan.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
-    return runner(config_path, site_dir, {**env, PLAN_VARIABLE: str(plan)}), report
-
-
-def _check_mkdocs(result: subprocess.CompletedProcess[str], out_dir: Path) -> None:
-    if result.returncode != 0:
-        output = (result.stdout or "") + "\n" + (result.stderr or "")
-        if "[Errno 28]" in output or "No space left on device" in output:
-            raise ExportError(no_space_message(out_dir.parent, f"原有网站 {out_dir} "))
-        excerpt = _failure_excerpt(output)
-        raise ExportError(
-            f"网站构建失败（mkdocs 退出码 {result.returncode}），原有网站 {out_dir} 保持不变。\n{excerpt}"
-        )
-
-
-def _read_report(path: Path, out_dir: Path) -> dict[str, Any]:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        message = f"网站构建结果不完整（缺少分批构建的记录 {path.name}），原有网站 {out_dir} 保持不变。"
-        raise ExportError(message) from error
 
 
 def build_site(
@@ -493,19 +261,19 @@ def build_site(
         write_config(config, config_path)
         if step:
             step.start(work)  # ends in the finally below if anything fails first
-        env = _mkdocs_env(epoch)
+        env = mkdocs_env(epoch)
         if reuse is not None:
-            result, report_path = _run_partial(run, config_path, site_dir, env, reuse.pages, work)
-            _check_mkdocs(result, out_dir)
-            partial_report = _read_report(report_path, out_dir)
+            result, report_path = run_partial(run, config_path, site_dir, env, reuse.pages, work)
+            check_mkdocs(result, out_dir)
+            partial_report = read_report(report_path, out_dir)
             report.built_pages, report.linked_files = _reuse_previous(reuse, site_dir, partial_report)
         elif partial:
             assert page_weights is not None
             report.shards = shards
             report.built_pages = len(page_weights)
-            _build_shards(run, config_path, site_dir, env, shard_pages(page_weights, shards), work, out_dir)
+            build_shards(run, config_path, site_dir, env, shard_pages(page_weights, shards), work, out_dir)
         else:
-            _check_mkdocs(run(config_path, site_dir, env), out_dir)
+            check_mkdocs(run(config_path, site_dir, env), out_dir)
         missing = [name for name in REQUIRED_OUTPUT if not (site_dir / name).is_file()]
         if missing:
             raise ExportError(f"网站构建结果不完整（缺少 {'、'.join(missing)}），原有网站 {out_dir} 保持不变。")
@@ -574,42 +342,6 @@ def _reuse_previous(reuse: Reuse, site_dir: Path, report: dict[str, Any]) -> tup
     linked = _link_or_fail(reuse.previous, site_dir, skipped)
     _link_compressed(reuse.previous, site_dir, skipped)
     return len(built), linked
-
-
-def _build_shards(
-    run: MkdocsRunner,
-    config_path: Path,
-    site_dir: Path,
-    env: dict[str, str],
-    shards: list[list[str]],
-    work: Path,
-    out_dir: Path,
-) -> None:
-    """Build each page set in its own ``mkdocs build`` at the same time; merge them into ``site_dir``.
-
-    Every shard sees every file (same nav, same link checks, same sitemap and
-    theme files); shard 0's tree is the base, the others contribute the pages
-    they built.
-    """
-    dirs = [site_dir] + [work / f"site-{n}" for n in range(1, len(shards))]
-    with ThreadPoolExecutor(max_workers=len(shards)) as pool:
-        futures = [
-            pool.submit(_run_partial, run, config_path, shard_dir, env, pages, work, shard_dir == site_dir)
-            for shard_dir, pages in zip(dirs, shards, strict=True)
-        ]
-        outcomes = [future.result() for future in futures]
-    for result, _ in outcomes:
-        _check_mkdocs(result, out_dir)
-    reports = [_read_report(report_path, out_dir) for _, report_path in outcomes]
-    dests = {page["src"]: page for page in reports[0]["pages"]}
-    for shard_dir, report in zip(dirs[1:], reports[1:], strict=True):
-        for src in report["built"]:
-            page = dests[src]
-            target = site_dir / page["dest"]
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(shard_dir / page["dest"], target)
-    for shard_dir in dirs[1:]:
-        shutil.rmtree(shard_dir, ignore_errors=True)
 
 
 def _join_ledgers(step: LedgerStep, site_dir: Path, out_dir: Path) -> LedgerStats:
