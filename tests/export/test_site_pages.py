@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-import pytest
 import yaml
 
-import export.build
 from export import mkdocs_hooks
-from export.build import ExportError, build_config, export_lock, remove_stale, replace_dir
+from export.build import build_config
 from export.index_pages import NAV
 from export.pages import build_pages
 from export.tree import href, source_date
@@ -247,41 +244,6 @@ def test_mkdocs_hooks__lastmod_from_front_matter_dates_the_page():
     )
     mkdocs_hooks.on_page_markdown("# x", page=page, config={}, files=None)
     assert page.update_date == "2024-03-15"
-
-
-def test_replace_dir__old_tree_is_restored_when_the_new_one_cannot_move_in(tmp_path, monkeypatch):
-    target, new = tmp_path / "site", tmp_path / ".site.build-x"
-    target.mkdir()
-    (target / "index.html").write_text("旧", encoding="utf-8")
-    new.mkdir()
-    real_rename = os.rename
-    calls = []
-
-    def flaky(src: Any, dst: Any) -> None:
-        calls.append((src, dst))
-        if len(calls) == 2:
-            raise OSError("磁盘已满")
-        real_rename(src, dst)
-
-    monkeypatch.setattr(export.build.os, "rename", flaky)
-    with pytest.raises(OSError):
-        replace_dir(new, target)
-    assert (target / "index.html").read_text(encoding="utf-8") == "旧"
-
-
-def test_export_lock__a_second_export_of_the_same_site_is_refused(tmp_path):
-    with export_lock(tmp_path / "site"), pytest.raises(ExportError, match="另一个导出"), export_lock(tmp_path / "site"):
-        pass
-
-
-def test_remove_stale__a_site_moved_aside_by_a_killed_swap_is_put_back(tmp_path):
-    aside = tmp_path / ".site.old-0123456789ab"
-    aside.mkdir()
-    (aside / "index.html").write_text("上一版", encoding="utf-8")
-    (tmp_path / ".site.build-dead").mkdir()
-    remove_stale(tmp_path / "site")
-    assert (tmp_path / "site" / "index.html").read_text(encoding="utf-8") == "上一版"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
 def test_mkdocs_hooks__unit_page_rows_are_kept_out_of_the_search_index():
