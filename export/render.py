@@ -134,7 +134,7 @@ def _note_lists_only(note: str, labels: list[str]) -> bool:
 
 # A line that spells out one of the 主送 groups ("市有关单位：组织部、……") or the whole list as 版记
 # prints it ("主送：……"); the importer keeps it on a line of its own under the 主送 line.
-_SPELLED_OUT = re.compile(r"^(?P<head>[^：:]{2,20})[:：]\s*(?P<rest>.+)$")
+_SPELLED_OUT = re.compile(r"^(?P<head>[^：:]{2,20})[:：]\s*\S")
 _RECIPIENTS_END = ":：，,、；;。 \t"
 
 
@@ -142,8 +142,8 @@ def _recipients(text: str) -> tuple[str, list[str]]:
     """主送机关 as printed, and the lines spelling out its groups (for the 版记).
 
     GB/T 9704-2012 7.3.2: the 主送 line ends with one full-width colon, whatever
-    was typed or imported (an ASCII ``:``, ``：：``, ``。`` or nothing), and a
-    colon inside the text is the full-width one too.  A line naming one of its
+    was typed or imported (an ASCII ``:``, ``：：``, ``。`` or nothing); the text
+    before it is shown as typed.  A line naming one of its
     groups ("市有关单位：……") is not part of the line: it stays where the
     original printed it, above 抄送.
     """
@@ -155,9 +155,9 @@ def _recipients(text: str) -> tuple[str, list[str]]:
         match = _SPELLED_OUT.match(line)
         group = match.group("head").strip() if match else ""
         if head and match and (group.startswith("主送") or group in "".join(head)):
-            spelled_out.append(f"{group}：{match.group('rest').replace(':', '：')}")
+            spelled_out.append(line)
         else:
-            head.append(line.replace(":", "："))
+            head.append(line)
     lines = [line.rstrip(_RECIPIENTS_END) for line in head]
     lines = [line for line in lines if line]
     if not lines:
