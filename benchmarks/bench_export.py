@@ -34,8 +34,8 @@ the build column and printed on its own.  Skipped, with a note, when
 chromium is not installed (``CHROMIUM_PATH``, default /usr/bin/chromium).
 
 Where those bytes go at 1,000 notices (measured for issue 15): every query
-pays about 142 KB before its words (the wasm 68 KB, the page list in the
-metadata 61 KB, pagefind.js 13 KB), the shown results' fragments 5–6 KB;
+pays about 131 KB before its words (the wasm 68 KB, the page list in the
+metadata 50 KB, pagefind.js 13 KB), the shown results' fragments 5–6 KB;
 the rest is the index entries of the query's words.  A word on nearly
 every page costs its position list whatever the chunking: 安全 69 KB,
 隐患 59 KB, 消防 52 KB (gzip of all positions on 9,000 pages; the page
