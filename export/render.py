@@ -7,7 +7,7 @@ site, the admin preview and the tests produce the same text.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from cms.core.blocks import DocumentBodyBlock, body_to_markdown
@@ -90,8 +90,9 @@ def render_notice(
         out.append(f'<p class="issuer-mark" aria-hidden="true">{escape_html(notice["issuer"])}文件</p>\n\n')
     if notice.get("doc_number"):
         out.append(f'<p class="doc-number">{escape_html(notice["doc_number"])}</p>\n\n')
-    if notice.get("recipients"):
-        out.append(f'<p class="recipients">{_recipients(notice["recipients"])}</p>\n\n')
+    recipients, spelled_out = _recipients(notice.get("recipients") or "")
+    if recipients:
+        out.append(f'<p class="recipients">{recipients}</p>\n\n')
     out.append(body_to_markdown(_BODY, notice.get("body") or [], ctx_factory()))
     note = notice.get("attachment_note") or ""
     if attachment_links and _note_lists_only(note, [label for label, _ in attachment_links]):
@@ -113,7 +114,7 @@ def render_notice(
         out.append(f'\n<p class="disclosure">（{escape_html(notice.get("disclosure_text") or "此件主动公开")}）</p>\n')
     if notice.get("remarks"):
         out.append(f'\n<p class="remarks">{escape_html(notice["remarks"])}</p>\n')
-    out.append(_colophon(notice))
+    out.append(_colophon(notice, spelled_out))
     return "".join(out)
 
 
@@ -131,10 +132,37 @@ def _note_lists_only(note: str, labels: list[str]) -> bool:
     return all(line in keys for line in lines)
 
 
-def _recipients(text: str) -> str:
-    """主送机关 as printed: the list ends with a full-width colon (GB/T 9704-2012 7.3.2)."""
-    text = text.rstrip().rstrip(":：，,、；;。")
-    return html_multiline(text + "：") if text else ""
+# A line that spells out one of the 主送 groups ("市有关单位：组织部、……") or the whole list as 版记
+# prints it ("主送：……"); the importer keeps it on a line of its own under the 主送 line.
+_SPELLED_OUT = re.compile(r"^(?P<head>[^：:]{2,20})[:：]\s*\S")
+_RECIPIENTS_END = ":：，,、；;。 \t"
+
+
+def _recipients(text: str) -> tuple[str, list[str]]:
+    """主送机关 as printed, and the lines spelling out its groups (for the 版记).
+
+    GB/T 9704-2012 7.3.2: the 主送 line ends with one full-width colon, whatever
+    was typed or imported (an ASCII ``:``, ``：：``, ``。`` or nothing); the text
+    before it is shown as typed.  A line naming one of its
+    groups ("市有关单位：……") is not part of the line: it stays where the
+    original printed it, above 抄送.
+    """
+    head: list[str] = []
+    spelled_out: list[str] = []
+    for line in (raw.strip() for raw in text.splitlines()):
+        if not line:
+            continue
+        match = _SPELLED_OUT.match(line)
+        group = match.group("head").strip() if match else ""
+        if head and match and (group.startswith("主送") or group in "".join(head)):
+            spelled_out.append(line)
+        else:
+            head.append(line)
+    lines = [line.rstrip(_RECIPIENTS_END) for line in head]
+    lines = [line for line in lines if line]
+    if not lines:
+        return "", spelled_out
+    return html_multiline("\n".join(lines) + "："), spelled_out
 
 
 def _attachment_note(text: str) -> str:
@@ -142,9 +170,9 @@ def _attachment_note(text: str) -> str:
     return "附件：" + "<br>".join(lines) if not text.startswith("附件") else "<br>".join(lines)
 
 
-def _colophon(notice: dict[str, Any]) -> str:
-    """版记: 抄送 and 印发, between rules as printed."""
-    rows = []
+def _colophon(notice: dict[str, Any], spelled_out: Sequence[str] = ()) -> str:
+    """版记: the 主送 groups spelled out, 抄送 and 印发, between rules as printed."""
+    rows = [f'<p class="recipients-detail">{escape_html(line)}</p>' for line in spelled_out]
     if notice.get("copied_to"):
         rows.append(f'<p class="copied-to">抄送：{escape_html(notice["copied_to"])}</p>')
     printed = " ".join(

@@ -23,9 +23,10 @@ for ``mkdocs build``.  The whole built tree is indexed on every export,
 incremental ones too: Pagefind has no partial mode, and re-indexing costs
 about a second per hundred notices (see benchmarks/bench_export.py).
 
-Repeated chrome is kept out of the index (``EXCLUDED``) and the word
-index is re-cut into small chunks afterwards (export/search_chunks.py):
-both so that the first query of a reader fetches little at 1,000 notices.
+Repeated chrome is kept out of the index (``EXCLUDED``), the word index
+is re-cut into small chunks and the page fragments get short names
+afterwards (export/search_chunks.py): all so that the first query of a
+reader fetches little at 1,000 notices.
 
 The output is deterministic for the same pages (file names are hashes of
 their contents, pages are read in sorted order); ``tests/export/

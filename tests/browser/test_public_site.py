@@ -25,6 +25,8 @@ import io
 import json
 import os
 import re
+import shutil
+import subprocess
 import sys
 import threading
 import urllib.error
@@ -72,6 +74,8 @@ NOTICE_001 = "全乡安全生产专项整治三年行动领导组"
 ATTACHMENT_FIRE = "附件6：消防安全专项整治三年行动实施方案"
 NOTICE_003 = "百崎回族乡消防安全治本攻坚三年行动重点项目清单"
 FIRE_BRIGADE = "消防救援大队"
+# The largest seed attachment: a task table right under its title (001, 附件6 附件1).
+TASK_LIST_ATTACHMENT = "消防安全专项整治三年行动重点项目清单"
 
 
 # --- the site ---------------------------------------------------------------------------
@@ -487,6 +491,16 @@ def served_bytes(site_dir: Path, paths: list[str]) -> int:
     return total
 
 
+def more_results(page: Page, items, wanted: int) -> list[str]:
+    """The result titles after pressing 显示更多结果 until ``wanted`` are listed (or there are no more)."""
+    more = page.locator("[data-gk-search-more]")
+    while items.count() < wanted and more.is_visible():
+        shown = items.count()
+        more.click()
+        expect(items).not_to_have_count(shown)
+    return result_titles(items)
+
+
 def test_search__nothing_fetched_until_used_then_the_exact_phrase_ranks_first(
     visit: Visit, portal: Portal, site_dir: Path
 ):
@@ -502,6 +516,9 @@ def test_search__nothing_fetched_until_used_then_the_exact_phrase_ranks_first(
     assert result_titles(items)[0] == NOTICE_2022
     fetched = search_files(portal, start)
     assert "pagefind/pagefind.js" in fetched and any(p.endswith(".pf_fragment") for p in fetched), fetched
+    # Only the shown results' page texts, and no web worker (assets/gk-search.js).
+    assert len([p for p in fetched if p.endswith(".pf_fragment")]) <= items.count(), fetched
+    assert "pagefind/pagefind-worker.js" not in fetched, fetched
     size = served_bytes(site_dir, fetched)
     print(f"first query {NOTICE_2022_NUMBER}: {len(fetched)} search files, {size} bytes")
     assert size < SEARCH_BUDGET_BYTES, (size, fetched)
@@ -509,8 +526,8 @@ def test_search__nothing_fetched_until_used_then_the_exact_phrase_ranks_first(
 
     # A task term: every page holding the exact phrase is listed before pages with only its words.
     items = search(page, "消防车通道")
-    titles = result_titles(items)
     containing = titles_containing(site_dir, "消防车通道")
+    titles = more_results(page, items, len(containing))
     assert NOTICE_003 in containing and 0 < len(containing) <= len(titles), (containing, titles)
     assert sorted(titles[: len(containing)]) == containing, titles
     # A result: title, the notice an attachment belongs to, a short excerpt with the words marked.
@@ -534,7 +551,7 @@ def test_search__nothing_fetched_until_used_then_the_exact_phrase_ranks_first(
     expect(page.locator(".md-content")).to_contain_text("消防车通道")
     items = search(page, "市政消火栓")
     containing = titles_containing(site_dir, "市政消火栓")
-    assert containing and sorted(result_titles(items)[: len(containing)]) == containing
+    assert containing and sorted(more_results(page, items, len(containing))[: len(containing)]) == containing
     visit.assert_clean()
 
 
@@ -572,6 +589,44 @@ def test_print__notice_prints_without_site_chrome(visit: Visit, portal: Portal, 
     boxes = {tuple(round(float(x)) for x in box.split()) for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)}
     assert len(pages) >= 2, len(pages)
     assert boxes == {(0, 0, 596, 843)}, boxes  # A4 in points
+    visit.assert_clean()
+
+
+def page_titled(site_dir: Path, title: str) -> str:
+    """The site path of the built page whose heading is ``title``."""
+    heading = f">{title}</h1>"
+    (path,) = [p for p in (site_dir / "notices").rglob("*.html") if heading in p.read_text(encoding="utf-8")]
+    return path.relative_to(site_dir).as_posix()
+
+
+def pdf_page_text(pdf: Path, number: int) -> str:
+    """The text of one page of a PDF, without spaces (poppler's pdftotext)."""
+    out = subprocess.run(
+        ["pdftotext", "-f", str(number), "-l", str(number), "-layout", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return "".join(out.split())
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed")
+def test_print__a_task_list_prints_landscape_with_its_table_on_the_first_page(
+    visit: Visit, portal: Portal, site_dir: Path
+):
+    """A page that is a task table printed its title alone on a portrait page 1, the table from page 2."""
+    page = visit.page
+    for n, title in enumerate((TASK_LIST_ATTACHMENT, NOTICE_003), start=1):
+        page.goto(portal.url(page_titled(site_dir, title)))
+        page.wait_for_load_state("load")
+        pdf = ARTIFACTS / f"07-task-list-print-{n}.pdf"
+        data = page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+        boxes = {tuple(round(float(x)) for x in box.split()) for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)}
+        assert boxes == {(0, 0, 842, 595)}, (title, boxes)  # A4 landscape, every page
+        first, second = pdf_page_text(pdf, 1), pdf_page_text(pdf, 2)
+        assert title in first and "工作任务" in first, first
+        assert len(first) > 300, (title, first)  # the title and a good part of the table, not the title alone
+        assert "工作任务" in second  # the header row repeated
     visit.assert_clean()
 
 

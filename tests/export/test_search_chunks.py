@@ -9,7 +9,17 @@ from typing import Any
 
 import pytest
 
-from export.search_chunks import SIGNATURE, UnknownFormat, bounds, cut, encode, packed, read_file, rechunk
+from export.search_chunks import (
+    SIGNATURE,
+    UnknownFormat,
+    bounds,
+    cut,
+    encode,
+    packed,
+    read_file,
+    rechunk,
+    short_names,
+)
 
 
 def _word(text: str, pages: int, per_page: int) -> list[Any]:
@@ -77,3 +87,34 @@ def test_rechunk__a_format_it_cannot_reproduce_is_left_as_pagefind_wrote_it(tmp_
     before = {p.name: p.read_bytes() for p in bundle.rglob("*") if p.is_file()}
     assert not rechunk(bundle, target=1)
     assert {p.name: p.read_bytes() for p in bundle.rglob("*") if p.is_file()} == before
+
+
+def test_short_names__each_the_shortest_prefix_no_other_content_shares():
+    contents = [f"fragment {n}".encode() for n in range(300)]
+    names = short_names(contents, shortest=1)
+    assert len(set(names)) == 300
+    longer = [name for name in names if len(name) > 1]
+    assert longer, "300 names in one character of base 62 must share some"
+    for name in longer:  # one character less and another name starts the same
+        assert any(other != name and other.startswith(name[:-1]) for other in names), name
+    assert short_names([b"same", b"same", b"other"])[0] == short_names([b"same"])[0]
+    assert all(len(name) >= 4 and name.isalnum() for name in short_names(contents))
+
+
+def test_rechunk__fragments_are_renamed_by_their_content_and_the_metadata_follows(tmp_path):
+    bundle = _bundle(tmp_path, [[_word("a", 1, 1)]])
+    meta_path = next(bundle.glob("*.pf_meta"))
+    meta = read_file(meta_path)
+    meta[1] = [[f"zh-cn_{n:07x}", 10 + n] for n in range(3)]
+    meta_path.write_bytes(packed(meta))
+    (bundle / "fragment").mkdir()
+    texts = {f"zh-cn_{n:07x}": packed(f"page {n}") for n in range(3)}
+    for name, data in texts.items():
+        (bundle / "fragment" / f"{name}.pf_fragment").write_bytes(data)
+    assert rechunk(bundle)
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    pages = read_file(bundle / f"pagefind.{entry['languages']['zh-cn']['hash']}.pf_meta")[1]
+    assert [count for _, count in pages] == [10, 11, 12]
+    assert [name for name, _ in pages] == short_names(list(texts.values()))
+    files = {p.name: p.read_bytes() for p in (bundle / "fragment").iterdir()}
+    assert files == {f"{name}.pf_fragment": data for (name, _), data in zip(pages, texts.values(), strict=True)}

@@ -315,6 +315,29 @@ def test_render_notice__recipients_end_with_a_colon_and_attachment_note_appears_
     assert "1．目标责任<br>2．目标责任书" in typed
 
 
+@pytest.mark.parametrize(
+    "typed",
+    ["各社区居委会:", "各社区居委会：：", "各社区居委会：:", "各社区居委会。", "各社区居委会", " 各社区居委会 ： "],
+)
+def test_render_notice__recipients_end_with_exactly_one_full_width_colon(typed: str) -> None:
+    from export.render import render_notice
+
+    text = render_notice(_notice(1, "a", recipients=typed))
+    assert '<p class="recipients">各社区居委会：</p>' in text
+
+
+def test_render_notice__a_line_spelling_out_a_recipient_group_goes_to_the_colophon() -> None:
+    """The importer keeps "市有关单位：组织部……" (printed above 抄送) under the 主送 line (seed 000)."""
+    from export.render import render_notice
+
+    recipients = "各镇人民政府，市有关单位\n市有关单位：组织部、宣传部。"
+    text = render_notice(_notice(1, "a", recipients=recipients, copied_to="泉州市政府办"))
+    assert '<p class="recipients">各镇人民政府，市有关单位：</p>' in text
+    detail = '<p class="recipients-detail">市有关单位：组织部、宣传部。</p>'
+    assert detail in text.split('<div class="colophon">', 1)[1]
+    assert text.index(detail) < text.index('<p class="copied-to">')
+
+
 def test_render_notice__a_note_that_says_more_than_the_attachment_titles_is_kept():
     from export.render import render_notice
 
