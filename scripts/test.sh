@@ -28,6 +28,7 @@ echo "== axe-core（无障碍检查，仅测试用，tests/browser/package-lock.
 npm ci --prefix tests/browser --no-audit --no-fund --silent || echo "!! 无法安装 axe-core，无障碍测试将失败"
 echo "== ruff"
 $PY -m ruff check cms export tests benchmarks scripts
+$PY -m ruff format --check cms export tests benchmarks scripts
 echo "== mypy（django-stubs 插件，cms/ 与 export/，配置见 pyproject.toml）"
 $PY -m mypy
 echo "== 依赖漏洞审计（pip-audit，requirements/lock.txt）"
