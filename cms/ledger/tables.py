@@ -668,6 +668,40 @@ def _json_default(value: Any) -> Any:
 
 
 _JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_json_default)
+_encode_text: Callable[[str], str] = json.encoder.encode_basestring
+
+
+def _json_fragments(series: pd.Series) -> list[str]:
+    """Each cell of a column as its JSON text, what ``json.dumps`` would give, converted per column.
+
+    Why per column: the dtype says how to encode every cell, so each column
+    is one C-level ``map`` (text, numbers) instead of the encoder's type
+    tests per cell; only object columns go through the encoder cell by cell.
+    Empty (NA, NaN, ±inf, NaT) is ``null``.
+    """
+    dtype = series.dtype
+    if dtype.kind == "M":
+        if isinstance(dtype, np.dtype):
+            days = np.datetime_as_string(series.to_numpy(), unit="D").tolist()
+            return ["null" if day == "NaT" else '"' + day + '"' for day in days]
+        text = series.dt.strftime("%Y-%m-%d").to_numpy(dtype=object, na_value=None).tolist()
+        return ["null" if day is None else '"' + day + '"' for day in text]
+    if isinstance(dtype, pd.StringDtype) and not series.hasnans:
+        return list(map(_encode_text, series.to_numpy(dtype=object).tolist()))
+    values = series.to_numpy(dtype=object, na_value=None).tolist()
+    if isinstance(dtype, pd.StringDtype):
+        return ["null" if value is None else _encode_text(value) for value in values]
+    if dtype.kind in "iu":
+        return ["null" if value is None else int.__repr__(value) for value in values]
+    if dtype.kind == "b":
+        return ["null" if value is None else "true" if value else "false" for value in values]
+    if dtype.kind == "f":
+        return ["null" if value is None or not math.isfinite(value) else float.__repr__(value) for value in values]
+    encode = _JSON_ENCODER.encode
+    return [
+        "null" if value is None or (isinstance(value, float) and not math.isfinite(value)) else encode(value)
+        for value in values
+    ]
 
 
 def write_json(df: pd.DataFrame, path_or_buffer: str | os.PathLike[str] | IO[Any]) -> None:
@@ -676,30 +710,34 @@ def write_json(df: pd.DataFrame, path_or_buffer: str | os.PathLike[str] | IO[Any
     Not neutralised (a program wants the exact text).  Rows keep the ledger's
     order (序号) and keys the column order, one record per line, so two
     publishes diff line by line; dates are ISO ``YYYY-MM-DD``, empty is null.
-    No BOM: RFC 8259 forbids it.
+    No BOM: RFC 8259 forbids it.  The text is what ``json.dumps`` gives for
+    each record (``", "`` and ``": "`` separators), assembled from each
+    column's cell texts: the encoder's per-cell type tests made this 3x
+    slower than pandas' ``to_json``.
     """
-    names = [str(name) for name in df.columns]
     if not len(df):
         _write_target(path_or_buffer, b"[]\n")
         return
-    # One conversion of the whole frame to rows (not one Series per column): an export writes
-    # thousands of small ledgers, where building 19 Series each cost more than the encoding.
-    dtypes = list(df.dtypes)
-    rows = df.to_numpy(dtype=object, na_value=None).tolist()
-    for position, dtype in enumerate(dtypes):
-        if dtype.kind == "M":
-            series = df.iloc[:, position]
-            if isinstance(dtype, np.dtype):
-                text = [None if t == "NaT" else t for t in np.datetime_as_string(series.to_numpy(), unit="D").tolist()]
-            else:  # time-zone aware: pandas formats it
-                text = series.dt.strftime("%Y-%m-%d").to_numpy(dtype=object, na_value=None).tolist()
-            for row, value in zip(rows, text, strict=True):
-                row[position] = value
-        elif dtype.kind in "fO":
-            for row in rows:
-                value = row[position]
-                if isinstance(value, float) and not math.isfinite(value):
-                    row[position] = None
-    encode = _JSON_ENCODER.encode
-    body = "[\n" + ",\n".join([encode(dict(zip(names, row, strict=True))) for row in rows]) + "\n]\n"
-    _write_target(path_or_buffer, body.encode("utf-8"))
+    # A record is a dict: a repeated column name keeps its first place and its last value.
+    last: dict[str, int] = {}
+    for position, name in enumerate(df.columns):
+        last[str(name)] = position
+    fragments = [_json_fragments(df.iloc[:, position]) for position in last.values()]
+    _write_target(path_or_buffer, _json_records([_encode_text(name) for name in last], fragments).encode("utf-8"))
+
+
+def _json_records(keys: list[str], fragments: list[list[str]]) -> str:
+    """The records' text from each column's cell texts: ``[\\n{k: v, k: v},\\n…]\\n``.
+
+    Every piece (key, separator, cell) goes into one list in output order by
+    slice assignment, one ``str.join`` at the end: half the time of
+    formatting row by row and joining the rows.
+    """
+    rows, stride = len(fragments[0]), 2 * len(keys) + 1
+    pieces = [""] * (rows * stride)
+    for position, (key, cells) in enumerate(zip(keys, fragments, strict=True)):
+        pieces[2 * position :: stride] = [("{" if position == 0 else ", ") + key + ": "] * rows
+        pieces[2 * position + 1 :: stride] = cells
+    pieces[stride - 1 :: stride] = ["},\n"] * rows
+    pieces[0], pieces[-1] = "[\n" + pieces[0], "}\n]\n"
+    return "".join(pieces)

@@ -36,7 +36,6 @@ def scoped_unit_ids(user: Any) -> frozenset[int] | None:
     if hasattr(user, _CACHE_ATTR):
         return getattr(user, _CACHE_ATTR)
 
-
     ledger = Permission.objects.filter(content_type__app_label="ledger")
     central = (
         ledger.filter(group__user=user, group__unit_scope__isnull=True).exists() or ledger.filter(user=user).exists()
@@ -91,7 +90,6 @@ def scoped_progress_form_class(form_class: type[forms.ModelForm], user: Any) -> 
     unit_ids = scoped_unit_ids(user)
     if unit_ids is None:
         return form_class
-
 
     allowed: frozenset[int] = unit_ids  # narrowed for the class below (a closure does not keep the narrowing)
 

@@ -434,3 +434,50 @@ def test_write_csv_and_xlsx__hostile_header_is_protected(name: str) -> None:
     write_csv(frame, buffer)
     assert list(csv_rows(buffer.getvalue())[0]) == [protected(name)]
     assert list(xlsx_rows(_xlsx_bytes(frame))[0]) == [protected(name)]
+
+
+def _dumps_records(records: list[dict[str, Any]]) -> bytes:
+    """What write_json must give: json.dumps of each record, one per line (the oracle, cell by cell)."""
+    return ("[\n" + ",\n".join(json.dumps(record, ensure_ascii=False) for record in records) + "\n]\n").encode()
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.text()),
+            st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True)),
+            st.one_of(st.none(), st.integers(min_value=-(2**40), max_value=2**40)),
+            st.booleans(),
+            st.one_of(st.none(), st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31))),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_write_json__every_dtype_as_json_dumps_gives_it(rows: list[tuple[Any, ...]]) -> None:
+    texts, floats, ints, flags, days = (list(column) for column in zip(*rows, strict=True))
+    frame = pd.DataFrame(
+        {
+            "文本{x}": pd.array(texts, dtype="str"),
+            "小数": pd.array(floats, dtype="float64"),
+            "可空小数": pd.array([None if f is None or f != f else f for f in floats], dtype="Float64"),
+            "整数": pd.array(ints, dtype="Int64"),
+            "是否": flags,
+            "日期": pd.to_datetime(pd.Series(days, dtype=object)),
+            "杂项": pd.Series([*texts[:-1], days[-1]], dtype=object),
+        }
+    )
+    finite = {"小数", "可空小数"}
+
+    def cell(name: str, value: Any) -> Any:
+        if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+            return None
+        if name in finite and value in (float("inf"), float("-inf")):
+            return None
+        if isinstance(value, (pd.Timestamp, date)):
+            return value.date().isoformat() if isinstance(value, datetime) else value.isoformat()
+        return value.item() if hasattr(value, "item") else value
+
+    records = [{name: cell(name, frame[name].iloc[row]) for name in frame.columns} for row in range(len(frame))]
+    assert _json_bytes(frame) == _dumps_records(records)
