@@ -11,7 +11,7 @@ A unit ledger whose plan entry names a ``calendar`` also gets ``<name>.ics``:
 the due dates and check-ins of its items whose notice publishes its progress
 (公开任务进展), the tasks marked ``calendar`` by the parent.
 
-The module imports only :mod:`cms.ledger.tables` (pandas and xlsxwriter, no
+The module imports only :mod:`cms.ledger.tables` (pandas, no
 Django), :mod:`cms.ledger.ical` and :mod:`export.serving` (the ``.gz`` rule):
 the child cannot read the database, so a download can only hold what the
 snapshot gave the parent.  The same functions also produce the bytes
