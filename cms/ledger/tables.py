@@ -385,8 +385,8 @@ def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
     """A shallow copy with every text cell (and header) neutralised; only touched cells change."""
     result = frame.copy(deep=False)
     result.columns = [neutralise(name) if isinstance(name, str) else name for name in frame.columns]
-    for position in range(frame.shape[1]):
-        series = frame.iloc[:, position]
+    # items(), not iloc[:, n]: iloc's checks cost more than the column on a small ledger.
+    for position, (_, series) in enumerate(frame.items()):
         if not _is_text_column(series):
             continue
         hits = _formula_rows(series)
@@ -502,18 +502,20 @@ def _row_heights(plan: list[tuple[str, str, list[Any]]], widths: list[float], ro
     Lines per cell: its display width over the column's, plus its own line
     breaks; the row takes its tallest cell, at most Excel's 409 points.
     """
-    wrapped = [(values, width) for (name, _, values), width in zip(plan, widths, strict=True) if name in _WRAP_COLUMNS]
-    heights = []
-    for row in range(row_count):
-        lines = 1
-        for values, width in wrapped:
-            text = values[row]
-            if text:
-                usable = max(width - 1, 1)
-                cell = sum(max(1, math.ceil(_display_width(part) / usable)) for part in str(text).split("\n"))
-                lines = max(lines, cell)
-        heights.append(min(_LINE_HEIGHT * lines, _MAX_ROW_HEIGHT))
-    return heights
+    lines = [1] * row_count
+    for (name, _, values), width in zip(plan, widths, strict=True):
+        if name in _WRAP_COLUMNS:
+            usable = max(width - 1, 1)
+            lines = [
+                max(most, _lines(text, usable)) if text else most for most, text in zip(lines, values, strict=True)
+            ]
+    return [min(_LINE_HEIGHT * count, _MAX_ROW_HEIGHT) for count in lines]
+
+
+@lru_cache(maxsize=65_536)
+def _lines(text: str, usable: float) -> int:
+    """Lines a wrapped cell takes at ``usable`` characters a line; cached as the texts recur across ledgers."""
+    return sum(max(1, math.ceil(_display_width(part) / usable)) for part in str(text).split("\n"))
 
 
 def _excel_days(series: pd.Series) -> list[float | None]:
@@ -528,8 +530,7 @@ def _excel_days(series: pd.Series) -> list[float | None]:
 def _column_plan(frame: pd.DataFrame) -> list[tuple[str, str, list[Any]]]:
     """Each column as (name, kind, Python values), converted once, vectorised; dates as Excel day numbers."""
     plan: list[tuple[str, str, list[Any]]] = []
-    for position, name in enumerate(frame.columns):
-        series = frame.iloc[:, position]
+    for name, series in frame.items():
         if pd.api.types.is_datetime64_any_dtype(series.dtype):
             plan.append((str(name), "date", _excel_days(series)))
         elif pd.api.types.is_bool_dtype(series.dtype):
@@ -667,7 +668,8 @@ def write_json(df: pd.DataFrame, path_or_buffer: str | os.PathLike[str] | IO[Any
     last: dict[str, int] = {}
     for position, name in enumerate(df.columns):
         last[str(name)] = position
-    fragments = [_json_fragments(df.iloc[:, position]) for position in last.values()]
+    columns = [series for _, series in df.items()]
+    fragments = [_json_fragments(columns[position]) for position in last.values()]
     _write_target(path_or_buffer, _json_records([_encode_text(name) for name in last], fragments).encode("utf-8"))
 
 
