@@ -25,7 +25,6 @@ Run:  python -m export.ledger_worker PLAN.json OUT_DIR
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import resource
@@ -44,6 +43,7 @@ from cms.ledger.tables import (
     build_ledger,
     build_unit_items_ledger,
     build_unit_ledger,
+    ledger_file_bytes,
     select_rows,
     write_csv,
     write_json,
@@ -172,10 +172,9 @@ def ledger_bytes(plan: Plan, every: pd.DataFrame | None = None) -> Iterator[tupl
     """(file name, bytes) for every ledger in every format, and its calendar where the plan has one."""
     tasks = plan["tasks"]
     for entry, (name, frame) in zip(plan["ledgers"], ledger_frames(plan, every), strict=True):
-        for fmt, writer in FORMATS.items():
-            buffer = io.BytesIO()
-            writer(frame, buffer)
-            yield f"{name}.{fmt}", buffer.getvalue()
+        files = ledger_file_bytes(frame)  # the formats share the neutralised frame
+        for fmt in FORMATS:
+            yield f"{name}.{fmt}", files[fmt]
         calendar = entry.get("calendar")
         if calendar:
             items = calendar_items(tasks[position] for position in entry["positions"])

@@ -49,6 +49,7 @@ __all__ = [
     "build_ledger",
     "build_unit_items_ledger",
     "build_unit_ledger",
+    "ledger_file_bytes",
     "ledger_file_name",
     "neutralise",
     "select_rows",
@@ -461,14 +462,30 @@ def write_csv(df: pd.DataFrame, path_or_buffer: str | os.PathLike[str] | IO[Any]
     the same characters, BOM (U+FEFF) included.
     """
     safe = _neutralised(df)
-    options: dict[str, Any] = {"index": False, "lineterminator": "\r\n", "date_format": "%Y-%m-%d"}
     if isinstance(path_or_buffer, (str, os.PathLike)):
-        _atomic_path(Path(path_or_buffer), lambda tmp: safe.to_csv(tmp, encoding="utf-8-sig", **options))
+        _atomic_path(Path(path_or_buffer), lambda tmp: safe.to_csv(tmp, encoding="utf-8-sig", **_CSV_OPTIONS))
     elif isinstance(path_or_buffer, io.TextIOBase):
         path_or_buffer.write("\ufeff")
-        safe.to_csv(path_or_buffer, **options)
+        safe.to_csv(path_or_buffer, **_CSV_OPTIONS)
     else:
-        safe.to_csv(path_or_buffer, encoding="utf-8-sig", **options)
+        safe.to_csv(path_or_buffer, encoding="utf-8-sig", **_CSV_OPTIONS)
+
+
+_CSV_OPTIONS: dict[str, Any] = {"index": False, "lineterminator": "\r\n", "date_format": "%Y-%m-%d"}
+
+
+def ledger_file_bytes(df: pd.DataFrame, sheet_name: str = "台账") -> dict[str, bytes]:
+    """The bytes of :func:`write_csv`, :func:`write_xlsx` and :func:`write_json` of one ledger, keyed by format.
+
+    Why one call: the export writes every ledger in all three formats, and
+    CSV and XLSX share the neutralised frame, built here once.
+    """
+    safe = _neutralised(df)
+    csv = io.BytesIO()
+    safe.to_csv(csv, encoding="utf-8-sig", **_CSV_OPTIONS)
+    json_bytes = io.BytesIO()
+    write_json(df, json_bytes)
+    return {"csv": csv.getvalue(), "xlsx": _checked_xlsx(safe, sheet_name), "json": json_bytes.getvalue()}
 
 
 # --- XLSX -----------------------------------------------------------------------
@@ -556,9 +573,14 @@ def write_xlsx(df: pd.DataFrame, path_or_buffer: str | os.PathLike[str] | IO[Any
     become a formula.  Workbook dates are fixed so equal frames give equal
     bytes.
     """
-    if len(df) + 1 > _EXCEL_MAX_ROWS:
-        raise ValueError(f"台账共 {len(df)} 行，超过 Excel 单表上限 {_EXCEL_MAX_ROWS - 1} 行，请按年度或单位拆分。")
-    _write_target(path_or_buffer, _xlsx_bytes(_column_plan(_neutralised(df)), len(df), sheet_name))
+    _write_target(path_or_buffer, _checked_xlsx(_neutralised(df), sheet_name))
+
+
+def _checked_xlsx(safe: pd.DataFrame, sheet_name: str) -> bytes:
+    """The workbook of a neutralised frame; a frame past Excel's row limit is refused, in words."""
+    if len(safe) + 1 > _EXCEL_MAX_ROWS:
+        raise ValueError(f"台账共 {len(safe)} 行，超过 Excel 单表上限 {_EXCEL_MAX_ROWS - 1} 行，请按年度或单位拆分。")
+    return _xlsx_bytes(_column_plan(safe), len(safe), sheet_name)
 
 
 def _xlsx_bytes(plan: list[tuple[str, str, list[Any]]], row_count: int, sheet_name: str) -> bytes:

@@ -22,6 +22,7 @@ from cms.ledger.tables import (
     UNIT_LEDGER_COLUMNS,
     build_ledger,
     build_unit_ledger,
+    ledger_file_bytes,
     neutralise,
     write_csv,
     write_json,
@@ -481,3 +482,14 @@ def test_write_json__every_dtype_as_json_dumps_gives_it(rows: list[tuple[Any, ..
 
     records = [{name: cell(name, frame[name].iloc[row]) for name in frame.columns} for row in range(len(frame))]
     assert _json_bytes(frame) == _dumps_records(records)
+
+
+@pytest.mark.parametrize("build", [build_ledger, build_unit_ledger], ids=["ledger", "unit_ledger"])
+def test_ledger_file_bytes__each_format_as_its_writer_gives_it(build, tasks: list[dict[str, Any]]) -> None:
+    frame = build([*tasks, _hostile_task("=1+1"), _hostile_task("\r=1+1")])
+    files = ledger_file_bytes(frame)
+    assert list(files) == ["csv", "xlsx", "json"]
+    assert files["csv"] == _csv_bytes(frame)
+    assert files["xlsx"] == _xlsx_bytes(frame)
+    assert files["json"] == _json_bytes(frame)
+    assert frame["专题/项目"].iloc[-1] == "\r=1+1", "the caller's frame is not neutralised in place"
