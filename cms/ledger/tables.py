@@ -27,7 +27,7 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -125,6 +125,7 @@ _EXCEL_MAX_ROWS = 1_048_576
 _STREAM_ROWS = 5_000
 _NEW_FILE_MODE = 0o644
 _WIDTH_SAMPLE_ROWS = 500
+_JSON_CHUNK_ROWS = 2_000
 _LINE_HEIGHT = 15.0
 _MAX_ROW_HEIGHT = 409.0
 _WIDEST_COLUMNS = frozenset({"工作内容"})
@@ -431,6 +432,24 @@ def _write_target(path_or_buffer: str | os.PathLike[str] | IO[Any], data: bytes)
         path_or_buffer.write(data)
 
 
+def _write_chunks(path_or_buffer: str | os.PathLike[str] | IO[Any], chunks: Iterable[bytes]) -> None:
+    """:func:`_write_target` for bytes made piece by piece (each piece whole UTF-8 characters)."""
+    if isinstance(path_or_buffer, (str, os.PathLike)):
+
+        def produce(tmp: Path) -> None:
+            with tmp.open("wb") as handle:
+                for chunk in chunks:
+                    handle.write(chunk)
+
+        _atomic_path(Path(path_or_buffer), produce)
+    elif isinstance(path_or_buffer, io.TextIOBase):
+        for chunk in chunks:
+            path_or_buffer.write(chunk.decode("utf-8"))
+    else:
+        for chunk in chunks:
+            path_or_buffer.write(chunk)
+
+
 def _atomic_path(path: Path, produce: Callable[[Path], Any]) -> None:
     """Let ``produce`` write a temporary file next to ``path``, then swap it in.
 
@@ -692,11 +711,24 @@ def write_json(df: pd.DataFrame, path_or_buffer: str | os.PathLike[str] | IO[Any
         last[str(name)] = position
     columns = [series for _, series in df.items()]
     fragments = [_json_fragments(columns[position]) for position in last.values()]
-    _write_target(path_or_buffer, _json_records([_encode_text(name) for name in last], fragments).encode("utf-8"))
+    _write_chunks(path_or_buffer, _json_chunks([_encode_text(name) for name in last], fragments))
 
 
-def _json_records(keys: list[str], fragments: list[list[str]]) -> str:
-    """The records' text from each column's cell texts: ``[\\n{k: v, k: v},\\n…]\\n``.
+def _json_chunks(keys: list[str], fragments: list[list[str]]) -> Iterator[bytes]:
+    """The array's UTF-8 text in pieces of :data:`_JSON_CHUNK_ROWS` records (at least one record).
+
+    Why pieces: a 50,000-row ledger as one string, then one bytes object, is
+    some 150 MB of fresh memory; page faults on it cost as much as the
+    encoding.  Chunks reuse the same memory.
+    """
+    rows = len(fragments[0])
+    for start in range(0, rows, _JSON_CHUNK_ROWS):
+        part = [cells[start : start + _JSON_CHUNK_ROWS] for cells in fragments]
+        yield _json_records(keys, part, first=start == 0, last=start + _JSON_CHUNK_ROWS >= rows).encode("utf-8")
+
+
+def _json_records(keys: list[str], fragments: list[list[str]], *, first: bool, last: bool) -> str:
+    """Records from each column's cell texts, ``{k: v},\\n`` each; ``[`` before the first, ``]`` after the last.
 
     Every piece (key, separator, cell) goes into one list in output order by
     slice assignment, one ``str.join`` at the end: half the time of
@@ -708,5 +740,8 @@ def _json_records(keys: list[str], fragments: list[list[str]]) -> str:
         pieces[2 * position :: stride] = [("{" if position == 0 else ", ") + key + ": "] * rows
         pieces[2 * position + 1 :: stride] = cells
     pieces[stride - 1 :: stride] = ["},\n"] * rows
-    pieces[0], pieces[-1] = "[\n" + pieces[0], "}\n]\n"
+    if first:
+        pieces[0] = "[\n" + pieces[0]
+    if last:
+        pieces[-1] = "}\n]\n"
     return "".join(pieces)

@@ -493,3 +493,18 @@ def test_ledger_file_bytes__each_format_as_its_writer_gives_it(build, tasks: lis
     assert files["xlsx"] == _xlsx_bytes(frame)
     assert files["json"] == _json_bytes(frame)
     assert frame["专题/项目"].iloc[-1] == "\r=1+1", "the caller's frame is not neutralised in place"
+
+
+def test_write_json__ledger_longer_than_a_piece_is_one_array(tasks: list[dict[str, Any]], tmp_path: Path) -> None:
+    """Written in pieces of 2,000 records: the joins must give json.dumps' text, to a path and to a text buffer."""
+    frame = build_ledger([{**tasks[n % 3], "row_id": f"r{n}"} for n in range(4_001)])
+    records = [
+        {name: None if pd.isna(value) else value for name, value in record.items()}
+        for record in json.loads(_json_bytes(frame))
+    ]
+    expected = _dumps_records(records)
+    assert len(records) == 4_001 and records[-1]["序号"] == 4_001
+    write_json(frame, tmp_path / "a.json")
+    text = io.StringIO()
+    write_json(frame, text)
+    assert _json_bytes(frame) == (tmp_path / "a.json").read_bytes() == text.getvalue().encode() == expected
