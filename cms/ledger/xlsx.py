@@ -19,10 +19,9 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 __all__ = [
     "STYLE_DATE",
@@ -41,6 +40,7 @@ STYLE_WRAP = 2  # top-aligned, wrapped
 STYLE_DATE = 3  # top-aligned, yyyy-mm-dd
 _STYLE_HEADER = 4  # bold, centred, wrapped, light blue, thin border
 
+_CHUNK_ROWS = 2_000  # rows (or shared texts) per piece of XML
 _MAX_TEXT_UNITS = 32_767  # Excel's cell limit, in UTF-16 code units
 _DEFAULT_ROW_HEIGHT = 15.0
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -124,13 +124,17 @@ class SharedStrings:
         self.count += len(cells) - cells.count(None)
         return cells
 
-    def xml(self) -> str:
-        items = "".join(f"<si>{_text_element(text)}</si>" for text in self.index)
-        return (
+    def xml(self) -> Iterator[str]:
+        """``sharedStrings.xml`` in pieces of :data:`_CHUNK_ROWS` texts; complete once the sheet's cells are made."""
+        yield (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{self.count}" '
-            f'uniqueCount="{len(self.index)}">{items}</sst>'
+            f'uniqueCount="{len(self.index)}">'
         )
+        texts = list(self.index)
+        for start in range(0, len(texts), _CHUNK_ROWS):
+            yield "".join([f"<si>{_text_element(text)}</si>" for text in texts[start : start + _CHUNK_ROWS]])
+        yield "</sst>"
 
 
 def number_cells(values: Sequence[float | int | None], style: int) -> list[str | None]:
@@ -166,8 +170,13 @@ def _cols(columns: Sequence[SheetColumn]) -> str:
 
 def _sheet_data(
     columns: Sequence[SheetColumn], row_count: int, heights: dict[int, float], strings: SharedStrings
-) -> str:
-    """``<sheetData>``: the header row, then each row's non-empty cells, joined once in output order."""
+) -> Iterator[str]:
+    """``<sheetData>``: the header row, then each row's non-empty cells, in pieces of :data:`_CHUNK_ROWS` rows.
+
+    Each piece is one join of a list filled column by column (slice
+    assignment); pieces rather than one string keep a 50,000-row sheet from
+    needing tens of MB of fresh memory.
+    """
     spans = f' spans="1:{len(columns)}"' if columns else ""
     letters = [column_letter(index) for index in range(len(columns))]
     cells = strings.cells([column.header for column in columns], _STYLE_HEADER)
@@ -175,32 +184,36 @@ def _sheet_data(
         f'<c r="{letter}1"{cell}' if cell else f'<c r="{letter}1" s="{_STYLE_HEADER}"/>'
         for letter, cell in zip(letters, cells, strict=True)
     )
-    numbers = [str(row) for row in range(2, row_count + 2)]
-    stride = len(columns) + 2
-    pieces: list[str] = [""] * (row_count * stride)
+    yield f'<sheetData><row r="1"{spans}>{header}</row>'
     # Heights in whole pixels (4/3 of a point), as Excel stores them: 409 points become 408.75.
     points = {index: int(height * 4 / 3 + 0.5) * 0.75 for index, height in heights.items()}
-    pieces[0::stride] = [
-        f'<row r="{number}"{spans} ht="{points[index]:.16G}" customHeight="1">'
-        if index in points
-        else f'<row r="{number}"{spans}>'
-        for index, number in enumerate(numbers)
-    ]
-    for position, (letter, column) in enumerate(zip(letters, columns, strict=True), start=1):
-        head = '<c r="' + letter
-        pieces[position::stride] = [
-            "" if cell is None else head + number + '"' + cell
-            for number, cell in zip(numbers, column.cells, strict=True)
+    stride = len(columns) + 2
+    for start in range(0, row_count, _CHUNK_ROWS):
+        stop = min(start + _CHUNK_ROWS, row_count)
+        numbers = [str(row + 2) for row in range(start, stop)]
+        pieces: list[str] = [""] * (len(numbers) * stride)
+        pieces[0::stride] = [
+            f'<row r="{number}"{spans} ht="{points[index]:.16G}" customHeight="1">'
+            if index in points
+            else f'<row r="{number}"{spans}>'
+            for index, number in enumerate(numbers, start=start)
         ]
-    pieces[stride - 1 :: stride] = ["</row>"] * row_count
-    return f'<sheetData><row r="1"{spans}>{header}</row>{"".join(pieces)}</sheetData>'
+        for position, (letter, column) in enumerate(zip(letters, columns, strict=True), start=1):
+            head = '<c r="' + letter
+            pieces[position::stride] = [
+                "" if cell is None else head + number + '"' + cell
+                for number, cell in zip(numbers, column.cells[start:stop], strict=True)
+            ]
+        pieces[stride - 1 :: stride] = ["</row>"] * len(numbers)
+        yield "".join(pieces)
+    yield "</sheetData>"
 
 
 def _worksheet(
     columns: Sequence[SheetColumn], row_count: int, heights: dict[int, float], strings: SharedStrings
-) -> str:
+) -> Iterator[str]:
     last = f"{column_letter(max(len(columns) - 1, 0))}{row_count + 1}"
-    return (
+    yield (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
         'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
@@ -210,7 +223,10 @@ def _worksheet(
         '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
         '<selection pane="bottomLeft"/></sheetView></sheetViews>'
         f'<sheetFormatPr defaultRowHeight="{_DEFAULT_ROW_HEIGHT:.16G}"/>'
-        f"{_cols(columns)}{_sheet_data(columns, row_count, heights, strings)}"
+        f"{_cols(columns)}"
+    )
+    yield from _sheet_data(columns, row_count, heights, strings)
+    yield (
         f'<autoFilter ref="A1:{last}"/>'
         '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
         '<pageSetup paperSize="9" fitToHeight="0" orientation="landscape"/>'
@@ -325,7 +341,6 @@ def workbook_bytes(
     sheet_name: str,
     heights: dict[int, float] | None = None,
     printed_columns: int | None = None,
-    compresslevel: int = 6,
 ) -> bytes:
     """The ``.xlsx`` bytes of one sheet; ``strings``: the table the columns' text cells index.
 
@@ -337,22 +352,25 @@ def workbook_bytes(
     filter_range = f"$A$1:${last_column}${row_count + 1}"
     printed = len(columns) if printed_columns is None else printed_columns
     print_range = f"$A$1:${column_letter(printed - 1)}${row_count + 1}" if printed and row_count else None
-    parts: list[tuple[str, Any]] = [
-        ("[Content_Types].xml", _CONTENT_TYPES),
-        ("_rels/.rels", _ROOT_RELS),
-        ("docProps/app.xml", _APP),
-        ("docProps/core.xml", _core(sheet_name)),
-        ("xl/workbook.xml", _workbook(sheet_name, filter_range, print_range)),
-        ("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS),
-        ("xl/styles.xml", _STYLES),
+    parts: list[tuple[str, Iterable[str]]] = [
+        ("[Content_Types].xml", [_CONTENT_TYPES]),
+        ("_rels/.rels", [_ROOT_RELS]),
+        ("docProps/app.xml", [_APP]),
+        ("docProps/core.xml", [_core(sheet_name)]),
+        ("xl/workbook.xml", [_workbook(sheet_name, filter_range, print_range)]),
+        ("xl/_rels/workbook.xml.rels", [_WORKBOOK_RELS]),
+        ("xl/styles.xml", [_STYLES]),
+        # The sheet before the strings: its header cells complete the table.
         ("xl/worksheets/sheet1.xml", _worksheet(columns, row_count, heights or {}, strings)),
         ("xl/sharedStrings.xml", strings.xml()),
     ]
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as package:
-        for name, text in parts:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, pieces in parts:
             info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = zipfile.ZIP_DEFLATED  # zlib's default level, 6
             info.external_attr = 0o600 << 16
-            package.writestr(info, text.encode("utf-8"), compresslevel=compresslevel)
+            with package.open(info, "w") as part:
+                for piece in pieces:
+                    part.write(piece.encode("utf-8"))
     return buffer.getvalue()

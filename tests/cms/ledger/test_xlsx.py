@@ -208,3 +208,12 @@ def test_shared_strings__each_distinct_text_once_cells_point_at_it() -> None:
 
 def test_column_letter__past_z_and_past_zz() -> None:
     assert [xlsx.column_letter(n) for n in (0, 25, 26, 51, 701, 702)] == ["A", "Z", "AA", "AZ", "ZZ", "AAA"]
+
+
+def test_write_xlsx__sheet_longer_than_a_piece_reads_back_as_the_xlsxwriter_workbook() -> None:
+    """Rows and shared texts are written in pieces of 2,000: the pieces must join into the same sheet."""
+    tasks = _tasks()
+    frame = build_ledger([{**tasks[n % len(tasks)], "row_id": f"r{n}", "task": f"任务{n}"} for n in range(4_100)])
+    ours, reference = _seen(_ours(frame)), _seen(_reference(frame))
+    assert len(ours["cells"]) == 4_101 and ours["cells"][-1][0][0] == 4_100
+    assert ours == reference
