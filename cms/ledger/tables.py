@@ -510,13 +510,25 @@ def ledger_file_bytes(df: pd.DataFrame, sheet_name: str = "台账") -> dict[str,
 # --- XLSX -----------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1)
+def _wide_bmp() -> dict[int, None]:
+    """``str.translate`` table deleting every double-width character of the BMP (east Asian width W or F)."""
+    return {point: None for point in range(0x80, 0x10000) if unicodedata.east_asian_width(chr(point)) in "WF"}
+
+
 @lru_cache(maxsize=65_536)
 def _display_width(text: str) -> int:
     """Columns a text takes in Excel: CJK and full-width characters count double.
 
+    Counted in C: the text less its wide characters (``str.translate``) says
+    how many there are; characters beyond the BMP, rare, one by one.
     Cached: the same titles, units and task texts recur in every ledger of an export.
     """
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    if text.isascii():
+        return len(text)
+    if max(text) > "\uffff":
+        return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    return 2 * len(text) - len(text.translate(_wide_bmp()))
 
 
 def _column_width(name: str, values: list[Any], kind: str) -> float:

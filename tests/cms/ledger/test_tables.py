@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import unicodedata
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from cms.ledger.tables import (
     LEDGER_COLUMNS,
     ROW_ID_COLUMN,
     UNIT_LEDGER_COLUMNS,
+    _display_width,
     build_ledger,
     build_unit_ledger,
     ledger_file_bytes,
@@ -508,3 +510,11 @@ def test_write_json__ledger_longer_than_a_piece_is_one_array(tasks: list[dict[st
     text = io.StringIO()
     write_json(frame, text)
     assert _json_bytes(frame) == (tmp_path / "a.json").read_bytes() == text.getvalue().encode() == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_display_width__cjk_and_full_width_count_double(text: str) -> None:
+    expected = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    assert _display_width(text) == expected
+    assert _display_width("区规划建设与交通运输局（住建、交通）abc“—”") == 2 * 18 + 3 + 3
