@@ -19,8 +19,10 @@ def compressed(data: bytes) -> bytes | None:
     One rule for every writer of ``.gz`` files: :func:`export.serving.compress_site`, and the
     ledger process, which compresses its files on its own core while the
     pages are built (:func:`export.serving.compress_site` then keeps them after checking).
+    zlib's default level 6: on the ledgers' tens of MB of CSV and JSON, level 9
+    cost about 30% more CPU for files 0.5% smaller.
     """
     if len(data) < MIN_COMPRESS_BYTES:
         return None
-    packed = gzip.compress(data, compresslevel=9, mtime=0)
+    packed = gzip.compress(data, compresslevel=6, mtime=0)
     return packed if len(packed) < len(data) else None

@@ -11,7 +11,7 @@ A unit ledger whose plan entry names a ``calendar`` also gets ``<name>.ics``:
 the due dates and check-ins of its items whose notice publishes its progress
 (公开任务进展), the tasks marked ``calendar`` by the parent.
 
-The module imports only :mod:`cms.ledger.tables` (pandas and xlsxwriter, no
+The module imports only :mod:`cms.ledger.tables` (pandas, no
 Django), :mod:`cms.ledger.ical` and :mod:`export.serving` (the ``.gz`` rule):
 the child cannot read the database, so a download can only hold what the
 snapshot gave the parent.  The same functions also produce the bytes
@@ -25,7 +25,6 @@ Run:  python -m export.ledger_worker PLAN.json OUT_DIR
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import resource
@@ -44,6 +43,7 @@ from cms.ledger.tables import (
     build_ledger,
     build_unit_items_ledger,
     build_unit_ledger,
+    ledger_file_bytes,
     select_rows,
     write_csv,
     write_json,
@@ -172,10 +172,9 @@ def ledger_bytes(plan: Plan, every: pd.DataFrame | None = None) -> Iterator[tupl
     """(file name, bytes) for every ledger in every format, and its calendar where the plan has one."""
     tasks = plan["tasks"]
     for entry, (name, frame) in zip(plan["ledgers"], ledger_frames(plan, every), strict=True):
-        for fmt, writer in FORMATS.items():
-            buffer = io.BytesIO()
-            writer(frame, buffer)
-            yield f"{name}.{fmt}", buffer.getvalue()
+        files = ledger_file_bytes(frame)  # the formats share the neutralised frame
+        for fmt in FORMATS:
+            yield f"{name}.{fmt}", files[fmt]
         calendar = entry.get("calendar")
         if calendar:
             items = calendar_items(tasks[position] for position in entry["positions"])

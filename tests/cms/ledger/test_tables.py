@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import unicodedata
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -20,8 +21,10 @@ from cms.ledger.tables import (
     LEDGER_COLUMNS,
     ROW_ID_COLUMN,
     UNIT_LEDGER_COLUMNS,
+    _display_width,
     build_ledger,
     build_unit_ledger,
+    ledger_file_bytes,
     neutralise,
     write_csv,
     write_json,
@@ -434,3 +437,84 @@ def test_write_csv_and_xlsx__hostile_header_is_protected(name: str) -> None:
     write_csv(frame, buffer)
     assert list(csv_rows(buffer.getvalue())[0]) == [protected(name)]
     assert list(xlsx_rows(_xlsx_bytes(frame))[0]) == [protected(name)]
+
+
+def _dumps_records(records: list[dict[str, Any]]) -> bytes:
+    """What write_json must give: json.dumps of each record, one per line (the oracle, cell by cell)."""
+    return ("[\n" + ",\n".join(json.dumps(record, ensure_ascii=False) for record in records) + "\n]\n").encode()
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.text()),
+            st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True)),
+            st.one_of(st.none(), st.integers(min_value=-(2**40), max_value=2**40)),
+            st.booleans(),
+            st.one_of(st.none(), st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31))),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_write_json__every_dtype_as_json_dumps_gives_it(rows: list[tuple[Any, ...]]) -> None:
+    texts, floats, ints, flags, days = (list(column) for column in zip(*rows, strict=True))
+    frame = pd.DataFrame(
+        {
+            "文本{x}": pd.array(texts, dtype="str"),
+            "小数": pd.array(floats, dtype="float64"),
+            "可空小数": pd.array([None if f is None or f != f else f for f in floats], dtype="Float64"),
+            "整数": pd.array(ints, dtype="Int64"),
+            "是否": flags,
+            "日期": pd.to_datetime(pd.Series(days, dtype=object)),
+            "杂项": pd.Series([*texts[:-1], days[-1]], dtype=object),
+        }
+    )
+    finite = {"小数", "可空小数"}
+
+    def cell(name: str, value: Any) -> Any:
+        if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+            return None
+        if name in finite and value in (float("inf"), float("-inf")):
+            return None
+        if isinstance(value, (pd.Timestamp, date)):
+            return value.date().isoformat() if isinstance(value, datetime) else value.isoformat()
+        return value.item() if hasattr(value, "item") else value
+
+    records = [{name: cell(name, frame[name].iloc[row]) for name in frame.columns} for row in range(len(frame))]
+    assert _json_bytes(frame) == _dumps_records(records)
+
+
+@pytest.mark.parametrize("build", [build_ledger, build_unit_ledger], ids=["ledger", "unit_ledger"])
+def test_ledger_file_bytes__each_format_as_its_writer_gives_it(build, tasks: list[dict[str, Any]]) -> None:
+    frame = build([*tasks, _hostile_task("=1+1"), _hostile_task("\r=1+1")])
+    files = ledger_file_bytes(frame)
+    assert list(files) == ["csv", "xlsx", "json"]
+    assert files["csv"] == _csv_bytes(frame)
+    assert files["xlsx"] == _xlsx_bytes(frame)
+    assert files["json"] == _json_bytes(frame)
+    assert frame["专题/项目"].iloc[-1] == "\r=1+1", "the caller's frame is not neutralised in place"
+
+
+def test_write_json__ledger_longer_than_a_piece_is_one_array(tasks: list[dict[str, Any]], tmp_path: Path) -> None:
+    """Written in pieces of 2,000 records: the joins must give json.dumps' text, to a path and to a text buffer."""
+    frame = build_ledger([{**tasks[n % 3], "row_id": f"r{n}"} for n in range(4_001)])
+    records = [
+        {name: None if pd.isna(value) else value for name, value in record.items()}
+        for record in json.loads(_json_bytes(frame))
+    ]
+    expected = _dumps_records(records)
+    assert len(records) == 4_001 and records[-1]["序号"] == 4_001
+    write_json(frame, tmp_path / "a.json")
+    text = io.StringIO()
+    write_json(frame, text)
+    assert _json_bytes(frame) == (tmp_path / "a.json").read_bytes() == text.getvalue().encode() == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_display_width__cjk_and_full_width_count_double(text: str) -> None:
+    expected = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    assert _display_width(text) == expected
+    assert _display_width("区规划建设与交通运输局（住建、交通）abc“—”") == 2 * 18 + 3 + 3
