@@ -428,6 +428,11 @@ def cpu_since(before: tuple[float, float]) -> float:
     return (now[0] - before[0]) + (now[1] - before[1])
 
 
+def steps_text(steps: dict[str, float]) -> str:
+    """``mkdocs 5.10 · ledger_wait 1.20 · …``: where the build step's wall-clock went, in order."""
+    return " · ".join(f"{name} {seconds:.2f}" for name, seconds in steps.items())
+
+
 def _verdict(ok: bool) -> str:
     return "met" if ok else "MISSED"
 
@@ -566,6 +571,8 @@ def main() -> None:
                     f" full; the incremental export re-indexed in"
                     f" {incremental.search_index.seconds if incremental.search_index else 0:.2f} s"
                 )
+            verdicts.append(f"      build step, full:        {steps_text(result.steps)}")
+            verdicts.append(f"      build step, incremental: {steps_text(incremental.steps)}")
             verdicts.append(f"  load average after {size} notices: {os.getloadavg()}")
             print(header, *rows, *verdicts, sep="\n", flush=True)
     finally:

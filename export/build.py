@@ -38,10 +38,11 @@ of the steps and what an incremental build reuses.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -132,6 +133,8 @@ class ExportResult:
     built_pages: int = 0
     linked_files: int = 0
     shards: int = 1
+    # Wall-clock of each part of the build step (see :class:`BuildReport`), for the benchmark and the log.
+    steps: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -204,6 +207,17 @@ class BuildReport:
     shards: int = 1
     site_identity: tuple[int, int] = (0, 0)
     search_index: SearchIndexStats | None = None
+    # Step name → wall-clock seconds inside the build step, in the order they ran: where a
+    # publish's time goes (issue 17); steps that overlap another are named so.
+    steps: dict[str, float] = field(default_factory=dict)
+
+    @contextlib.contextmanager
+    def timed(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.steps[name] = self.steps.get(name, 0.0) + time.perf_counter() - started
 
 
 def build_site(
@@ -262,54 +276,66 @@ def build_site(
         if step:
             step.start(work)  # ends in the finally below if anything fails first
         env = mkdocs_env(epoch)
+        with report.timed("mkdocs"):
+            if reuse is not None:
+                result, report_path = run_partial(run, config_path, site_dir, env, reuse.pages, work)
+                check_mkdocs(result, out_dir)
+                partial_report = read_report(report_path, out_dir)
+            elif partial:
+                assert page_weights is not None
+                report.shards = shards
+                report.built_pages = len(page_weights)
+                build_shards(run, config_path, site_dir, env, shard_pages(page_weights, shards), work, out_dir)
+            else:
+                check_mkdocs(run(config_path, site_dir, env), out_dir)
         if reuse is not None:
-            result, report_path = run_partial(run, config_path, site_dir, env, reuse.pages, work)
-            check_mkdocs(result, out_dir)
-            partial_report = read_report(report_path, out_dir)
-            report.built_pages, report.linked_files = _reuse_previous(reuse, site_dir, partial_report)
-        elif partial:
-            assert page_weights is not None
-            report.shards = shards
-            report.built_pages = len(page_weights)
-            build_shards(run, config_path, site_dir, env, shard_pages(page_weights, shards), work, out_dir)
-        else:
-            check_mkdocs(run(config_path, site_dir, env), out_dir)
+            with report.timed("link_previous"):
+                report.built_pages, report.linked_files = _reuse_previous(reuse, site_dir, partial_report)
         missing = [name for name in REQUIRED_OUTPUT if not (site_dir / name).is_file()]
         if missing:
             raise ExportError(f"网站构建结果不完整（缺少 {'、'.join(missing)}），原有网站 {out_dir} 保持不变。")
         if step:
-            report.ledgers = _join_ledgers(step, site_dir, out_dir)
+            with report.timed("ledger_wait"):
+                report.ledgers = _join_ledgers(step, site_dir, out_dir)
         if reuse is not None and reuse.keep_ledgers:
-            kept = [f"{DOWNLOADS_DIR}/{name}.{fmt}" for name in reuse.keep_ledgers for fmt in FORMATS]
-            kept += [f"{DOWNLOADS_DIR}/{name}.{CALENDAR_FORMAT}" for name in reuse.keep_calendars]
-            report.linked_files += _link_or_fail(reuse.previous, site_dir, kept)
-            _link_compressed(reuse.previous, site_dir, kept)
+            with report.timed("link_previous"):
+                kept = [f"{DOWNLOADS_DIR}/{name}.{fmt}" for name in reuse.keep_ledgers for fmt in FORMATS]
+                kept += [f"{DOWNLOADS_DIR}/{name}.{CALENDAR_FORMAT}" for name in reuse.keep_calendars]
+                report.linked_files += _link_or_fail(reuse.previous, site_dir, kept)
+                _link_compressed(reuse.previous, site_dir, kept)
         # Every ledger's download name, also those an incremental export links unchanged.
         if serving_ledgers is None:
             serving_ledgers = [(ledger.name, ledger.file_label) for ledger in ledgers or []]
         if serving_calendars is None:
             serving_calendars = [(ledger.name, ledger.calendar) for ledger in ledgers or [] if ledger.calendar]
         # The pages link to the named paths and show the files' sizes: both need the ledger files.
-        link_download_names(site_dir, serving_ledgers, serving_calendars)
-        fill_download_sizes(site_dir)
-        problems = check_site(site_dir)
+        with report.timed("link_download_names"):
+            link_download_names(site_dir, serving_ledgers, serving_calendars)
+        with report.timed("fill_download_sizes"):
+            fill_download_sizes(site_dir)
+        with report.timed("check_site"):
+            problems = check_site(site_dir)
         if problems:
             raise ExportError(f"发布前检查未通过，原有网站 {out_dir} 保持不变：\n{prepublish_report(problems)}")
-        try:
-            report.search_index = build_search_index(site_dir)
-        except SearchIndexError as error:
-            raise ExportError(f"{error}\n原有网站 {out_dir} 保持不变。") from error
-        prepare_for_serving(site_dir, serving_ledgers, serving_calendars)
+        with report.timed("pagefind"):
+            try:
+                report.search_index = build_search_index(site_dir)
+            except SearchIndexError as error:
+                raise ExportError(f"{error}\n原有网站 {out_dir} 保持不变。") from error
+        with report.timed("prepare_for_serving"):
+            prepare_for_serving(site_dir, serving_ledgers, serving_calendars)
         if before_swap:
-            before_swap(site_dir)
+            with report.timed("before_swap"):
+                before_swap(site_dir)
         report.site_identity = site_identity(site_dir)
         if state is not None:
             state.site = report.site_identity
             save_state(out_dir, state)
-        try:
-            replace_dir(site_dir, out_dir)
-        except OSError as error:
-            raise ExportError(f"无法把新网站换入 {out_dir}：{error}。原有网站保持不变。") from error
+        with report.timed("swap"):
+            try:
+                replace_dir(site_dir, out_dir)
+            except OSError as error:
+                raise ExportError(f"无法把新网站换入 {out_dir}：{error}。原有网站保持不变。") from error
     finally:
         if step:
             step.stop()
@@ -511,6 +537,7 @@ def export_site(
         result.ledgers = report.ledgers
         result.built_pages, result.linked_files, result.shards = report.built_pages, report.linked_files, report.shards
         result.search_index = report.search_index
+        result.steps = dict(report.steps)
         result.timings["build"] = time.perf_counter() - started
         result.files, result.output_bytes = tree_size(out_dir)
         result.search_index_bytes = tree_size(out_dir / BUNDLE_DIR)[1] if (out_dir / BUNDLE_DIR).is_dir() else 0
