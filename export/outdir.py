@@ -43,13 +43,18 @@ def replace_dir(new: Path, target: Path) -> None:
         shutil.rmtree(trash, ignore_errors=True)
 
 
-def remove_stale(target: Path) -> None:
+# The ledger step's own temporary directory (``.<site>.ledgers-*``), started before the build's.
+LEDGER_DIR_TAG = "ledgers"
+
+
+def remove_stale(target: Path, keep: Path | None = None) -> None:
     """Clean up after an export that was killed half-way.
 
     Temporary build/render directories are removed.  If the kill came
     between the two renames of :func:`replace_dir`, ``target`` is missing and
     the previous tree sits in ``.<name>.old-*``: it is put back first, so the
-    public keeps the last good site while the new export runs.
+    public keeps the last good site while the new export runs.  ``keep``: a
+    temporary directory of the running export (its ledger step's) to spare.
     """
     if not target.parent.exists():
         return
@@ -58,9 +63,10 @@ def remove_stale(target: Path) -> None:
         os.rename(olds.pop(), target)
     for stale in olds:
         shutil.rmtree(stale, ignore_errors=True)
-    for pattern in (f".{target.name}.build-*", f".{target.name}.render-*"):
+    for pattern in (f".{target.name}.build-*", f".{target.name}.render-*", f".{target.name}.{LEDGER_DIR_TAG}-*"):
         for stale in sorted(target.parent.glob(pattern)):
-            shutil.rmtree(stale, ignore_errors=True)
+            if keep is None or stale != keep:
+                shutil.rmtree(stale, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -107,6 +113,16 @@ def disk_space(where: Path, kept: str) -> Iterator[None]:
 
 
 def tree_size(path: Path) -> tuple[int, int]:
-    """(files, bytes) under ``path``."""
-    files = [p for p in path.rglob("*") if p.is_file()]
-    return len(files), sum(p.stat().st_size for p in files)
+    """(files, bytes on disk) under ``path``: a file hard-linked under several names counts once.
+
+    Why: every ledger file also has its Chinese-named link (export/serving.py);
+    counted per name, they made the site look 70 % bigger than the disk it takes.
+    """
+    files = 0
+    sizes: dict[tuple[int, int], int] = {}
+    for entry in path.rglob("*"):
+        if entry.is_file():
+            files += 1
+            stat = entry.stat()
+            sizes[(stat.st_dev, stat.st_ino)] = stat.st_size
+    return files, sum(sizes.values())

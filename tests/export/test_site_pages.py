@@ -11,9 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-import export.build
 from export import mkdocs_hooks
-from export.build import ExportError, build_config, export_lock, remove_stale, replace_dir
+from export.build import ExportError, build_config, export_lock, remove_stale, replace_dir, tree_size
 from export.index_pages import NAV
 from export.pages import build_pages
 from export.tree import href, source_date
@@ -263,7 +262,7 @@ def test_replace_dir__old_tree_is_restored_when_the_new_one_cannot_move_in(tmp_p
             raise OSError("磁盘已满")
         real_rename(src, dst)
 
-    monkeypatch.setattr(export.build.os, "rename", flaky)
+    monkeypatch.setattr(os, "rename", flaky)
     with pytest.raises(OSError):
         replace_dir(new, target)
     assert (target / "index.html").read_text(encoding="utf-8") == "旧"
@@ -368,3 +367,11 @@ def test_mkdocs_hooks__search_body_is_the_article_with_title_and_notice_metadata
     assert 'data-pagefind-meta="title[data-value]" data-value="附件1：目标&amp;责任"' in out
     assert 'data-pagefind-meta="notice[data-value]" data-value="关于&quot;消防&quot;的通知"' in out
     assert "notice[" not in mkdocs_hooks.search_body(page, "通知", None)
+
+
+def test_tree_size__a_file_linked_under_two_names_counts_once(tmp_path):
+    (tmp_path / "downloads" / "unit-a").mkdir(parents=True)
+    (tmp_path / "downloads" / "unit-a.csv").write_bytes(b"x" * 1000)
+    os.link(tmp_path / "downloads" / "unit-a.csv", tmp_path / "downloads" / "unit-a" / "甲镇任务台账.csv")
+    (tmp_path / "index.html").write_bytes(b"y" * 10)
+    assert tree_size(tmp_path) == (3, 1010)
