@@ -370,9 +370,13 @@ def build_site(
             save_state(out_dir, state)
         with report.timed("swap"):
             try:
-                replace_dir(site_dir, out_dir)
+                old_site = replace_dir(site_dir, out_dir, remove_old=False)
             except OSError as error:
                 raise ExportError(f"无法把新网站换入 {out_dir}：{error}。原有网站保持不变。") from error
+        # The new site is live; removing the old tree (one unlink per file) is housekeeping.
+        if old_site is not None:
+            with report.timed("remove_old_site"):
+                shutil.rmtree(old_site, ignore_errors=True)
     finally:
         if step:
             step.stop()

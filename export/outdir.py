@@ -22,12 +22,14 @@ class ExportError(Exception):
     """A failure explained for the editor, in Chinese; the previous site is untouched."""
 
 
-def replace_dir(new: Path, target: Path) -> None:
+def replace_dir(new: Path, target: Path, remove_old: bool = True) -> Path | None:
     """Put ``new`` where ``target`` is: rename old out of the way, new in, remove old.
 
     Both renames stay on one filesystem (``new`` is created next to
     ``target``), so readers see either the old or the new tree; if the second
-    rename fails the old tree is put back.
+    rename fails the old tree is put back.  ``remove_old`` False: the old
+    tree is left for the caller to remove (the new one is live already; the
+    export reports the two apart) and its path returned.
     """
     trash = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:12]}")
     had_old = target.exists()
@@ -39,8 +41,12 @@ def replace_dir(new: Path, target: Path) -> None:
         if had_old:
             os.rename(trash, target)
         raise
-    if had_old:
-        shutil.rmtree(trash, ignore_errors=True)
+    if not had_old:
+        return None
+    if not remove_old:
+        return trash
+    shutil.rmtree(trash, ignore_errors=True)
+    return None
 
 
 # The ledger step's own temporary directory (``.<site>.ledgers-*``), started before the build's.
