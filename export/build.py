@@ -38,15 +38,19 @@ of the steps and what an incremental build reuses.
 from __future__ import annotations
 
 import calendar
+import contextlib
+import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .downloads import DOWNLOADS_DIR, Ledger, LedgerStats, LedgerStep, LedgerStepError, fill_download_sizes, ledgers
+from .downloads import DOWNLOADS_DIR, Ledger, LedgerStats, LedgerStep, LedgerStepError, ledgers, sized_files
+from .finish import FinishPlan, finish_site, search_indexing
 from .incremental import (
     ExportState,
     ReuseFailed,
@@ -77,12 +81,10 @@ from .mkdocs_run import (
     shard_pages,
     write_config,
 )
-from .outdir import ExportError, disk_space, export_lock, remove_stale, replace_dir, tree_size
+from .outdir import LEDGER_DIR_TAG, ExportError, disk_space, export_lock, remove_stale, replace_dir, tree_size
 from .pages import build_pages
-from .prepublish import check_site
 from .prepublish import report as prepublish_report
-from .search_index import BUNDLE_DIR, SearchIndexError, SearchIndexStats, build_search_index
-from .serving import link_download_names, prepare_for_serving
+from .search_index import BUNDLE_DIR, SearchIndexError, SearchIndexStats
 from .site import Site
 from .tree import source_date, walk
 
@@ -100,6 +102,8 @@ __all__ = [
 ]
 
 PARTIAL_HOOKS = Path(__file__).resolve().parent / "partial_hooks.py"
+# Every export's MkDocs skips re-parsing the pages' big HTML blocks (same bytes, see the module).
+RAW_HTML_HOOKS = Path(__file__).resolve().parent / "raw_html_hooks.py"
 DOCS_DIRNAME = "docs"
 ASSETS_DIRNAME = "assets"
 HOME_TEXT = "home.md"
@@ -132,6 +136,8 @@ class ExportResult:
     built_pages: int = 0
     linked_files: int = 0
     shards: int = 1
+    # Wall-clock of each part of the build step (see :class:`BuildReport`), for the benchmark and the log.
+    steps: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -144,24 +150,34 @@ class RenderResult:
     # docs path → digest of its Markdown, and → its size (to balance shards).
     digests: dict[str, str] = field(default_factory=dict)
     sizes: dict[str, int] = field(default_factory=dict)
+    # Site path of each page that shows a download's size → those download files (export/finish.py).
+    sized: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 # --- step 2: render ----------------------------------------------------------------------
 
 
-def render_docs(snapshot: dict[str, Any], src_dir: Path) -> RenderResult:
-    """Write the site's Markdown and assets, then swap them into ``<src>/docs``."""
+def render_docs(
+    snapshot: dict[str, Any], src_dir: Path, site: Site | None = None, items: list[Ledger] | None = None
+) -> RenderResult:
+    """Write the site's Markdown and assets, then swap them into ``<src>/docs``.
+
+    ``site`` and ``items`` (its ledgers): when the caller has them already.
+    """
     src_dir.mkdir(parents=True, exist_ok=True)
     target = src_dir / DOCS_DIRNAME
     remove_stale(target)
     home = hand_written(src_dir, HOME_TEXT)
     home_text = home.read_text(encoding="utf-8") if home.is_file() else ""
-    site = Site.from_snapshot(snapshot)
-    items = ledgers(site)
+    if site is None:
+        site = Site.from_snapshot(snapshot)
+    if items is None:
+        items = ledgers(site)
     pages = build_pages(snapshot, home_text=home_text, site=site, ledger_items=items)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.render-", dir=src_dir))
     digests: dict[str, str] = {}
     sizes: dict[str, int] = {}
+    sized: dict[str, frozenset[str]] = {}
     try:
         for page in pages:
             path = tmp / page.path
@@ -169,6 +185,9 @@ def render_docs(snapshot: dict[str, Any], src_dir: Path) -> RenderResult:
             data = page.text.encode("utf-8")
             path.write_bytes(data)
             digests[page.path], sizes[page.path] = digest(data), len(data)
+            shown = sized_files(page.text)
+            if shown:
+                sized[site_path(page.path)] = shown
         assets = hand_written(src_dir, ASSETS_DIRNAME)
         if assets.is_dir():
             shutil.copytree(assets, tmp / ASSETS_DIRNAME, dirs_exist_ok=True)
@@ -176,7 +195,12 @@ def render_docs(snapshot: dict[str, Any], src_dir: Path) -> RenderResult:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     documents = sum(1 for _ in walk(site.notices))
-    return RenderResult(target, len(pages), len(site.units), documents, items, digests, sizes)
+    return RenderResult(target, len(pages), len(site.units), documents, items, digests, sizes, sized)
+
+
+def site_path(docs_path: str) -> str:
+    """Where MkDocs writes a page (``use_directory_urls: false``): ``notices/a.md`` → ``notices/a.html``."""
+    return docs_path.removesuffix(".md") + ".html"
 
 
 @dataclass
@@ -192,6 +216,8 @@ class Reuse:
     keep_ledgers: list[str] = field(default_factory=list)
     # Those of ``keep_ledgers`` that have a calendar (.ics): linked with them, and no others.
     keep_calendars: list[str] = field(default_factory=list)
+    # A page the live site has is gone (its links may have been the only way to it).
+    removed: bool = False
 
 
 @dataclass
@@ -204,6 +230,20 @@ class BuildReport:
     shards: int = 1
     site_identity: tuple[int, int] = (0, 0)
     search_index: SearchIndexStats | None = None
+    # Step name → wall-clock seconds inside the build step, in the order they ran: where a
+    # publish's time goes (issue 17); steps that overlap another are named so.
+    steps: dict[str, float] = field(default_factory=dict)
+
+    def note(self, name: str, seconds: float) -> None:
+        self.steps[name] = self.steps.get(name, 0.0) + seconds
+
+    @contextlib.contextmanager
+    def timed(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.note(name, time.perf_counter() - started)
 
 
 def build_site(
@@ -223,6 +263,8 @@ def build_site(
     state: ExportState | None = None,
     serving_ledgers: list[tuple[str, str]] | None = None,
     serving_calendars: list[tuple[str, str]] | None = None,
+    sized_pages: dict[str, frozenset[str]] | None = None,
+    ledger_step: LedgerStep | None = None,
 ) -> BuildReport:
     """Build into a temporary directory next to ``out_dir``, then swap it in.
 
@@ -239,16 +281,22 @@ def build_site(
     runs and moved into the site before the swap; both must succeed.
     ``before_swap`` gets the complete new site (the place for post-build
     indexing and checks); raising :class:`ExportError` there keeps the old site.
+    ``sized_pages`` (site path → download files whose size the page shows)
+    limits where sizes are written (:mod:`export.finish`); None looks everywhere.
+    ``ledger_step``: a ledger step already started (with its own directory,
+    see :func:`start_ledgers`) instead of ``ledgers``; joined, and stopped
+    and removed on failure, like one started here.
     ``state`` is saved for the new site just before the swap (see
     export/incremental.py for why a state for a site that never got swapped
     in is harmless).
     """
     run = runner or run_mkdocs
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale(out_dir)
+    remove_stale(out_dir, keep=ledger_step.out_dir.parent if ledger_step and ledger_step.out_dir else None)
     work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
-    step = LedgerStep(ledgers) if ledgers else None
+    step = ledger_step or (LedgerStep(ledgers) if ledgers else None)
     report = BuildReport()
+    linked: set[str] = set()
     try:
         site_dir = work / "site"
         config_path = work / "mkdocs.yml"
@@ -256,65 +304,108 @@ def build_site(
             docs_dir=docs_dir, site_dir=site_dir, src_dir=src_dir, base_url=base_url, root_config=root_config
         )
         partial = reuse is not None or (shards > 1 and page_weights is not None and len(page_weights) > 1)
-        if partial:
-            config["hooks"] = [*(config.get("hooks") or []), str(PARTIAL_HOOKS)]
+        hooks = [str(RAW_HTML_HOOKS), *([str(PARTIAL_HOOKS)] if partial else [])]
+        config["hooks"] = [*(config.get("hooks") or []), *hooks]
         write_config(config, config_path)
-        if step:
+        if step and step.process is None:
             step.start(work)  # ends in the finally below if anything fails first
         env = mkdocs_env(epoch)
+        with report.timed("mkdocs"):
+            if reuse is not None:
+                result, report_path = run_partial(run, config_path, site_dir, env, reuse.pages, work)
+                check_mkdocs(result, out_dir)
+                partial_report = read_report(report_path, out_dir)
+            elif partial:
+                assert page_weights is not None
+                report.shards = shards
+                report.built_pages = len(page_weights)
+                build_shards(run, config_path, site_dir, env, shard_pages(page_weights, shards), work, out_dir)
+            else:
+                check_mkdocs(run(config_path, site_dir, env), out_dir)
         if reuse is not None:
-            result, report_path = run_partial(run, config_path, site_dir, env, reuse.pages, work)
-            check_mkdocs(result, out_dir)
-            partial_report = read_report(report_path, out_dir)
-            report.built_pages, report.linked_files = _reuse_previous(reuse, site_dir, partial_report)
-        elif partial:
-            assert page_weights is not None
-            report.shards = shards
-            report.built_pages = len(page_weights)
-            build_shards(run, config_path, site_dir, env, shard_pages(page_weights, shards), work, out_dir)
-        else:
-            check_mkdocs(run(config_path, site_dir, env), out_dir)
+            with report.timed("link_previous"):
+                report.built_pages, linked = _reuse_previous(reuse, site_dir, partial_report)
+                report.linked_files = len(linked)
         missing = [name for name in REQUIRED_OUTPUT if not (site_dir / name).is_file()]
         if missing:
             raise ExportError(f"网站构建结果不完整（缺少 {'、'.join(missing)}），原有网站 {out_dir} 保持不变。")
-        if step:
-            report.ledgers = _join_ledgers(step, site_dir, out_dir)
-        if reuse is not None and reuse.keep_ledgers:
-            kept = [f"{DOWNLOADS_DIR}/{name}.{fmt}" for name in reuse.keep_ledgers for fmt in FORMATS]
-            kept += [f"{DOWNLOADS_DIR}/{name}.{CALENDAR_FORMAT}" for name in reuse.keep_calendars]
-            report.linked_files += _link_or_fail(reuse.previous, site_dir, kept)
-            _link_compressed(reuse.previous, site_dir, kept)
-        # Every ledger's download name, also those an incremental export links unchanged.
-        if serving_ledgers is None:
-            serving_ledgers = [(ledger.name, ledger.file_label) for ledger in ledgers or []]
-        if serving_calendars is None:
-            serving_calendars = [(ledger.name, ledger.calendar) for ledger in ledgers or [] if ledger.calendar]
-        # The pages link to the named paths and show the files' sizes: both need the ledger files.
-        link_download_names(site_dir, serving_ledgers, serving_calendars)
-        fill_download_sizes(site_dir)
-        problems = check_site(site_dir)
-        if problems:
-            raise ExportError(f"发布前检查未通过，原有网站 {out_dir} 保持不变：\n{prepublish_report(problems)}")
-        try:
-            report.search_index = build_search_index(site_dir)
-        except SearchIndexError as error:
-            raise ExportError(f"{error}\n原有网站 {out_dir} 保持不变。") from error
-        prepare_for_serving(site_dir, serving_ledgers, serving_calendars)
+        # Pagefind from here on, beside the ledger process: its bundle does not depend on the downloads.
+        with search_indexing(site_dir) as indexing:
+            if step:
+                with report.timed("ledger_wait"):
+                    report.ledgers = _join_ledgers(step, site_dir, out_dir)
+            if reuse is not None and reuse.keep_ledgers:
+                with report.timed("link_previous"):
+                    kept = [f"{DOWNLOADS_DIR}/{name}.{fmt}" for name in reuse.keep_ledgers for fmt in FORMATS]
+                    kept += [f"{DOWNLOADS_DIR}/{name}.{CALENDAR_FORMAT}" for name in reuse.keep_calendars]
+                    report.linked_files += _link_or_fail(reuse.previous, site_dir, kept)
+                    _link_compressed(reuse.previous, site_dir, kept)
+            # Every ledger's download name, also those an incremental export links unchanged.
+            if serving_ledgers is None:
+                serving_ledgers = [(ledger.name, ledger.file_label) for ledger in ledgers or []]
+            if serving_calendars is None:
+                serving_calendars = [(ledger.name, ledger.calendar) for ledger in ledgers or [] if ledger.calendar]
+            plan = FinishPlan(
+                serving_ledgers,
+                serving_calendars,
+                sized_pages=sized_pages,
+                linked=linked,
+                fresh_downloads=set(step.files) if step else set(),
+                removed=reuse is None or reuse.removed or _gone(reuse.previous, site_dir, DOWNLOADS_DIR),
+            )
+            try:
+                finished = finish_site(site_dir, plan, report.note, indexing)
+            except SearchIndexError as error:
+                raise ExportError(f"{error}\n原有网站 {out_dir} 保持不变。") from error
+        report.search_index = finished.search_index
+        if finished.problems:
+            found = prepublish_report(finished.problems)
+            raise ExportError(f"发布前检查未通过，原有网站 {out_dir} 保持不变：\n{found}")
         if before_swap:
-            before_swap(site_dir)
+            with report.timed("before_swap"):
+                before_swap(site_dir)
         report.site_identity = site_identity(site_dir)
         if state is not None:
             state.site = report.site_identity
             save_state(out_dir, state)
-        try:
-            replace_dir(site_dir, out_dir)
-        except OSError as error:
-            raise ExportError(f"无法把新网站换入 {out_dir}：{error}。原有网站保持不变。") from error
+        with report.timed("swap"):
+            try:
+                old_site = replace_dir(site_dir, out_dir, remove_old=False)
+            except OSError as error:
+                raise ExportError(f"无法把新网站换入 {out_dir}：{error}。原有网站保持不变。") from error
+        # The new site is live; removing the old tree (one unlink per file) is housekeeping.
+        if old_site is not None:
+            with report.timed("remove_old_site"):
+                shutil.rmtree(old_site, ignore_errors=True)
     finally:
         if step:
             step.stop()
+            if step.out_dir is not None and step.out_dir.parent != work:
+                shutil.rmtree(step.out_dir.parent, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
     return report
+
+
+def start_ledgers(items: list[Ledger], out_dir: Path, today: date | None = None) -> LedgerStep | None:
+    """Start writing ``items`` now, in a directory of its own next to ``out_dir``, before the pages exist.
+
+    Why: the ledger process is the longest part of a full export on two cores
+    (issue 17); started before the Markdown is rendered it runs beside the
+    render as well as beside MkDocs.  :func:`build_site` joins it.
+    """
+    if not items:
+        return None
+    step = LedgerStep(items, as_of=today)
+    step.start(Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.{LEDGER_DIR_TAG}-", dir=out_dir.parent)))
+    return step
+
+
+def _discard(step: LedgerStep | None) -> None:
+    """Stop a ledger step that will not be used and remove its directory."""
+    if step is not None:
+        step.stop()
+        if step.out_dir is not None:
+            shutil.rmtree(step.out_dir.parent, ignore_errors=True)
 
 
 def _link_or_fail(previous: Path, site_dir: Path, paths: list[str]) -> int:
@@ -334,14 +425,27 @@ def _link_compressed(previous: Path, site_dir: Path, paths: list[str]) -> None:
     link_files(previous, site_dir, [f"{path}.gz" for path in paths if (previous / f"{path}.gz").is_file()])
 
 
-def _reuse_previous(reuse: Reuse, site_dir: Path, report: dict[str, Any]) -> tuple[int, int]:
-    """Link every page not built from the live site; (built, linked)."""
+def _reuse_previous(reuse: Reuse, site_dir: Path, report: dict[str, Any]) -> tuple[int, set[str]]:
+    """Link every page not built from the live site; (how many built, the pages linked)."""
     built = set(report["built"])
     pages = report["pages"]
     skipped = [page["dest"] for page in pages if page["src"] not in built]
-    linked = _link_or_fail(reuse.previous, site_dir, skipped)
+    _link_or_fail(reuse.previous, site_dir, skipped)
     _link_compressed(reuse.previous, site_dir, skipped)
-    return len(built), linked
+    return len(built), set(skipped)
+
+
+def _gone(previous: Path, site_dir: Path, folder: str) -> bool:
+    """Whether a file directly in the live site's ``folder`` is missing from the new site's."""
+    try:
+        before = {entry.name for entry in os.scandir(previous / folder) if entry.is_file()}
+    except FileNotFoundError:
+        return False
+    try:
+        now = {entry.name for entry in os.scandir(site_dir / folder)}
+    except FileNotFoundError:
+        return bool(before)
+    return not before <= now
 
 
 def _join_ledgers(step: LedgerStep, site_dir: Path, out_dir: Path) -> LedgerStats:
@@ -393,8 +497,15 @@ def site_fingerprint(docs_dir: Path, src_dir: Path, base_url: str | None, root_c
     return fingerprint(config=config, hand_written_roots=[DEFAULT_SOURCE_DIR, src_dir], project_dir=PROJECT_DIR)
 
 
-def ledger_digests(items: list[Ledger]) -> dict[str, str]:
-    """Ledger name → digest of its rows; each task hashed once (a task is in three or more ledgers)."""
+def ledger_digests(items: list[Ledger], today: date | None = None) -> dict[str, str]:
+    """Ledger name → digest of its rows; each task hashed once (a task is in three or more ledgers).
+
+    ``today`` (default: today) is the ledger files' 下次节点 day: the first
+    checkpoint on or after it is part of each task's digest, so a ledger
+    kept by an incremental export on a later day is rewritten once one of its
+    checkpoints has passed, as a full export that day would write it.
+    """
+    day = today or date.today()
     task_digests: dict[int, str] = {}
     out = {}
     for ledger in items:
@@ -402,12 +513,25 @@ def ledger_digests(items: list[Ledger]) -> dict[str, str]:
         for task in ledger.tasks:
             key = id(task)
             if key not in task_digests:
-                task_digests[key] = ledger_digest([task], False)
+                task_digests[key] = f"{ledger_digest([task], False)}@{_next_checkpoint(task, day)}"
             parts.append(task_digests[key])
         # The calendar's name and UID domain are in its .ics but in no task: part of the digest too.
         calendar = f"{ledger.calendar}@{ledger.calendar_domain}" if ledger.calendar else ""
         out[ledger.name] = digest(f"{ledger.by_unit}:{calendar}:" + ",".join(parts))
     return out
+
+
+def _next_checkpoint(task: dict[str, Any], today: date) -> str:
+    """The task's first checkpoint on or after ``today`` (its 下次节点 column), "" when none."""
+    upcoming = []
+    for value in task.get("checkpoints") or []:
+        try:
+            day = date.fromisoformat(str(value)[:10])
+        except ValueError:
+            continue
+        if day >= today:
+            upcoming.append(day)
+    return min(upcoming).isoformat() if upcoming else ""
 
 
 def plan_reuse(
@@ -423,7 +547,13 @@ def plan_reuse(
     keep = [name for name, value in ledger_state.items() if state.ledgers.get(name) == value]
     # Same digest, same calendar name: a kept ledger had its .ics in the live site exactly when it has one now.
     calendars = {ledger.name for ledger in rendered.ledgers if ledger.calendar}
-    return Reuse(previous=out_dir, pages=pages, keep_ledgers=keep, keep_calendars=[n for n in keep if n in calendars])
+    return Reuse(
+        previous=out_dir,
+        pages=pages,
+        keep_ledgers=keep,
+        keep_calendars=[n for n in keep if n in calendars],
+        removed=not state.pages.keys() <= rendered.digests.keys(),
+    )
 
 
 def export_site(
@@ -443,7 +573,9 @@ def export_site(
 
     Incremental unless ``full`` or the fingerprint changed (see
     export/incremental.py); a full build runs ``shards`` mkdocs processes
-    at once (default: one per core, at most two).
+    at once (default: one per core, at most two).  The ledger process starts
+    before the render: which ledgers an incremental build keeps is known from
+    the snapshot alone.
     """
     say = progress or (lambda message: None)
     out_dir, src_dir = Path(out_dir).resolve(), Path(src_dir).resolve()
@@ -457,60 +589,83 @@ def export_site(
         say(f"快照：{result.notices} 份主动公开的公文（{result.timings['snapshot']:.2f} 秒）")
 
         started = time.perf_counter()
-        with disk_space(src_dir, f"原有的 {src_dir / DOCS_DIRNAME} 和网站 {out_dir} "):
-            rendered = render_docs(snapshot, src_dir)
-        fingerprint_now = site_fingerprint(rendered.docs_dir, src_dir, base_url, root_config)
-        ledger_state = ledger_digests(rendered.ledgers)
-        reuse = None if full else plan_reuse(load_state(out_dir), fingerprint_now, rendered, out_dir, ledger_state)
-        result.timings["render"] = time.perf_counter() - started
-        result.pages, result.units, result.documents = rendered.pages, rendered.units, rendered.documents
-        say(
-            f"渲染：{result.pages} 个页面（公文、附件和目标责任书 {result.documents} 个，责任单位 {result.units} 个）"
-            f" → {rendered.docs_dir}（{result.timings['render']:.2f} 秒）"
-        )
-
-        started = time.perf_counter()
-        day = source_date(snapshot)
-        state = ExportState(fingerprint_now, (0, 0), dict(rendered.digests), ledger_state)
-        kwargs: dict[str, Any] = {
-            "src_dir": src_dir,
-            "base_url": base_url,
-            "epoch": calendar.timegm(day.timetuple()) if day else 0,
-            "root_config": root_config,
-            "runner": runner,
-            "before_swap": before_swap,
-            "state": state,
-            "serving_ledgers": [(item.name, item.file_label) for item in rendered.ledgers],
-            "serving_calendars": [(item.name, item.calendar) for item in rendered.ledgers if item.calendar],
+        site = Site.from_snapshot(snapshot)
+        items = ledgers(site)
+        today = date.today()  # one day for the ledgers' 下次节点 and their digests
+        ledger_state = ledger_digests(items, today)
+        fingerprint_now = site_fingerprint(result.docs_dir, src_dir, base_url, root_config)
+        previous = None if full else load_state(out_dir)
+        usable = previous is not None and previous.fingerprint == fingerprint_now and out_dir.is_dir()
+        kept = {
+            name for name, value in ledger_state.items() if previous and usable and previous.ledgers.get(name) == value
         }
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale(out_dir)
         with disk_space(out_dir.parent, f"原有网站 {out_dir} "):
-            report = None
-            if reuse is not None:
-                result.incremental = True
-                keep = set(reuse.keep_ledgers)
-                try:
+            early = start_ledgers([item for item in items if item.name not in kept], out_dir, today)
+        try:
+            with disk_space(src_dir, f"原有的 {src_dir / DOCS_DIRNAME} 和网站 {out_dir} "):
+                rendered = render_docs(snapshot, src_dir, site=site, items=items)
+            reuse = None if full else plan_reuse(previous, fingerprint_now, rendered, out_dir, ledger_state)
+            if (set(reuse.keep_ledgers) if reuse else set()) != kept:
+                # Full after all (most pages changed): the early step lacks the ledgers it would have kept.
+                _discard(early)
+                early = None
+            result.timings["render"] = time.perf_counter() - started
+            result.pages, result.units, result.documents = rendered.pages, rendered.units, rendered.documents
+            say(
+                f"渲染：{result.pages} 个页面（公文、附件和目标责任书 {result.documents} 个，"
+                f"责任单位 {result.units} 个） → {rendered.docs_dir}（{result.timings['render']:.2f} 秒）"
+            )
+
+            started = time.perf_counter()
+            day = source_date(snapshot)
+            state = ExportState(fingerprint_now, (0, 0), dict(rendered.digests), ledger_state)
+            kwargs: dict[str, Any] = {
+                "src_dir": src_dir,
+                "base_url": base_url,
+                "epoch": calendar.timegm(day.timetuple()) if day else 0,
+                "root_config": root_config,
+                "runner": runner,
+                "before_swap": before_swap,
+                "state": state,
+                "serving_ledgers": [(item.name, item.file_label) for item in rendered.ledgers],
+                "serving_calendars": [(item.name, item.calendar) for item in rendered.ledgers if item.calendar],
+                "sized_pages": rendered.sized,
+            }
+            with disk_space(out_dir.parent, f"原有网站 {out_dir} "):
+                report = None
+                if reuse is not None:
+                    result.incremental = True
+                    try:
+                        report = build_site(
+                            rendered.docs_dir,
+                            out_dir,
+                            ledgers=[item for item in rendered.ledgers if item.name not in kept],
+                            ledger_step=early,
+                            reuse=reuse,
+                            **kwargs,
+                        )
+                    except ReuseFailed as error:
+                        result.incremental = False
+                        say(f"增量构建无法沿用上次的网站（{error}），改为全量构建")
+                if report is None:
                     report = build_site(
                         rendered.docs_dir,
                         out_dir,
-                        ledgers=[item for item in rendered.ledgers if item.name not in keep],
-                        reuse=reuse,
+                        ledgers=rendered.ledgers,
+                        ledger_step=early if reuse is None else None,  # else used up by the incremental try
+                        page_weights=rendered.sizes,
+                        shards=default_shards(len(rendered.sizes)) if shards is None else shards,
                         **kwargs,
                     )
-                except ReuseFailed as error:
-                    result.incremental = False
-                    say(f"增量构建无法沿用上次的网站（{error}），改为全量构建")
-            if report is None:
-                report = build_site(
-                    rendered.docs_dir,
-                    out_dir,
-                    ledgers=rendered.ledgers,
-                    page_weights=rendered.sizes,
-                    shards=default_shards(len(rendered.sizes)) if shards is None else shards,
-                    **kwargs,
-                )
+        except BaseException:
+            _discard(early)  # build_site removes a step it was given; this covers a failure before it
+            raise
         result.ledgers = report.ledgers
         result.built_pages, result.linked_files, result.shards = report.built_pages, report.linked_files, report.shards
         result.search_index = report.search_index
+        result.steps = dict(report.steps)
         result.timings["build"] = time.perf_counter() - started
         result.files, result.output_bytes = tree_size(out_dir)
         result.search_index_bytes = tree_size(out_dir / BUNDLE_DIR)[1] if (out_dir / BUNDLE_DIR).is_dir() else 0

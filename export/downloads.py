@@ -264,11 +264,16 @@ class LedgerStep:
     still leaves the previous site untouched.
     """
 
-    def __init__(self, items: list[Ledger]) -> None:
-        self.plan = plan_of(items)
+    def __init__(self, items: list[Ledger], as_of: date | None = None) -> None:
+        self.plan = plan_of(items, as_of)
         self.process: subprocess.Popen[bytes] | None = None
         self.out_dir: Path | None = None
         self.started = 0.0
+
+    @property
+    def files(self) -> list[str]:
+        """The file names (under downloads/) the step writes; their ``.gz`` where worth one too."""
+        return file_names(self.plan)
 
     def start(self, work: Path) -> None:
         plan_path, self.out_dir = work / "ledger-plan.json", work / DOWNLOADS_DIR
@@ -403,36 +408,60 @@ def file_size_text(size: int) -> str:
 _SIZE_MARK = re.compile(rf'(<span {SIZE_MARK}="([A-Za-z0-9._-]+)">)[^<]*(</span>)')
 
 
-def fill_download_sizes(site_dir: Path) -> int:
-    """Write each linked download's size into the built pages; returns how many pages changed.
+class SizeFiller:
+    """Writes each linked download's size into page text, each file's size looked up once."""
+
+    def __init__(self, downloads: Path) -> None:
+        self.downloads = downloads
+        self.sizes: dict[str, str] = {}
+
+    def _size_of(self, match: re.Match[str]) -> str:
+        name = match.group(2)
+        if name not in self.sizes:
+            path = self.downloads / name
+            self.sizes[name] = f"，{file_size_text(path.stat().st_size)}" if path.is_file() else ""
+        return f"{match.group(1)}{self.sizes[name]}{match.group(3)}"
+
+    def fill(self, text: str) -> str | None:
+        """The page with its sizes written, or None when it has none to write or they are already right."""
+        if SIZE_MARK not in text:
+            return None
+        filled = _SIZE_MARK.sub(self._size_of, text)
+        return None if filled == text else filled
+
+
+def fill_download_sizes(site_dir: Path, pages: Iterable[str] | None = None) -> list[str]:
+    """Write each linked download's size into the built pages; returns the pages rewritten.
 
     The ledger files are written by their own process while MkDocs builds
     the pages (:class:`LedgerStep`), so their sizes are only known here,
     after both.  A page an incremental export linked from the live site is
     rewritten (never in place: its inode is the live page) only when a
     size changed, e.g. a unit's ledger whose 下次节点 moved with the date.
+    ``pages`` (site paths): the pages that may show a size; None looks in
+    every page.  The exporter does the same page by page in
+    :func:`export.finish.finish_site`.
     """
-    downloads = site_dir / DOWNLOADS_DIR
-    sizes: dict[str, str] = {}
-
-    def size_of(match: re.Match[str]) -> str:
-        name = match.group(2)
-        if name not in sizes:
-            path = downloads / name
-            sizes[name] = f"，{file_size_text(path.stat().st_size)}" if path.is_file() else ""
-        return f"{match.group(1)}{sizes[name]}{match.group(3)}"
-
-    changed = 0
-    for page in sorted(site_dir.rglob("*.html")):
-        text = page.read_text(encoding="utf-8")
-        if SIZE_MARK not in text:
-            continue
-        filled = _SIZE_MARK.sub(size_of, text)
-        if filled != text:
+    filler = SizeFiller(site_dir / DOWNLOADS_DIR)
+    if pages is None:
+        pages = sorted(path.relative_to(site_dir).as_posix() for path in site_dir.rglob("*.html"))
+    changed = []
+    for name in pages:
+        page = site_dir / name
+        filled = filler.fill(page.read_text(encoding="utf-8"))
+        if filled is not None:
             page.unlink()
             page.write_text(filled, encoding="utf-8")
-            changed += 1
+            changed.append(name)
     return changed
+
+
+_SIZED_FILE = re.compile(rf'<span {SIZE_MARK}="([A-Za-z0-9._-]+)">')
+
+
+def sized_files(text: str) -> frozenset[str]:
+    """The download files whose size a page's Markdown (or HTML) shows, by file name under downloads/."""
+    return frozenset(_SIZED_FILE.findall(text)) if SIZE_MARK in text else frozenset()
 
 
 def downloads_page(items: list[Ledger]) -> str:

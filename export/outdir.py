@@ -22,12 +22,14 @@ class ExportError(Exception):
     """A failure explained for the editor, in Chinese; the previous site is untouched."""
 
 
-def replace_dir(new: Path, target: Path) -> None:
+def replace_dir(new: Path, target: Path, remove_old: bool = True) -> Path | None:
     """Put ``new`` where ``target`` is: rename old out of the way, new in, remove old.
 
     Both renames stay on one filesystem (``new`` is created next to
     ``target``), so readers see either the old or the new tree; if the second
-    rename fails the old tree is put back.
+    rename fails the old tree is put back.  ``remove_old`` False: the old
+    tree is left for the caller to remove (the new one is live already; the
+    export reports the two apart) and its path returned.
     """
     trash = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:12]}")
     had_old = target.exists()
@@ -39,17 +41,26 @@ def replace_dir(new: Path, target: Path) -> None:
         if had_old:
             os.rename(trash, target)
         raise
-    if had_old:
-        shutil.rmtree(trash, ignore_errors=True)
+    if not had_old:
+        return None
+    if not remove_old:
+        return trash
+    shutil.rmtree(trash, ignore_errors=True)
+    return None
 
 
-def remove_stale(target: Path) -> None:
+# The ledger step's own temporary directory (``.<site>.ledgers-*``), started before the build's.
+LEDGER_DIR_TAG = "ledgers"
+
+
+def remove_stale(target: Path, keep: Path | None = None) -> None:
     """Clean up after an export that was killed half-way.
 
     Temporary build/render directories are removed.  If the kill came
     between the two renames of :func:`replace_dir`, ``target`` is missing and
     the previous tree sits in ``.<name>.old-*``: it is put back first, so the
-    public keeps the last good site while the new export runs.
+    public keeps the last good site while the new export runs.  ``keep``: a
+    temporary directory of the running export (its ledger step's) to spare.
     """
     if not target.parent.exists():
         return
@@ -58,9 +69,10 @@ def remove_stale(target: Path) -> None:
         os.rename(olds.pop(), target)
     for stale in olds:
         shutil.rmtree(stale, ignore_errors=True)
-    for pattern in (f".{target.name}.build-*", f".{target.name}.render-*"):
+    for pattern in (f".{target.name}.build-*", f".{target.name}.render-*", f".{target.name}.{LEDGER_DIR_TAG}-*"):
         for stale in sorted(target.parent.glob(pattern)):
-            shutil.rmtree(stale, ignore_errors=True)
+            if keep is None or stale != keep:
+                shutil.rmtree(stale, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -107,6 +119,16 @@ def disk_space(where: Path, kept: str) -> Iterator[None]:
 
 
 def tree_size(path: Path) -> tuple[int, int]:
-    """(files, bytes) under ``path``."""
-    files = [p for p in path.rglob("*") if p.is_file()]
-    return len(files), sum(p.stat().st_size for p in files)
+    """(files, bytes on disk) under ``path``: a file hard-linked under several names counts once.
+
+    Why: every ledger file also has its Chinese-named link (export/serving.py);
+    counted per name, they made the site look 70 % bigger than the disk it takes.
+    """
+    files = 0
+    sizes: dict[tuple[int, int], int] = {}
+    for entry in path.rglob("*"):
+        if entry.is_file():
+            files += 1
+            stat = entry.stat()
+            sizes[(stat.st_dev, stat.st_ino)] = stat.st_size
+    return files, sum(sizes.values())

@@ -33,6 +33,8 @@ from typing import Any
 from mkdocs.commands import build as mkdocs_build
 
 PLAN_VARIABLE = "EXPORT_PARTIAL_PLAN"
+# The page attribute export/raw_html_hooks.py keeps a page's set-aside HTML in (not imported: hooks load by path).
+RAW_HTML_STASH = "_gk_raw_html"
 
 _state: dict[str, Any] = {"build": None, "report": None, "built": [], "static": True}
 _ORIGINAL: dict[str, Callable[..., None]] = {"populate": mkdocs_build._populate_page, "build": mkdocs_build._build_page}
@@ -48,6 +50,7 @@ def _populate_page(page: Any, config: Any, files: Any, dirty: bool = False) -> N
         page.read_source(config)
         config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
         page.markdown = ""  # the text is not needed any more; thousands of pages add up
+        vars(page).pop(RAW_HTML_STASH, None)  # nor the blocks export/raw_html_hooks.py set aside for rendering
     finally:
         config._current_page = None
 

@@ -46,8 +46,13 @@ def _is_external(url: str) -> bool:
     return bool(parts.scheme or parts.netloc) or url.startswith(("#", "mailto:", "tel:", "javascript:"))
 
 
-def broken_links(site_dir: Path, page: str, text: str) -> list[str]:
-    """Relative links and assets of ``page`` that do not resolve to a file of the site."""
+def broken_links(site_dir: Path, page: str, text: str, found: dict[str, bool] | None = None) -> list[str]:
+    """Relative links and assets of ``page`` that do not resolve to a file of the site.
+
+    ``found``: site path → whether it resolves, shared between pages (a
+    thousand pages link to the same indexes, units and downloads).
+    """
+    known = {} if found is None else found
     problems = []
     folder = posixpath.dirname(page)
     for raw in sorted(set(_LINK.findall(text))):
@@ -62,8 +67,11 @@ def broken_links(site_dir: Path, page: str, text: str) -> list[str]:
         if target.startswith("../") or target == "..":
             problems.append(f"{page}：链接 {url} 指向网站以外")
             continue
-        resolved = site_dir / target
-        if not (resolved.is_file() or (resolved / "index.html").is_file()):
+        exists = known.get(target)
+        if exists is None:
+            resolved = site_dir / target
+            exists = known[target] = resolved.is_file() or (resolved / "index.html").is_file()
+        if not exists:
             problems.append(f"{page}：链接 {url} 指向不存在的文件")
     return problems
 
@@ -92,22 +100,28 @@ def empty_listing(page: str, text: str) -> list[str]:
     return [] if "notices/" in content else [f"{page}：索引页没有列出任何公文"]
 
 
+def check_page(site_dir: Path, page: str, text: str, found: dict[str, bool] | None = None) -> list[str]:
+    """Every problem of one built page (site path ``page``, its HTML ``text``)."""
+    if page in SKIPPED_PAGES:
+        return []
+    problems = broken_links(site_dir, page, text, found)
+    top, _, rest = page.partition("/")
+    if top in LISTING_FOLDERS or page == "index.html":
+        problems += undated_items(page, text)
+    if top in NON_EMPTY_FOLDERS and rest != "index.html":
+        problems += empty_listing(page, text)
+    if top == "notices" and "/" not in rest:
+        problems += missing_metadata(page, text)
+    return problems
+
+
 def check_site(site_dir: Path) -> list[str]:
     """Every problem found in the built site, worst first capped at :data:`MAX_PROBLEMS`."""
     problems: list[str] = []
+    found: dict[str, bool] = {}
     for path in sorted(site_dir.rglob("*.html")):
         page = path.relative_to(site_dir).as_posix()
-        if page in SKIPPED_PAGES:
-            continue
-        text = path.read_text(encoding="utf-8")
-        problems += broken_links(site_dir, page, text)
-        top, _, rest = page.partition("/")
-        if top in LISTING_FOLDERS or page == "index.html":
-            problems += undated_items(page, text)
-        if top in NON_EMPTY_FOLDERS and rest != "index.html":
-            problems += empty_listing(page, text)
-        if top == "notices" and "/" not in rest:
-            problems += missing_metadata(page, text)
+        problems += check_page(site_dir, page, path.read_text(encoding="utf-8"), found)
     return problems
 
 

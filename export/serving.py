@@ -35,6 +35,7 @@ import gzip
 import hashlib
 import os
 import re
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import quote
@@ -59,19 +60,35 @@ def compress_site(site_dir: Path) -> int:
             continue
         if _is_named_download(site_dir, path):
             continue  # a hard link to a ledger file: link_download_names links its .gz
-        target = path.with_name(path.name + ".gz")
-        data = path.read_bytes()
-        if target.exists():
-            # MkDocs' own sitemap.xml.gz is kept as it is; a .gz hard-linked from the
-            # previous site by an incremental export is kept only while it still matches.
-            if path.name == "sitemap.xml" or gzip.decompress(target.read_bytes()) == data:
-                continue
-            target.unlink()  # never rewrite in place: the old inode belongs to the live site
-        packed = compressed(data)
-        if packed is not None:
-            target.write_bytes(packed)
-            written += 1
+        written += compress_file(path)
     return written
+
+
+def compress_file(path: Path, data: bytes | None = None, *, trust_existing: bool = False) -> bool:
+    """Write ``<path>.gz`` when worth it; True when written.  ``data``: the file's bytes, if already read.
+
+    An existing ``.gz`` is kept when it still matches the file (or, with
+    ``trust_existing``, without looking: the caller knows it was linked with
+    its file).  MkDocs' own sitemap.xml.gz is always kept.  Never rewritten
+    in place: the old inode may belong to the live site.
+    """
+    target = path.with_name(path.name + ".gz")
+    if target.exists():
+        if trust_existing or path.name == "sitemap.xml":
+            return False
+        if data is None:
+            data = path.read_bytes()
+        try:
+            if gzip.decompress(target.read_bytes()) == data:
+                return False
+        except (OSError, EOFError, zlib.error):
+            pass  # not a gzip of anything: replaced like a stale one
+        target.unlink()
+    packed = compressed(path.read_bytes() if data is None else data)
+    if packed is None:
+        return False
+    target.write_bytes(packed)
+    return True
 
 
 def _is_named_download(site_dir: Path, path: Path) -> bool:
@@ -79,13 +96,19 @@ def _is_named_download(site_dir: Path, path: Path) -> bool:
     return len(parts) == 3 and parts[0] == DOWNLOADS_DIR
 
 
+def script_hashes(text: str) -> set[str]:
+    """``'sha256-…'`` of every inline ``<script>`` of one page."""
+    return {
+        f"'sha256-{base64.b64encode(hashlib.sha256(body.encode('utf-8')).digest()).decode('ascii')}'"
+        for body in _INLINE_SCRIPT.findall(text)
+    }
+
+
 def inline_script_hashes(site_dir: Path) -> list[str]:
     """``'sha256-…'`` of every distinct inline ``<script>`` in the site's pages, sorted."""
-    found = set()
+    found: set[str] = set()
     for page in site_dir.rglob("*.html"):
-        for body in _INLINE_SCRIPT.findall(page.read_text(encoding="utf-8")):
-            digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode("ascii")
-            found.add(f"'sha256-{digest}'")
+        found |= script_hashes(page.read_text(encoding="utf-8"))
     return sorted(found)
 
 
@@ -112,8 +135,10 @@ def content_security_policy(script_hashes: Iterable[str]) -> str:
     )
 
 
-def write_csp(site_dir: Path) -> str:
-    policy = content_security_policy(inline_script_hashes(site_dir))
+def write_csp(site_dir: Path, script_hashes: Iterable[str] | None = None) -> str:
+    """Write ``nginx-csp.conf``; ``script_hashes``: when already collected, else read from the pages."""
+    hashes = inline_script_hashes(site_dir) if script_hashes is None else sorted(set(script_hashes))
+    policy = content_security_policy(hashes)
     (site_dir / CSP_FILE).unlink(missing_ok=True)  # may be a hard link into the live site
     (site_dir / CSP_FILE).write_text(
         "# Written by export_site from the built pages; included by deploy/nginx.conf.\n"
@@ -173,11 +198,11 @@ def link_download_names(
 def prepare_for_serving(
     site_dir: Path, ledgers: Iterable[tuple[str, str]], calendars: Iterable[tuple[str, str]] = ()
 ) -> None:
-    """The CSP, the ``.gz`` files, then the named download links to both, before the swap.
+    """The CSP, the ``.gz`` files, then the named download links to both, in one go.
 
-    The named links must also exist before the pre-publish check (it follows
-    the pages' links), so :func:`link_download_names` runs there first and
-    again here, after compressing, to pick up the ledgers' new ``.gz``.
+    The exporter does the same steps in :mod:`export.finish`, interleaved
+    with the pre-publish check and Pagefind and only where needed; this is
+    the plain whole-site version.
     """
     write_csp(site_dir)
     compress_site(site_dir)

@@ -347,13 +347,15 @@ def test_fill_download_sizes__each_link_shows_its_file_size_and_a_linked_page_is
     page.parent.mkdir()
     live.write_text(f"<main>{download_links('units/a.md', 'unit-a', '2022年-甲镇-任务台账')}</main>", encoding="utf-8")
     os.link(live, page)  # as an incremental export links an unchanged page from the live site
-    assert fill_download_sizes(site) == 1
+    assert fill_download_sizes(site) == ["units/a.html"]
     text = page.read_text(encoding="utf-8")
     assert '2022年甲镇任务台账（CSV<span data-gk-size="unit-a.csv">，12 KB</span>）' in text
     assert '（XLSX<span data-gk-size="unit-a.xlsx">，300 B</span>）' in text
     assert '<span data-gk-size="unit-a.json"></span>' in text  # no such file: no size (the pre-publish check names it)
     assert "data-gk-size" in live.read_text(encoding="utf-8") and "12 KB" not in live.read_text(encoding="utf-8")
     # The next export with the same files changes nothing; a grown file changes the page again.
-    assert fill_download_sizes(site) == 0
+    assert fill_download_sizes(site) == []
     (site / "downloads" / "unit-a.csv").write_bytes(b"x" * (30 * 1024))
-    assert fill_download_sizes(site) == 1 and "，30 KB</span>" in page.read_text(encoding="utf-8")
+    assert fill_download_sizes(site, ["units/a.html"]) == ["units/a.html"]
+    assert "，30 KB</span>" in page.read_text(encoding="utf-8")
+    assert fill_download_sizes(site, []) == []  # only the pages named are looked at

@@ -16,6 +16,7 @@ import copy
 import os
 import random
 import shutil
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,8 @@ import export.build
 import export.incremental
 from cms.documents.models import Disclosure
 from cms.documents.setup import ensure_site_structure
-from export.build import export_site
+from export.build import export_site, ledger_digests
+from export.downloads import Ledger
 from export.incremental import fingerprint, load_state, state_path
 from export.snapshot import take_snapshot
 from tests.export.sitecheck import readable, site_files, tree_digest
@@ -335,3 +337,15 @@ def test_export_site__content_that_stops_being_public_disappears_from_an_increme
     leaks = [str(path.relative_to(out)) for path in site_files(out) if SECRET in readable(path)]
     assert leaks == []
     assert "保留的任务" in readable(out / "downloads" / "tasks.csv")
+
+
+def test_ledger_digests__a_passed_checkpoint_changes_the_digest_as_the_next_checkpoint_column_changes():
+    task = {"row_id": "r1", "task": "巡查", "checkpoints": ["2024-03-31", "2024-06-30"], "due_date": "2024-12-31"}
+    other = {"row_id": "r2", "task": "培训", "checkpoints": [], "due_date": "2024-12-31"}
+    items = [Ledger("unit-a", "甲镇任务台账", [task]), Ledger("unit-b", "乙镇任务台账", [other])]
+
+    january, february, april = (ledger_digests(items, date(2024, month, 1)) for month in (1, 2, 4))
+
+    assert january == february  # no checkpoint passed: the files would be the same bytes
+    assert april["unit-a"] != february["unit-a"]  # 下次节点 moved from 03-31 to 06-30
+    assert april["unit-b"] == february["unit-b"]

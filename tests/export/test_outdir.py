@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 import export.outdir
-from export.outdir import ExportError, export_lock, remove_stale, replace_dir
+from export.outdir import ExportError, export_lock, remove_stale, replace_dir, tree_size
 
 
 def test_replace_dir__old_tree_is_restored_when_the_new_one_cannot_move_in(tmp_path, monkeypatch):
@@ -44,3 +44,11 @@ def test_remove_stale__a_site_moved_aside_by_a_killed_swap_is_put_back(tmp_path)
     remove_stale(tmp_path / "site")
     assert (tmp_path / "site" / "index.html").read_text(encoding="utf-8") == "上一版"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_tree_size__a_file_linked_under_two_names_counts_once(tmp_path):
+    (tmp_path / "downloads" / "unit-a").mkdir(parents=True)
+    (tmp_path / "downloads" / "unit-a.csv").write_bytes(b"x" * 1000)
+    os.link(tmp_path / "downloads" / "unit-a.csv", tmp_path / "downloads" / "unit-a" / "甲镇任务台账.csv")
+    (tmp_path / "index.html").write_bytes(b"y" * 10)
+    assert tree_size(tmp_path) == (3, 1010)

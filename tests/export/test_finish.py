@@ -1,0 +1,96 @@
+"""The steps between MkDocs and the swap do per file what the whole-site versions do, and only where needed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from export.downloads import download_links
+from export.finish import FinishPlan, finish_site, pages_to_fill
+from export.serving import prepare_for_serving
+from tests.export.sitecheck import tree_digest
+
+ARTICLE = '<article class="md-content__inner md-typeset">{}</article>'
+LONG = "安全生产" * 300
+
+
+def _write(site: Path, path: str, body: str) -> None:
+    target = site / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(f"<html><script>var d = 1;</script><body>{ARTICLE.format(body)}</body></html>", encoding="utf-8")
+
+
+def _site(root: Path) -> Path:
+    site = root / "site"
+    _write(site, "index.html", f'<ul><li><a href="notices/a.html">通知</a> 2022年11月23日</li></ul>{LONG}')
+    meta = "".join(f'<tr><th scope="row">{k}</th><td>{k}值</td></tr>' for k in ("索引号", "发文机关", "成文日期"))
+    links = download_links("notices/a.md", "notice-a", "甲通知")
+    _write(site, "notices/a.html", f'<table class="gk-meta">{meta}</table>{links}{LONG}')
+    _write(site, "units/b.html", '<a href="../notices/a.html">甲</a><script>var b = 2;</script>')
+    (site / "assets").mkdir()
+    (site / "assets" / "extra.css").write_text("body { color: black; }\n" * 40, encoding="utf-8")
+    (site / "downloads").mkdir()
+    for fmt in ("csv", "xlsx", "json"):
+        (site / "downloads" / f"notice-a.{fmt}").write_text(f"{fmt}," + "台账" * 300, encoding="utf-8")
+    return site
+
+
+def test_finish_site__same_files_as_the_whole_site_steps(tmp_path):
+    site = _site(tmp_path)
+    other = tmp_path / "other"
+    shutil.copytree(site, other)
+    ledgers = [("notice-a", "甲通知")]
+    prepare_for_serving(other, ledgers)  # sizes are not its job: fill them the same way first
+    finish_site(site, FinishPlan(ledgers, sized_pages=None))
+    # The plain version compresses the downloads itself; the ledger process does that for finish_site.
+    for fmt in ("csv", "json"):
+        (other / "downloads" / f"notice-a.{fmt}.gz").unlink()
+        for named in (other / "downloads" / "notice-a").glob(f"*.{fmt}.gz"):
+            named.unlink()
+    plain = tree_digest(other)
+    finished = tree_digest(site)
+    assert finished.pop("notices/a.html") != plain.pop("notices/a.html")  # sizes written by finish_site only
+    assert finished.pop("notices/a.html.gz") != plain.pop("notices/a.html.gz")
+    assert finished == plain
+    assert 'data-gk-size="notice-a.csv">，2 KB</span>' in (site / "notices/a.html").read_text(encoding="utf-8")
+
+
+def test_finish_site__a_linked_page_is_checked_only_when_something_of_the_live_site_is_gone(tmp_path):
+    site = _site(tmp_path)
+    _write(site, "units/c.html", '<a href="../notices/gone.html">已撤下</a>')
+    plan = FinishPlan([("notice-a", "甲通知")], sized_pages={}, linked={"units/c.html"}, removed=False)
+
+    assert finish_site(site, plan).problems == []
+
+    plan.removed = True
+    assert finish_site(site, plan).problems == ["units/c.html：链接 ../notices/gone.html 指向不存在的文件"]
+
+
+def test_finish_site__a_linked_gz_is_kept_unread_and_a_rewritten_page_gets_a_new_one(tmp_path):
+    site = _site(tmp_path)
+    live = tmp_path / "live"
+    live.mkdir()
+    (live / "a.html.gz").write_bytes(b"linked with its page")
+    os.link(live / "a.html.gz", site / "notices" / "a.html.gz")
+    (live / "index.html.gz").write_bytes(b"linked with its page")
+    os.link(live / "index.html.gz", site / "index.html.gz")
+    sized = {"notices/a.html": frozenset({"notice-a.csv", "notice-a.xlsx", "notice-a.json"})}
+    plan = FinishPlan([("notice-a", "甲通知")], sized_pages=sized, linked={"index.html", "notices/a.html"})
+    plan.fresh_downloads = {"notice-a.csv"}
+
+    result = finish_site(site, plan)
+
+    assert result.rewritten == ["notices/a.html"]  # it shows the size of a ledger file written now
+    assert (site / "index.html.gz").read_bytes() == b"linked with its page"
+    assert (site / "notices" / "a.html.gz").read_bytes() != b"linked with its page"
+    assert (live / "a.html.gz").read_bytes() == b"linked with its page"  # the live site's file untouched
+
+
+def test_pages_to_fill__built_pages_and_linked_ones_showing_a_download_written_now():
+    sized = {"a.html": frozenset({"x.csv"}), "b.html": frozenset({"y.csv"}), "c.html": frozenset({"y.csv"})}
+    plan = FinishPlan([], sized_pages=sized, linked={"b.html", "c.html"}, fresh_downloads={"x.csv"})
+    assert pages_to_fill(plan) == ["a.html"]
+    plan.fresh_downloads = {"y.csv"}
+    assert pages_to_fill(plan) == ["a.html", "b.html", "c.html"]
+    assert pages_to_fill(FinishPlan([])) is None
