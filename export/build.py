@@ -53,16 +53,17 @@ from .downloads import DOWNLOADS_DIR, Ledger, LedgerStats, LedgerStep, LedgerSte
 from .finish import FinishPlan, finish_site, search_indexing
 from .incremental import (
     ExportState,
+    Reuse,
     ReuseFailed,
     digest,
     fingerprint,
-    ledger_digest,
+    ledger_digests,
     link_files,
     load_state,
+    plan_reuse,
     save_state,
     site_identity,
 )
-from .index_pages import NAV
 from .ledger_worker import CALENDAR_FORMAT, FORMATS
 from .mkdocs_run import (
     DEFAULT_SOURCE_DIR,
@@ -201,23 +202,6 @@ def render_docs(
 def site_path(docs_path: str) -> str:
     """Where MkDocs writes a page (``use_directory_urls: false``): ``notices/a.md`` → ``notices/a.html``."""
     return docs_path.removesuffix(".md") + ".html"
-
-
-@dataclass
-class Reuse:
-    """An incremental build: which pages and ledgers are new, the rest comes from the live site.
-
-    ``pages``: docs paths to build (changed, new, and the always-rebuilt nav
-    pages); ``keep_ledgers``: ledger names whose files are linked unchanged.
-    """
-
-    previous: Path
-    pages: set[str]
-    keep_ledgers: list[str] = field(default_factory=list)
-    # Those of ``keep_ledgers`` that have a calendar (.ics): linked with them, and no others.
-    keep_calendars: list[str] = field(default_factory=list)
-    # A page the live site has is gone (its links may have been the only way to it).
-    removed: bool = False
 
 
 @dataclass
@@ -483,11 +467,6 @@ def _read_snapshot(out_dir: Path) -> dict[str, Any]:
         ) from error
 
 
-# Past this share of changed pages a full (sharded) build is as quick as linking the rest.
-INCREMENTAL_LIMIT = 0.5
-NAV_PAGES = frozenset(path for entry in NAV for path in entry.values())
-
-
 def site_fingerprint(docs_dir: Path, src_dir: Path, base_url: str | None, root_config: Path) -> str:
     """The fingerprint of everything but the pages (see :func:`export.incremental.fingerprint`)."""
     config = build_config(
@@ -495,65 +474,6 @@ def site_fingerprint(docs_dir: Path, src_dir: Path, base_url: str | None, root_c
     )
     config.pop("site_dir", None)
     return fingerprint(config=config, hand_written_roots=[DEFAULT_SOURCE_DIR, src_dir], project_dir=PROJECT_DIR)
-
-
-def ledger_digests(items: list[Ledger], today: date | None = None) -> dict[str, str]:
-    """Ledger name → digest of its rows; each task hashed once (a task is in three or more ledgers).
-
-    ``today`` (default: today) is the ledger files' 下次节点 day: the first
-    checkpoint on or after it is part of each task's digest, so a ledger
-    kept by an incremental export on a later day is rewritten once one of its
-    checkpoints has passed, as a full export that day would write it.
-    """
-    day = today or date.today()
-    task_digests: dict[int, str] = {}
-    out = {}
-    for ledger in items:
-        parts = []
-        for task in ledger.tasks:
-            key = id(task)
-            if key not in task_digests:
-                task_digests[key] = f"{ledger_digest([task], False)}@{_next_checkpoint(task, day)}"
-            parts.append(task_digests[key])
-        # The calendar's name and UID domain are in its .ics but in no task: part of the digest too.
-        calendar = f"{ledger.calendar}@{ledger.calendar_domain}" if ledger.calendar else ""
-        out[ledger.name] = digest(f"{ledger.by_unit}:{calendar}:" + ",".join(parts))
-    return out
-
-
-def _next_checkpoint(task: dict[str, Any], today: date) -> str:
-    """The task's first checkpoint on or after ``today`` (its 下次节点 column), "" when none."""
-    upcoming = []
-    for value in task.get("checkpoints") or []:
-        try:
-            day = date.fromisoformat(str(value)[:10])
-        except ValueError:
-            continue
-        if day >= today:
-            upcoming.append(day)
-    return min(upcoming).isoformat() if upcoming else ""
-
-
-def plan_reuse(
-    state: ExportState | None, fingerprint_now: str, rendered: RenderResult, out_dir: Path, ledger_state: dict[str, str]
-) -> Reuse | None:
-    """What an incremental build would rebuild, or None when it must (or had better) be full."""
-    if state is None or state.fingerprint != fingerprint_now or not out_dir.is_dir():
-        return None
-    changed = {path for path, value in rendered.digests.items() if state.pages.get(path) != value}
-    if len(changed) > INCREMENTAL_LIMIT * max(len(rendered.digests), 1):
-        return None
-    pages = changed | (NAV_PAGES & rendered.digests.keys())
-    keep = [name for name, value in ledger_state.items() if state.ledgers.get(name) == value]
-    # Same digest, same calendar name: a kept ledger had its .ics in the live site exactly when it has one now.
-    calendars = {ledger.name for ledger in rendered.ledgers if ledger.calendar}
-    return Reuse(
-        previous=out_dir,
-        pages=pages,
-        keep_ledgers=keep,
-        keep_calendars=[n for n in keep if n in calendars],
-        removed=not state.pages.keys() <= rendered.digests.keys(),
-    )
 
 
 def export_site(
@@ -606,7 +526,11 @@ def export_site(
         try:
             with disk_space(src_dir, f"原有的 {src_dir / DOCS_DIRNAME} 和网站 {out_dir} "):
                 rendered = render_docs(snapshot, src_dir, site=site, items=items)
-            reuse = None if full else plan_reuse(previous, fingerprint_now, rendered, out_dir, ledger_state)
+            reuse = (
+                None
+                if full
+                else plan_reuse(previous, fingerprint_now, rendered.digests, rendered.ledgers, out_dir, ledger_state)
+            )
             if (set(reuse.keep_ledgers) if reuse else set()) != kept:
                 # Full after all (most pages changed): the early step lacks the ledgers it would have kept.
                 _discard(early)

@@ -37,9 +37,15 @@ import shutil
 import tempfile
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from cms.ledger.tables import next_checkpoint
+
+from .downloads import Ledger
+from .index_pages import NAV
 
 STATE_VERSION = 1
 # Libraries whose output is part of the site's bytes.
@@ -181,3 +187,83 @@ def link_files(previous: Path, site_dir: Path, relative_paths: Iterable[str]) ->
             shutil.copy2(source, target)
         count += 1
     return count
+
+
+# --- planning an incremental build ---------------------------------------------------
+
+
+# Past this share of changed pages a full (sharded) build is as quick as linking the rest.
+INCREMENTAL_LIMIT = 0.5
+NAV_PAGES = frozenset(path for entry in NAV for path in entry.values())
+
+
+@dataclass
+class Reuse:
+    """An incremental build: which pages and ledgers are new, the rest comes from the live site.
+
+    ``pages``: docs paths to build (changed, new, and the always-rebuilt nav
+    pages); ``keep_ledgers``: ledger names whose files are linked unchanged.
+    """
+
+    previous: Path
+    pages: set[str]
+    keep_ledgers: list[str] = field(default_factory=list)
+    # Those of ``keep_ledgers`` that have a calendar (.ics): linked with them, and no others.
+    keep_calendars: list[str] = field(default_factory=list)
+    # A page the live site has is gone (its links may have been the only way to it).
+    removed: bool = False
+
+
+def ledger_digests(items: list[Ledger], today: date | None = None) -> dict[str, str]:
+    """Ledger name → digest of its rows; each task hashed once (a task is in three or more ledgers).
+
+    ``today`` (default: today) is the ledger files' 下次节点 day: the first
+    checkpoint on or after it is part of each task's digest, so a ledger
+    kept by an incremental export on a later day is rewritten once one of its
+    checkpoints has passed, as a full export that day would write it.
+    """
+    day = today or date.today()
+    task_digests: dict[int, str] = {}
+    out = {}
+    for ledger in items:
+        parts = []
+        for task in ledger.tasks:
+            key = id(task)
+            if key not in task_digests:
+                task_digests[key] = f"{ledger_digest([task], False)}@{next_checkpoint(task.get('checkpoints'), day)}"
+            parts.append(task_digests[key])
+        # The calendar's name and UID domain are in its .ics but in no task: part of the digest too.
+        calendar = f"{ledger.calendar}@{ledger.calendar_domain}" if ledger.calendar else ""
+        out[ledger.name] = digest(f"{ledger.by_unit}:{calendar}:" + ",".join(parts))
+    return out
+
+
+def plan_reuse(
+    state: ExportState | None,
+    fingerprint_now: str,
+    digests: dict[str, str],
+    items: list[Ledger],
+    out_dir: Path,
+    ledger_state: dict[str, str],
+) -> Reuse | None:
+    """What an incremental build would rebuild, or None when it must (or had better) be full.
+
+    ``digests``: docs path → digest of the Markdown just rendered; ``items``:
+    the ledgers of this export; ``ledger_state``: their :func:`ledger_digests`.
+    """
+    if state is None or state.fingerprint != fingerprint_now or not out_dir.is_dir():
+        return None
+    changed = {path for path, value in digests.items() if state.pages.get(path) != value}
+    if len(changed) > INCREMENTAL_LIMIT * max(len(digests), 1):
+        return None
+    pages = changed | (NAV_PAGES & digests.keys())
+    keep = [name for name, value in ledger_state.items() if state.ledgers.get(name) == value]
+    # Same digest, same calendar name: a kept ledger had its .ics in the live site exactly when it has one now.
+    calendars = {ledger.name for ledger in items if ledger.calendar}
+    return Reuse(
+        previous=out_dir,
+        pages=pages,
+        keep_ledgers=keep,
+        keep_calendars=[n for n in keep if n in calendars],
+        removed=not state.pages.keys() <= digests.keys(),
+    )

@@ -205,7 +205,7 @@ def _checkpoints(value: Any) -> list[date]:
     return days
 
 
-def _next_checkpoint(value: Any, as_of: date) -> np.datetime64:
+def next_checkpoint(value: Any, as_of: date) -> np.datetime64:
     upcoming = [day for day in _checkpoints(value) if day >= as_of]
     return _day(min(upcoming)) if upcoming else np.datetime64("NaT", "s")
 
@@ -250,7 +250,7 @@ def build_ledger(tasks: Iterable[dict[str, Any]], as_of: date | None = None) -> 
         columns["指标值"].append(_number(task.get("target_value")))
         columns["完成时限"].append(deadline_text)
         columns["截止日期"].append(_day(due))
-        columns["下次节点"].append(_next_checkpoint(task.get("checkpoints"), as_of))
+        columns["下次节点"].append(next_checkpoint(task.get("checkpoints"), as_of))
         columns["时限类型"].append(DEADLINE_KIND_LABELS[deadline.kind])
         leads, supports = _roles(task)
         columns["牵头单位"].append(UNIT_SEPARATOR.join(leads))

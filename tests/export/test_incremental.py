@@ -26,9 +26,9 @@ import export.build
 import export.incremental
 from cms.documents.models import Disclosure
 from cms.documents.setup import ensure_site_structure
-from export.build import export_site, ledger_digests
+from export.build import export_site
 from export.downloads import Ledger
-from export.incremental import fingerprint, load_state, state_path
+from export.incremental import fingerprint, ledger_digests, load_state, state_path
 from export.snapshot import take_snapshot
 from tests.export.sitecheck import readable, site_files, tree_digest
 from tests.factories import UnitFactory, make_attachment, make_letter, make_notice, paragraph, task_list
@@ -160,7 +160,7 @@ def test_export_site__incremental_is_byte_identical_to_full_over_random_edit_seq
     base_snapshot, tmp_path, monkeypatch
 ):
     # Always incremental, however much of this small site an edit touches (the limit is a speed choice).
-    monkeypatch.setattr(export.build, "INCREMENTAL_LIMIT", 1.0)
+    monkeypatch.setattr(export.incremental, "INCREMENTAL_LIMIT", 1.0)
     src = tmp_path / "src"
     compared = incremental = 0
     chains = max(1, SEQUENCES // ROUNDS_PER_CHAIN)
@@ -231,7 +231,7 @@ def test_export_site__no_change_rebuilds_only_the_nav_pages(base_snapshot, tmp_p
     export_site(out, src, snapshot=base_snapshot)
     before = tree_digest(out)
     result = export_site(out, src, snapshot=base_snapshot)
-    assert result.incremental and result.built_pages == len(export.build.NAV_PAGES)
+    assert result.incremental and result.built_pages == len(export.incremental.NAV_PAGES)
     assert result.ledgers is None, "no ledger changed, so the ledger process must not run"
     assert tree_digest(out) == before
 
@@ -308,7 +308,7 @@ def _everything(out: Path) -> str:
 
 @pytest.mark.parametrize("how", ["unpublish", "not_public", "delete_attachment"])
 def test_export_site__content_that_stops_being_public_disappears_from_an_incremental_export(tmp_path, monkeypatch, how):
-    monkeypatch.setattr(export.build, "INCREMENTAL_LIMIT", 1.0)  # a tiny site: most pages change
+    monkeypatch.setattr(export.incremental, "INCREMENTAL_LIMIT", 1.0)  # a tiny site: most pages change
     index = ensure_site_structure()
     unit = UnitFactory(name="增量泄漏测试单位")
     keep = make_notice(index, body=[paragraph("保留的通知。")])
