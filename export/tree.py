@@ -13,7 +13,8 @@ works from a portal sub-path and from disk)::
     notices/<slug>.md                          公文
     notices/<slug>/<attachment>.md             附件
     notices/<slug>/<attachment>/<child>.md     下级附件 / 目标责任书
-    units/index.md, units/<unit>.md            责任单位
+    units/index.md, units/<unit>.md            责任单位 (the unit page: its newest year)
+    units/<unit>/<year>.md                     its other years (unknown.md: 未标注年度)
     years/index.md, years/<year>.md            按年度
     issuers/index.md, issuers/<issuer>.md      按发文机关
     topics/index.md, topics/safety.md|fire.md  按主题
