@@ -127,8 +127,21 @@ def href(from_path: str, to_path: str, *, html: bool = False, anchor: str = "") 
     return f"{target}#{anchor}" if anchor else target
 
 
-@lru_cache(maxsize=65_536)
 def _relative(to_path: str, from_dir: str) -> str:
+    """``posixpath.relpath`` of two docs paths (normalized, relative), the common case without it.
+
+    When the target lies in another top folder (a unit's year page linking
+    to the notices), the link is just up to the docs root and down again;
+    only links within one top folder need the general, slower computation.
+    """
+    top = from_dir.partition("/")[0]
+    if from_dir != "." and not to_path.startswith(top + "/") and to_path != top:
+        return "../" * (from_dir.count("/") + 1) + to_path
+    return _relpath(to_path, from_dir)
+
+
+@lru_cache(maxsize=65_536)
+def _relpath(to_path: str, from_dir: str) -> str:
     """``posixpath.relpath``, remembered: a site links the same few folders to each page thousands of times."""
     return posixpath.relpath(to_path, from_dir)
 
