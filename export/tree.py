@@ -13,7 +13,8 @@ works from a portal sub-path and from disk)::
     notices/<slug>.md                          公文
     notices/<slug>/<attachment>.md             附件
     notices/<slug>/<attachment>/<child>.md     下级附件 / 目标责任书
-    units/index.md, units/<unit>.md            责任单位
+    units/index.md, units/<unit>.md            责任单位 (the unit page: its newest year)
+    units/<unit>/<year>.md                     its other years (unknown.md: 未标注年度)
     years/index.md, years/<year>.md            按年度
     issuers/index.md, issuers/<issuer>.md      按发文机关
     topics/index.md, topics/safety.md|fire.md  按主题
@@ -126,8 +127,21 @@ def href(from_path: str, to_path: str, *, html: bool = False, anchor: str = "") 
     return f"{target}#{anchor}" if anchor else target
 
 
-@lru_cache(maxsize=65_536)
 def _relative(to_path: str, from_dir: str) -> str:
+    """``posixpath.relpath`` of two docs paths (normalized, relative), the common case without it.
+
+    When the target lies in another top folder (a unit's year page linking
+    to the notices), the link is just up to the docs root and down again;
+    only links within one top folder need the general, slower computation.
+    """
+    top = from_dir.partition("/")[0]
+    if from_dir != "." and not to_path.startswith(top + "/") and to_path != top:
+        return "../" * (from_dir.count("/") + 1) + to_path
+    return _relpath(to_path, from_dir)
+
+
+@lru_cache(maxsize=65_536)
+def _relpath(to_path: str, from_dir: str) -> str:
     """``posixpath.relpath``, remembered: a site links the same few folders to each page thousands of times."""
     return posixpath.relpath(to_path, from_dir)
 

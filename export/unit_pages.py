@@ -4,12 +4,18 @@ Pure functions over a :class:`export.site.Site` (the snapshot, worked out):
 each unit's page lists its 个性目标, the 共性目标 that reach it (named, or
 through the notice's 主送 list), its tasks (牵头 / 配合 / 责任单位 / through
 a group such as 各乡镇（街道）), its own indicator rows and its 目标责任书,
-per year.  The unit's ledger downloads (export/downloads.py) hold the same
-items; under them, where some of its items come from a notice with 公开任务进展
-on, a link to its calendar (``downloads/unit-….ics``, 订阅任务日历) with a
-hint that phones can import it (both added by export/pages.py beside the
-ledger links).  Titles use the snapshot's ``display_name`` (``公安分局（百崎回族乡）``
-where a short name is shared).
+per year.  The unit page (``units/<slug>.md``) keeps the header and the
+per-year counts and lists the newest year in full; every other year
+(未标注年度 too, when dated years exist) is listed on its own page,
+``units/<slug>/<year>.md``, so no page grows with the corpus (issue 17).
+Each year in the counts table links to the page listing it.  The unit's
+ledger downloads (export/downloads.py, one ledger per unit, linked from the
+unit page only) hold the same items of every year; under them, where some
+of its items come from a notice with 公开任务进展 on, a link to its calendar
+(``downloads/unit-….ics``, 订阅任务日历) with a hint that phones can import
+it (both added by export/pages.py beside the ledger links).  Titles use the
+snapshot's ``display_name`` (``公安分局（百崎回族乡）`` where a short name is
+shared).
 """
 
 from __future__ import annotations
@@ -24,9 +30,9 @@ from cms.units.choices import ROLE_LABELS, UnitKind
 from .assignments import ASSIGNMENT_KINDS, Assignment
 from .front_matter import front_matter
 from .site import Site
-from .tree import SitePage, href, lastmod, year_label
+from .tree import SitePage, href, lastmod, year_label, year_slug
 
-__all__ = ["TASK_GROUPS", "unit_pages", "unit_title"]
+__all__ = ["TASK_GROUPS", "unit_pages", "unit_title", "unit_year_path", "unit_year_paths"]
 
 UNIT_KIND_LABELS = dict(UnitKind.choices)
 
@@ -52,8 +58,29 @@ def _counts(assignments: Iterable[Assignment]) -> dict[str, int]:
 def unit_pages(site: Site) -> list[SitePage]:
     pages = [_unit_index(site)]
     for uid, unit in site.units.items():
-        pages.append(SitePage(site.unit_paths[uid], _unit_page(site, unit, site.assignments[uid])))
+        pages += _unit_pages(site, unit, site.assignments[uid])
     return pages
+
+
+def unit_year_path(unit_path: str, year: int | None) -> str:
+    """Where a unit's other years are listed: ``units/<slug>/<year>.md`` (``unknown``: 未标注年度).
+
+    A folder named after the unit's own page, so it cannot clash with another
+    unit's page (``units/<slug>.md``, one level up) nor with ``units/index.md``.
+    """
+    return f"{unit_path.removesuffix('.md')}/{year_slug(year)}.md"
+
+
+def unit_year_paths(site: Site, uid: int) -> dict[int | None, str]:
+    """Each year of a unit's items → the page listing it: the newest on the unit page, the others each on their own."""
+    years = _years(site.assignments[uid])
+    path = site.unit_paths[uid]
+    return {year: path if n == 0 else unit_year_path(path, year) for n, year in enumerate(years)}
+
+
+def _years(assignments: Iterable[Assignment]) -> list[int | None]:
+    """The years of the items, newest first, 未标注年度 last."""
+    return sorted({a.year for a in assignments}, key=lambda y: (y is None, -(y or 0)))
 
 
 def _unit_index(site: Site) -> SitePage:
@@ -76,13 +103,34 @@ def _unit_index(site: Site) -> SitePage:
     return SitePage(path, "".join(out))
 
 
-def _unit_page(site: Site, unit: dict[str, Any], assignments: list[Assignment]) -> str:
+def _unit_pages(site: Site, unit: dict[str, Any], assignments: list[Assignment]) -> list[SitePage]:
+    """The unit page (header, summary of every year, the newest year in full) and one page per other year.
+
+    So no page grows with the corpus: a unit page at 1,000 notices ran to
+    megabytes of HTML when it listed every year.
+    """
+    paths = unit_year_paths(site, unit["id"])
+    by_year: dict[int | None, list[Assignment]] = defaultdict(list)
+    for a in assignments:
+        by_year[a.year].append(a)
+    pages = [SitePage(site.unit_paths[unit["id"]], _unit_page(site, unit, assignments, by_year, paths))]
+    for year, path in list(paths.items())[1:]:
+        pages.append(SitePage(path, _year_page(site, unit, year, by_year, paths)))
+    return pages
+
+
+def _unit_page(
+    site: Site,
+    unit: dict[str, Any],
+    assignments: list[Assignment],
+    by_year: dict[int | None, list[Assignment]],
+    paths: dict[int | None, str],
+) -> str:
     path = site.unit_paths[unit["id"]]
     title = unit_title(unit)
-    stamps = [s for a in assignments if (s := lastmod(a.page.record))]
     out = [
         # Indexed by name and summary only: the items are the documents' own text.
-        front_matter(title=title, lastmod=max(stamps) if stamps else None, search="summary"),
+        front_matter(title=title, lastmod=_lastmod(assignments), search="summary"),
         f"# {md_text(title)}\n\n",
     ]
     meta = [f"类别：{escape_html(UNIT_KIND_LABELS.get(unit.get('kind') or '', '其他'))}"]
@@ -92,35 +140,72 @@ def _unit_page(site: Site, unit: dict[str, Any], assignments: list[Assignment]) 
         meta.append("别名：" + "、".join(escape_html(a) for a in unit["aliases"]))
     out.append(f'<p class="unit-meta">{"<br>".join(meta)}</p>\n\n')
 
-    by_year: dict[int | None, list[Assignment]] = defaultdict(list)
-    for a in assignments:
-        by_year[a.year].append(a)
-    years = sorted(by_year, key=lambda y: (y is None, -(y or 0)))
     documents = {a.page.notice["id"] for a in assignments}
     total = _counts(assignments)
     summary = "、".join(f"{label}{total[k]}项" for k, label in ASSIGNMENT_KINDS if total[k])
     out.append(f"涉及{len(documents)}份公开文件，共{len(assignments)}项：{summary}。\n\n")
+    year = next(iter(paths), None)  # a unit has a page only with items, so this is always set
+    if len(paths) > 1:
+        out.append(f"本页列出{year_label(year)}的事项，其他年度请点击下表中的年度查看。\n\n")
+    out.append(_summary_table(path, by_year, paths))
+    out.append(_year_section(path, year, by_year[year]))
+    return "".join(out)
 
+
+def _year_page(
+    site: Site,
+    unit: dict[str, Any],
+    year: int | None,
+    by_year: dict[int | None, list[Assignment]],
+    paths: dict[int | None, str],
+) -> str:
+    """One earlier year (or 未标注年度) of a unit: its items in full, with the summary table to the others."""
+    path = paths[year]
+    unit_path = site.unit_paths[unit["id"]]
+    title = f"{unit_title(unit)} · {year_label(year)}"
+    return "".join(
+        [
+            front_matter(title=title, lastmod=_lastmod(by_year[year]), search="summary"),
+            f"# {md_text(title)}\n\n",
+            f"[返回{md_text(unit_title(unit))}]({href(path, unit_path)})（单位概况、台账下载）\n\n",
+            _summary_table(path, by_year, paths),
+            _year_section(path, year, by_year[year]),
+        ]
+    )
+
+
+def _lastmod(assignments: Iterable[Assignment]) -> str | None:
+    stamps = [s for a in assignments if (s := lastmod(a.page.record))]
+    return max(stamps) if stamps else None
+
+
+def _summary_table(path: str, by_year: dict[int | None, list[Assignment]], paths: dict[int | None, str]) -> str:
+    """Counts per year; each year links to the page listing it, this page's year marked as current."""
     head = "".join(f"<th>{label}</th>" for label in ["年度", *(lbl for _, lbl in ASSIGNMENT_KINDS), "合计"])
     rows = []
-    for year in years:
+    for year, target in paths.items():
         counts = _counts(by_year[year])
         cells = "".join(f"<td>{counts[k]}</td>" for k, _ in ASSIGNMENT_KINDS)
-        rows.append(f"<tr><td>{year_label(year)}</td>{cells}<td>{len(by_year[year])}</td></tr>")
-    out.append(
+        if target == path:
+            label = f'<strong aria-current="page">{year_label(year)}</strong>'
+        else:
+            label = f'<a href="{escape_html(href(path, target, html=True))}">{year_label(year)}</a>'
+        rows.append(f"<tr><td>{label}</td>{cells}<td>{len(by_year[year])}</td></tr>")
+    return (
         f'<table class="generic-table unit-summary">\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
         + "\n".join(rows)
         + "\n</tbody>\n</table>\n\n"
     )
-    for year in years:
-        items = by_year[year]
-        out.append(f"## {year_label(year)}（{len(items)}项）\n\n")
-        for kind, label in ASSIGNMENT_KINDS:
-            group = [a for a in items if a.kind == kind]
-            if group:
-                out.append(f"### {label}（{len(group)}项）\n\n")
-                out.append(_UNIT_SECTIONS[kind](path, group))
-                out.append("\n")
+
+
+def _year_section(path: str, year: int | None, items: list[Assignment]) -> str:
+    out = [f"## {year_label(year)}（{len(items)}项）\n\n"]
+    for kind, label in ASSIGNMENT_KINDS:
+        group = [a for a in items if a.kind == kind]
+        if group:
+            out.append(f"### {label}（{len(group)}项）\n\n")
+            out.append(_UNIT_SECTIONS[kind](path, group))
+            out.append("\n")
     return "".join(out)
 
 

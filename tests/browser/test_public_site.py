@@ -357,6 +357,17 @@ def test_home_page__latest_documents_and_entry_points(visit: Visit, portal: Port
     visit.assert_clean()
 
 
+def assert_lists_its_marked_year(page: Page) -> None:
+    """A unit or unit-year page lists in full the one year its summary marks as current, as counted there."""
+    head = page.locator("table.unit-summary thead th").all_inner_texts()
+    current = page.locator("table.unit-summary tbody tr").filter(has=page.locator("[aria-current='page']"))
+    expect(current).to_have_count(1)
+    row = dict(zip(head, current.locator("td").all_inner_texts(), strict=True))
+    years = [y.strip() for y in page.locator(".md-content h2").all_inner_texts() if re.search(r"项）$", y.strip())]
+    assert years == [f"{row['年度']}（{row['合计']}项）"], (years, row)
+    assert page.locator("table.unit-tasks tbody tr").count() == int(row["任务"]), row
+
+
 def test_notice_attachment_task_table_and_unit_page(visit: Visit, portal: Portal):
     page = visit.page
     page.goto(portal.url("index.html"))
@@ -437,13 +448,12 @@ def test_notice_attachment_task_table_and_unit_page(visit: Visit, portal: Portal
     documents, total = int(match.group(1)), int(match.group(2))
     kinds = {label: int(n) for label, n in re.findall(r"([^、\d]+?)(\d+)项", match.group(3))}
     assert documents >= 1 and sum(kinds.values()) == total, summary
-    # The counts agree with what the page lists: task rows, the per-year summary, the year headings.
-    task_rows = page.locator("table.unit-tasks tbody tr")
-    assert kinds.get("任务", 0) == task_rows.count() >= 1, (kinds, task_rows.count())
+    # The per-year summary adds up to the total; the page lists the year it marks, as counted in its row.
     totals = page.locator("table.unit-summary tbody tr td:last-child").all_inner_texts()
     assert sum(int(t) for t in totals) == total, totals
-    years = page.locator(".md-content h2").all_inner_texts()
-    assert sum(int(n) for y in years for n in re.findall(r"（(\d+)项）$", y.strip())) == total, years
+    assert_lists_its_marked_year(page)
+    task_rows = page.locator("table.unit-tasks tbody tr")
+    assert task_rows.count() >= 1
     shot(page, "04-unit-page", full_page=False)
 
     # Each task row links back to the task in its document, which is highlighted.
@@ -452,6 +462,25 @@ def test_notice_attachment_task_table_and_unit_page(visit: Visit, portal: Portal
     target = page.locator("tr:target")
     expect(target).to_be_in_viewport()
     assert target.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(255, 248, 225)"
+    visit.assert_clean()
+
+
+def test_unit_page__other_years_are_on_their_own_pages_linked_both_ways(visit: Visit, portal: Portal, site_dir: Path):
+    """Issue 17: a unit page lists its newest year; each other year (未标注年度 too) has a page of its own."""
+    year_pages = sorted(site_dir.glob("units/*/*.html"))
+    assert year_pages, "the seeds give some unit dated and undated items: it should have a year page"
+    unit_page = year_pages[0].parent.with_suffix(".html").relative_to(site_dir).as_posix()
+    page = visit.page
+    page.goto(portal.url(unit_page))
+    name = h1(page).inner_text()
+    assert_lists_its_marked_year(page)
+    other_year = page.locator("table.unit-summary tbody td a").first
+    year = other_year.inner_text()
+    click_through(page, other_year, r"/units/[a-z0-9-]+/(\d{4}|unknown)\.html$")
+    expect(h1(page)).to_have_text(f"{name} · {year}")
+    assert_lists_its_marked_year(page)
+    shot(page, "04b-unit-year-page", full_page=False)
+    click_through(page, page.get_by_role("link", name=f"返回{name}"), re.escape(portal.url(unit_page)) + "$")
     visit.assert_clean()
 
 

@@ -143,6 +143,7 @@ def templates(site_dir: Path) -> dict[str, str]:
         "indicator-table": _largest(site_dir, "notices/**/*.html", 'class="indicator-table"'),
         "letter": _largest(site_dir, "notices/**/*.html", 'class="letter-unit"'),
         "unit": _largest(site_dir, "units/*.html", "<tr>"),
+        "unit-year": _largest(site_dir, "units/*/*.html", "<tr>"),  # a unit's earlier year (issue 17)
         "units-index": "units/index.html",
         "years-index": "years/index.html",
         "year": "years/2022.html",

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import posixpath
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from export import mkdocs_hooks
 from export.build import build_config
@@ -108,6 +111,19 @@ def test_href__relative_between_depths():
     assert href("notices/a/b/c.md", "units/unit-1.md", html=True) == "../../../units/unit-1.html"
     assert href("index.md", "years/2024.md") == "years/2024.md"
     assert href("units/u.md", "notices/a/b.md", html=True, anchor="task-1") == "../notices/a/b.html#task-1"
+
+
+# Docs paths as the exporter makes them: folders and names that share prefixes (units / units2 / un).
+_DOCS_PATH = st.lists(
+    st.sampled_from(["units", "units2", "un", "notices", "a", "2024.md", "index.md"]), min_size=1, max_size=5
+)
+
+
+@given(to_path=_DOCS_PATH, from_path=_DOCS_PATH)
+def test_href__same_as_posixpath_relpath_for_any_two_docs_paths(to_path: list[str], from_path: list[str]):
+    """The shortcut for links across top folders must give exactly what relpath gives (pages are byte-compared)."""
+    to, src = "/".join(to_path), "/".join(from_path)
+    assert href(src, to) == posixpath.relpath(to, posixpath.dirname(src) or ".")
 
 
 def test_build_pages__layout_of_documents_and_indexes():

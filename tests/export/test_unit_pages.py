@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import posixpath
+import re
 import uuid
 from typing import Any
 
@@ -16,7 +18,8 @@ from export.downloads import ledger_files, ledgers
 from export.pages import build_pages
 from export.site import Site
 from export.snapshot import take_snapshot
-from tests.factories import UnitFactory, list_value, make_attachment, make_notice
+from export.unit_pages import unit_year_path, unit_year_paths
+from tests.factories import UnitFactory, list_value, make_attachment, make_notice, task_list
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +171,109 @@ def test_snapshot__groups_addressees_and_display_names_are_plain_sorted_data(cor
     names = sorted(u["display_name"] for u in snapshot["units"] if u["name"] == "公安分局")
     assert names == ["公安分局（晋江市）", "公安分局（百崎回族乡）"]
     assert {u["display_name"] for u in snapshot["units"] if u["name"] == "池店镇"} == {"池店镇"}
+
+
+# --- one year per page (issue 17): the unit page lists the newest year, each other year has its own page ----
+
+
+def _notice_with_task(notice_index, unit: Any, year: int | None, task: str) -> None:
+    """A public notice of ``year`` (None: nothing to infer a year from) giving ``unit`` one task."""
+    title = f"关于{year}年度安全工作的通知" if year else "关于安全工作的通知"
+    make_notice(
+        notice_index,
+        title=title,
+        doc_number="",
+        year=year,
+        body=[task_list([{"task": task, "units": [(unit, "lead")]}])],
+    )
+
+
+def _pages_of() -> tuple[Site, dict[str, str]]:
+    site = Site.from_snapshot(take_snapshot())
+    return site, {page.path: page.text for page in build_pages(site.snapshot, site=site)}
+
+
+def _links(path: str, text: str) -> set[str]:
+    """Every relative link on a page (Markdown and raw HTML), resolved to a docs path (``.html`` → ``.md``)."""
+    targets = re.findall(r"\]\(([^)#\s]+)", text) + re.findall(r'href="([^"#]+)', text)
+    resolved = {posixpath.normpath(posixpath.join(posixpath.dirname(path), t)) for t in targets}
+    return {t[:-5] + ".md" if t.endswith(".html") else t for t in resolved}
+
+
+def test_unit_pages__three_years_give_the_newest_on_the_unit_page_and_a_page_per_other_year(notice_index):
+    unit = UnitFactory(name="池店镇")
+    for year in (2022, 2023, 2024):
+        _notice_with_task(notice_index, unit, year, f"任务{year}甲")
+        _notice_with_task(notice_index, unit, year, f"任务{year}乙")
+    site, pages = _pages_of()
+    path = site.unit_paths[unit.pk]
+    slug = path.removeprefix("units/").removesuffix(".md")
+    assert {p for p in pages if p.startswith(f"units/{slug}/")} == {f"units/{slug}/2023.md", f"units/{slug}/2022.md"}
+    listed = {
+        p: {y for y in (2022, 2023, 2024) if f"任务{y}甲" in pages[p]}
+        for p in [path, *unit_year_paths(site, unit.pk).values()]
+    }
+    assert listed == {path: {2024}, f"units/{slug}/2023.md": {2023}, f"units/{slug}/2022.md": {2022}}
+    for year in (2022, 2023):
+        text = pages[f"units/{slug}/{year}.md"]
+        assert f"任务{year}乙" in text and f"## {year}年（2项）" in text
+        assert f'title: "池店镇 · {year}年"' in text and "pagefind: summary" in text
+        assert f'<strong aria-current="page">{year}年</strong>' in text
+    # The header and the per-year summary stay on the unit page; the ledger links too (one ledger per unit).
+    main = pages[path]
+    assert "涉及6份公开文件，共6项" in main and '<strong aria-current="page">2024年</strong>' in main
+    assert f'<a href="{slug}/2023.html">2023年</a>' in main and f'data-gk-size="unit-{slug}.csv"' in main
+    assert not any('data-gk-size="unit-' in pages[f"units/{slug}/{y}.md"] for y in (2022, 2023))
+
+
+def test_unit_pages__links_between_a_unit_and_its_year_pages_resolve_both_ways(notice_index):
+    unit = UnitFactory(name="东石镇")
+    for year in (2022, 2023, 2024):
+        _notice_with_task(notice_index, unit, year, f"任务{year}")
+    site, pages = _pages_of()
+    family = [site.unit_paths[unit.pk], *list(unit_year_paths(site, unit.pk).values())[1:]]
+    assert len(family) == 3
+    for path in family:
+        links = _links(path, pages[path])
+        assert all(target in pages for target in links if not target.startswith("downloads/")), path
+        assert set(family) - {path} <= links  # every other year of the unit, from every one of its pages
+
+
+def test_unit_pages__undated_items_get_their_own_page_beside_dated_years(notice_index):
+    unit = UnitFactory(name="安海镇")
+    _notice_with_task(notice_index, unit, 2024, "有年度的任务")
+    _notice_with_task(notice_index, unit, None, "未署年度的任务")
+    site, pages = _pages_of()
+    path = site.unit_paths[unit.pk]
+    undated = unit_year_path(path, None)
+    assert undated.endswith("/unknown.md") and unit_year_paths(site, unit.pk) == {2024: path, None: undated}
+    assert "有年度的任务" in pages[path] and "未署年度的任务" not in pages[path]
+    assert "未署年度的任务" in pages[undated] and "## 未标注年度（1项）" in pages[undated]
+    assert "有年度的任务" not in pages[undated]
+
+
+def test_unit_pages__a_unit_with_one_year_or_only_undated_items_has_no_year_page(notice_index):
+    dated, undated = UnitFactory(name="金井镇"), UnitFactory(name="英林镇")
+    _notice_with_task(notice_index, dated, 2024, "唯一年度任务")
+    _notice_with_task(notice_index, undated, None, "只有未署年度的任务")
+    site, pages = _pages_of()
+    for unit, task in ((dated, "唯一年度任务"), (undated, "只有未署年度的任务")):
+        path = site.unit_paths[unit.pk]
+        assert not any(p.startswith(path.removesuffix(".md") + "/") for p in pages)
+        assert task in pages[path] and "aria-current" in pages[path]
+        assert "其他年度" not in pages[path]
+
+
+def test_unit_pages__year_page_lastmod_is_its_own_items(notice_index):
+    unit = UnitFactory(name="深沪镇")
+    _notice_with_task(notice_index, unit, 2023, "旧任务")
+    _notice_with_task(notice_index, unit, 2024, "新任务")
+    snapshot = take_snapshot()
+    for notice in snapshot["notices"]:
+        stamp = "2023-03-01T08:00:00+08:00" if notice["year"] == 2023 else "2024-05-01T08:00:00+08:00"
+        notice["first_published_at"] = notice["last_published_at"] = stamp
+    site = Site.from_snapshot(snapshot)
+    pages = {page.path: page.text for page in build_pages(snapshot, site=site)}
+    path = site.unit_paths[unit.pk]
+    assert 'lastmod: "2024-05-01"' in pages[path]
+    assert 'lastmod: "2023-03-01"' in pages[unit_year_path(path, 2023)]
