@@ -322,7 +322,7 @@ def build_site(
                 with report.timed("link_previous"):
                     kept = [f"{DOWNLOADS_DIR}/{name}.{fmt}" for name in reuse.keep_ledgers for fmt in FORMATS]
                     kept += [f"{DOWNLOADS_DIR}/{name}.{CALENDAR_FORMAT}" for name in reuse.keep_calendars]
-                    report.linked_files += _link_or_fail(reuse.previous, site_dir, kept)
+                    report.linked_files += link_files(reuse.previous, site_dir, kept)
                     _link_compressed(reuse.previous, site_dir, kept)
             # Every ledger's download name, also those an incremental export links unchanged.
             if serving_ledgers is None:
@@ -362,10 +362,10 @@ def build_site(
             with report.timed("remove_old_site"):
                 shutil.rmtree(old_site, ignore_errors=True)
     finally:
-        if step:
+        if step is not None and step.out_dir is not None and step.out_dir.parent != work:
+            _discard(step)  # started before the render, in a directory of its own
+        elif step is not None:
             step.stop()
-            if step.out_dir is not None and step.out_dir.parent != work:
-                shutil.rmtree(step.out_dir.parent, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
     return report
 
@@ -392,17 +392,12 @@ def _discard(step: LedgerStep | None) -> None:
             shutil.rmtree(step.out_dir.parent, ignore_errors=True)
 
 
-def _link_or_fail(previous: Path, site_dir: Path, paths: list[str]) -> int:
-    """Link from the live site; a missing file raises :class:`ReuseFailed` (the export then builds in full)."""
-    return link_files(previous, site_dir, paths)
-
-
 def _link_compressed(previous: Path, site_dir: Path, paths: list[str]) -> None:
     """Link the live site's ``.gz`` beside each file linked unchanged, where it has one.
 
-    Without them :func:`export.serving.compress_site` would gzip every linked
+    Without them :func:`export.finish.finish_site` would gzip every linked
     page and ledger again (most of an incremental export's time at 1,000
-    notices); it checks each linked ``.gz`` against its file and keeps it.
+    notices); it trusts a ``.gz`` linked with its file and keeps it.
     Not counted as linked files, and never required: a missing one is
     simply compressed anew.
     """
@@ -414,7 +409,7 @@ def _reuse_previous(reuse: Reuse, site_dir: Path, report: dict[str, Any]) -> tup
     built = set(report["built"])
     pages = report["pages"]
     skipped = [page["dest"] for page in pages if page["src"] not in built]
-    _link_or_fail(reuse.previous, site_dir, skipped)
+    link_files(reuse.previous, site_dir, skipped)
     _link_compressed(reuse.previous, site_dir, skipped)
     return len(built), set(skipped)
 

@@ -16,9 +16,10 @@ MIN_COMPRESS_BYTES = 512
 def compressed(data: bytes) -> bytes | None:
     """The ``.gz`` of a file's bytes, or None when it is not worth one (too small, or no smaller).
 
-    One rule for every writer of ``.gz`` files: :func:`export.serving.compress_site`, and the
-    ledger process, which compresses its files on its own core while the
-    pages are built (:func:`export.serving.compress_site` then keeps them after checking).
+    One rule for every writer of ``.gz`` files: :func:`export.serving.compress_file` (pages,
+    through :mod:`export.finish`), and the ledger process, which compresses its
+    files on its own core while the pages are built (the site's downloads are
+    never compressed again).
     zlib's default level 6: on the ledgers' tens of MB of CSV and JSON, level 9
     cost about 30% more CPU for files 0.5% smaller.
     """

@@ -75,16 +75,31 @@ class Ledger:
         return ledger_file_name([*span, self.subject or everything], "").removesuffix(".")
 
 
-def notice_context(notice: DocumentPage) -> tuple[str, int | None]:
-    """(text of the notice and its pages, its 年度): the same reading as the admin index."""
-    text = "\n".join(body_text(page.record.get("body")) for page in walk([notice]))
+def page_texts(notice: DocumentPage) -> dict[str, str]:
+    """Path → plain text of the body, for the notice and each of its pages (read once per export)."""
+    return {page.path: body_text(page.record.get("body")) for page in walk([notice])}
+
+
+def notice_context(notice: DocumentPage, texts: dict[str, str] | None = None) -> tuple[str, int | None]:
+    """(text of the notice and its pages, its 年度): the same reading as the admin index.
+
+    ``texts``: :func:`page_texts` of the notice, when the caller has them already.
+    """
+    text = "\n".join((page_texts(notice) if texts is None else texts).values())
     return text, document_year(notice.notice.get("year"), notice.title, text)
 
 
 def page_tasks(
-    site: Site, page: DocumentPage, context: tuple[str, int | None] | None = None, cadence: str = ""
+    site: Site,
+    page: DocumentPage,
+    context: tuple[str, int | None] | None = None,
+    cadence: str = "",
+    text: str | None = None,
 ) -> list[dict[str, Any]]:
-    """The ledger dicts of one page's tracked items (task rows, targets, indicator cells), scheduled."""
+    """The ledger dicts of one page's tracked items (task rows, targets, indicator cells), scheduled.
+
+    ``text``: the page's body as plain text, when the caller has it already.
+    """
     notice = page.notice
     notice_page = _notice_page(site, page)
     notice_text, year = context or notice_context(notice_page)
@@ -96,7 +111,7 @@ def page_tasks(
     if page.kind == "letter":
         unit = site.units.get(letter_unit) if letter_unit is not None else None
         letter_name = unit["name"] if unit else page.title
-    period = page_period(page.title, body_text(body), notice_page.title, notice_text, year)
+    period = page_period(page.title, body_text(body) if text is None else text, notice_page.title, notice_text, year)
     tasks = []
     rows = iter_obligations(
         body,
@@ -181,8 +196,9 @@ def ledgers(site: Site) -> list[Ledger]:
     out: list[Ledger] = []
     cadence = ongoing_cadence()
     for notice in site.notices:
-        context = notice_context(notice)
-        tasks = [t for page in walk([notice]) for t in page_tasks(site, page, context, cadence)]
+        texts = page_texts(notice)
+        context = notice_context(notice, texts)
+        tasks = [t for page in walk([notice]) for t in page_tasks(site, page, context, cadence, texts[page.path])]
         if tasks:
             slug = notice.path.removeprefix("notices/").removesuffix(".md")
             out.append(Ledger(f"notice-{slug}", f"{notice.title}任务台账", tasks, subject=_short_title(notice)))
