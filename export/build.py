@@ -65,6 +65,7 @@ from .incremental import (
     site_identity,
 )
 from .ledger_worker import CALENDAR_FORMAT, FORMATS
+from .memory import release_freed_memory
 from .mkdocs_run import (
     DEFAULT_SOURCE_DIR,
     PROJECT_DIR,
@@ -521,6 +522,7 @@ def export_site(
         try:
             with disk_space(src_dir, f"原有的 {src_dir / DOCS_DIRNAME} 和网站 {out_dir} "):
                 rendered = render_docs(snapshot, src_dir, site=site, items=items)
+            release_freed_memory()  # the pages' Markdown, before MkDocs, ledgers and Pagefind run beside us
             reuse = (
                 None
                 if full

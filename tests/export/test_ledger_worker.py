@@ -7,7 +7,15 @@ import json
 from datetime import date
 from pathlib import Path
 
-from export.ledger_worker import file_names, ledger_bytes, ledger_plan, split_plan, write_ledgers
+from export.ledger_worker import (
+    file_names,
+    ledger_bytes,
+    ledger_plan,
+    load_plan,
+    split_plan,
+    worker_processes,
+    write_ledgers,
+)
 
 
 def _task() -> dict:
@@ -85,3 +93,19 @@ def test_write_ledgers__two_processes_write_the_bytes_of_one_and_each_gz(tmp_pat
     packed = tmp_path / "two" / "all.json.gz"
     assert gzip.decompress(packed.read_bytes()) == expected["all.json"]
     assert not (tmp_path / "two" / "all.xlsx.gz").exists(), "XLSX is compressed already; nginx sends it as it is"
+
+
+def test_load_plan__same_plan_with_each_repeated_text_held_once(tmp_path: Path) -> None:
+    plan = _many_ledgers()
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    loaded = load_plan(path)
+    assert loaded == plan
+    deadlines = [task["deadline_text"] for task in loaded["tasks"]]
+    assert len(set(deadlines)) == 1 < len(deadlines)  # every task of the fixture: 每季度
+    assert len({id(text) for text in deadlines}) == 1
+    assert len({id(task["deadline_text"]) for task in json.loads(path.read_bytes())["tasks"]}) > 1
+
+
+def test_worker_processes__one_writer_beside_mkdocs_on_two_cores_at_most_two() -> None:
+    assert [worker_processes(cores) for cores in (1, 2, 3, 4, 16)] == [1, 1, 2, 2, 2]
