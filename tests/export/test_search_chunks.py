@@ -12,12 +12,16 @@ import pytest
 from export.search_chunks import (
     SIGNATURE,
     UnknownFormat,
+    Word,
     bounds,
     cut,
     encode,
     packed,
+    packed_words,
     read_file,
+    read_words,
     rechunk,
+    scan_words,
     short_names,
 )
 
@@ -53,14 +57,53 @@ def test_read_file__reads_back_what_was_packed_and_refuses_a_gzip_without_the_si
         read_file(path)
 
 
+def _scanned(*words: list[Any]) -> list[Word]:
+    return scan_words(encode([list(words)]))
+
+
+def test_scan_words__each_entry_its_text_pagefinds_weight_and_its_own_bytes():
+    words = [_word("号", 5, 1), _word("各", 3, 300), [_word("委", 2, 2)[0], [[70000, [-25, 2**33], [1, 2]]], []]]
+    scanned = _scanned(*words)
+    assert [w.text for w in scanned] == ["号", "各", "委"]
+    # one per page plus one per position (the weight marker counts, as in Pagefind's indexer)
+    assert [w.weight for w in scanned] == [5 * 3, 3 * 302, 3]
+    assert [w.raw for w in scanned] == [encode(word) for word in words]
+
+
+def test_scan_words__refuses_what_copying_would_not_reproduce():
+    good = encode([[_word("a", 1, 2)]])
+    assert scan_words(good)
+    for bad in (
+        good.replace(b"\x83\x01\x83", b"\x83\x18\x01\x83"),  # the page number 1 in a longer head than needed
+        good.replace(b"\x38\x18\x00\x01", b"\x38\x18\x18\x00\x01"),  # so a position, 0
+        b"\x81\x81\xa1\x61a\x01",  # a CBOR map
+        good + b"\x00",  # trailing bytes
+        good[:-1],  # truncated
+    ):
+        with pytest.raises(UnknownFormat):
+            scan_words(bad)
+
+
+def test_packed_words__the_bytes_packed_makes_of_the_decoded_words(tmp_path):
+    words = [_word("消防", 4, 30), _word("通道", 1, 300)]
+    assert packed_words(_scanned(*words)) == packed([words])
+    path = tmp_path / "x.pf_index"
+    path.write_bytes(packed([words]))
+    assert read_words(path) == _scanned(*words)
+
+
 def test_cut__a_heavy_word_stands_alone_and_light_words_share():
-    words = [_word("号", 5, 1), _word("各", 400, 9), _word("委", 5, 1), _word("大队", 5, 1)]
+    words = _scanned(_word("号", 5, 1), _word("各", 400, 9), _word("委", 5, 1), _word("大队", 5, 1))
     chunks = cut(words, target=100)
-    assert [[w[0] for w in chunk] for chunk in chunks] == [["号"], ["各"], ["委", "大队"]]
+    assert [[w.text for w in chunk] for chunk in chunks] == [["号"], ["各"], ["委", "大队"]]
 
 
 def test_bounds__neighbours_are_told_apart_by_their_shortest_prefixes():
-    chunks = [[_word("消防", 1, 1)], [_word("消防站", 1, 1), _word("消防车", 1, 1)], [_word("通道", 1, 1)]]
+    chunks = [
+        _scanned(_word("消防", 1, 1)),
+        _scanned(_word("消防站", 1, 1), _word("消防车", 1, 1)),
+        _scanned(_word("通道", 1, 1)),
+    ]
     # As Pagefind cuts them: a boundary is the last word's prefix one character past the shared part.
     assert bounds(chunks) == [["消防", "消防"], ["消防站", "消"], ["通", "通道"]]
 
