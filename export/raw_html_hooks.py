@@ -46,6 +46,8 @@ _ID = re.compile(r"""\s(id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", r
 _TAG = re.compile(r"<[a-zA-Z][^>]*>")
 # The page attribute a page's set-aside blocks wait in (export/partial_hooks.py drops it for pages not built).
 STASH_ATTRIBUTE = "_gk_raw_html"
+# Set by export/partial_hooks.py on a page it reads but does not render (its title and date only).
+NOT_RENDERED_ATTRIBUTE = "_gk_not_rendered"
 
 
 def _tag_scanner(tag: str) -> re.Pattern[str]:
@@ -138,6 +140,8 @@ def anchor_ids(inside: str) -> set[str]:
 
 @event_priority(-100)  # after every other hook has seen the Markdown
 def on_page_markdown(markdown: str, *, page: Any, config: Any, files: Any) -> str:
+    if getattr(page, NOT_RENDERED_ATTRIBUTE, False):
+        return markdown  # a partial build reads this page only for its title and date: nothing to set aside
     swapped, stashed = stash_blocks(markdown)
     if stashed:
         setattr(page, STASH_ATTRIBUTE, (markdown, stashed))

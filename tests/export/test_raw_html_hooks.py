@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from cms.documents.setup import ensure_site_structure
 from export.build import RAW_HTML_HOOKS, build_config, mkdocs_env, render_docs, run_mkdocs, write_config
-from export.partial_hooks import RAW_HTML_STASH
+from export.partial_hooks import NOT_RENDERED, RAW_HTML_STASH
 from export.raw_html_hooks import STASH_ATTRIBUTE, TOKEN_PREFIX, anchor_ids, restore_blocks, stash_blocks
 from export.snapshot import take_snapshot
 from tests.export.sitecheck import tree_digest
@@ -130,6 +131,17 @@ def test_anchor_ids__ids_of_any_tag_and_names_of_links_only():
 
 def test_raw_html_stash__partial_hooks_drop_the_attribute_the_hook_sets():
     assert RAW_HTML_STASH == STASH_ATTRIBUTE == _hooks().STASH_ATTRIBUTE
+
+
+def test_on_page_markdown__a_page_a_partial_build_only_reads_is_left_as_it_is():
+    hooks = _hooks()
+    assert NOT_RENDERED == hooks.NOT_RENDERED_ATTRIBUTE
+    rendered, read_only = SimpleNamespace(), SimpleNamespace(**{NOT_RENDERED: True})
+    markdown = f"前文\n\n{TABLE}\n"
+    assert hooks.on_page_markdown(markdown, page=rendered, config=None, files=None) != markdown
+    assert hooks.STASH_ATTRIBUTE in vars(rendered)
+    assert hooks.on_page_markdown(markdown, page=read_only, config=None, files=None) == markdown
+    assert hooks.STASH_ATTRIBUTE not in vars(read_only)
 
 
 @pytest.mark.slow
