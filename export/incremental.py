@@ -18,8 +18,9 @@ page shows another page's title.  When the fingerprint differs the export is
 full.  The search index is not merged: each Pagefind bundle is either
 indexed again from all its pages or, when none of its pages changed (the
 state keeps a key per bundle), linked whole from the live site
-(export/search_index.py), so it only depends on the pages.  ``tests/export/test_incremental.py`` checks the identity on random
-edit sequences.
+(export/search_index.py), so it only depends on the pages.
+``tests/export/test_incremental.py`` checks the identity on random edit
+sequences.
 
 The state lives beside the site (``.<site>.export-state.json``), never in it,
 and names the site directory's inode: a state written for a site that never
