@@ -71,8 +71,9 @@
     var current = fresh("", 0);
 
     function fresh(query, serial) {
-      // letters: null before the letter bundle was searched for this query, then its first result's index.
-      return { query: query, results: [], shown: 0, serial: serial, letters: null };
+      // letters: null before the letter bundle was searched for this query, then its first result's index;
+      // searchingLetters: that search while it runs (a second press of the button waits for it).
+      return { query: query, results: [], shown: 0, serial: serial, letters: null, searchingLetters: null };
     }
 
     function say(text) {
@@ -225,9 +226,14 @@
     }
 
     function searchLetters() {
+      if (current.searchingLetters) {
+        return current.searchingLetters.then(function () {
+          return false; // the first press shows them
+        });
+      }
       var serial = current.serial;
       say(TEXT.searching);
-      return searchBundle(letterBundle, current.query).then(function (results) {
+      current.searchingLetters = searchBundle(letterBundle, current.query).then(function (results) {
         if (serial !== current.serial) {
           return false;
         }
@@ -241,6 +247,7 @@
         found();
         return true;
       });
+      return current.searchingLetters;
     }
 
     function showMore() {
