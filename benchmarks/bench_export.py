@@ -27,9 +27,12 @@ Search (issue 15): after each full export the site is served on loopback
 and Debian's chromium (Playwright) types a few queries into the header's
 search box, one fresh browser context per query.  "search KB" is what the
 first query of a reader costs: the Pagefind files the page requested
-(script, worker, wasm, metadata, the index chunks of the query's words and
-the fragments of the results shown), counted as nginx sends them (the
-export's ``.gz`` where there is one).  Pagefind's indexing time is part of
+from either bundle, ``pagefind/`` or ``pagefind-letters/`` (script, worker,
+wasm, metadata, the index chunks of the query's words and the fragments of
+the results shown), counted as nginx sends them (the export's ``.gz``
+where there is one); "letters KB" the part from the letters' bundle, which
+a first query should not load (export/search_index.py: the 目标责任书 are
+searched only for 显示更多结果).  Pagefind's indexing time is part of
 the build column and printed on its own.  Skipped, with a note, when
 chromium is not installed (``CHROMIUM_PATH``, default /usr/bin/chromium).
 
@@ -41,6 +44,15 @@ every page costs its position list whatever the chunking: 安全 69 KB,
 隐患 59 KB, 消防 52 KB (gzip of all positions on 9,000 pages; the page
 numbers alone are 4 KB), so a query made of such words stays over the
 budget unless positions are dropped, which would lose exact-phrase matches.
+Those figures (147/355/269/188 KB for the four queries) were with one
+bundle; about 5,000 of the 9,168 pages are 目标责任书 repeating their
+notice's words, so with the letters in a bundle of their own (4,150 pages
+left in the main one) a first query reads shorter position lists and page
+list: 121/251/197/144 KB in the same setting, none of it from the letters'
+bundle.  The Pagefind
+line says how many pages each bundle holds and which bundles the
+incremental export linked from the live site instead of indexing
+(issue 17: a changed notice leaves the letters' bundle as it was).
 """
 
 from __future__ import annotations
@@ -80,6 +92,7 @@ from cms.documents.models import AttachmentPage, Disclosure, NoticePage, Respons
 from cms.documents.setup import ensure_site_structure  # noqa: E402
 from cms.units.models import Unit, UnitAlias, UnitKind  # noqa: E402
 from export.build import RAW_HTML_HOOKS, build_config, export_site, mkdocs_env, run_mkdocs, write_config  # noqa: E402
+from export.search_index import LETTERS_DIR  # noqa: E402
 
 TOWNS = ["百崎回族乡", "东石镇", "安海镇", "磁灶镇", "陈埭镇", "池店镇", "内坑镇", "金井镇", "英林镇", "深沪镇"]
 DEPARTMENTS = [
@@ -291,13 +304,15 @@ def served_size(site_dir: Path, path: str) -> int:
     return (packed if packed.is_file() else target).stat().st_size
 
 
-def search_bytes(site_dir: Path, queries: list[str]) -> dict[str, tuple[int, int, int]]:
-    """query → (bytes of Pagefind files fetched, their count, results found), each from a cold browser.
+def search_bytes(site_dir: Path, queries: list[str]) -> dict[str, tuple[int, int, int, int]]:
+    """query → (bytes of Pagefind files fetched, their count, results found, bytes from the letters' bundle).
+
+    Each query from a cold browser.
 
     Runs in its own thread: Playwright's sync API keeps an event loop in the
     thread that uses it, which Django's ORM in the main thread must not see.
     """
-    out: dict[str, tuple[int, int, int]] = {}
+    out: dict[str, tuple[int, int, int, int]] = {}
     failure: list[BaseException] = []
 
     def measure() -> None:
@@ -326,8 +341,15 @@ def search_bytes(site_dir: Path, queries: list[str]) -> dict[str, tuple[int, int
                     found = page.locator(".md-search-result__item").count()
                     status = page.locator("[data-gk-search-status]").inner_text()
                     total = int(status.split()[1]) if status.startswith("找到") else 0
-                    files = sorted({p for p in requested[start:] if p.startswith("/pagefind/")})
-                    out[query] = (sum(served_size(site_dir, p) for p in files), len(files), max(total, found))
+                    # Both bundles: pagefind/ and pagefind-letters/ (export/search_index.py).
+                    files = sorted({p for p in requested[start:] if p.startswith("/pagefind")})
+                    letters = [p for p in files if p.startswith(f"/{LETTERS_DIR}/")]
+                    out[query] = (
+                        sum(served_size(site_dir, p) for p in files),
+                        len(files),
+                        max(total, found),
+                        sum(served_size(site_dir, p) for p in letters),
+                    )
                     context.close()
                 browser.close()
         except BaseException as error:  # reported in the main thread
@@ -567,7 +589,7 @@ def main() -> None:
                 raise SystemExit("the export after one changed notice was not incremental")
             ledger = result.ledgers
             searches = search_bytes(out, search_queries(size)) if Path(CHROMIUM).exists() else {}
-            worst = max((b for b, _, _ in searches.values()), default=0)
+            worst = max((b for b, _, _, _ in searches.values()), default=0)
             row = {
                 "incremental": incremental_seconds,
                 "incremental_cpu": incremental_cpu,
@@ -600,16 +622,19 @@ def main() -> None:
             verdicts += [f"{size} notices:", *targets(size, row, smaller)]
             if not searches:
                 verdicts.append(f"  (5) search bytes not measured: no chromium at {CHROMIUM}")
-            for query, (fetched, files, found) in searches.items():
+            for query, (fetched, files, found, letters) in searches.items():
                 verdicts.append(
-                    f"  (5) first query {query}: {fetched / 1e3:.0f} KB in {files} search files, {found} results"
+                    f"  (5) first query {query}: {fetched / 1e3:.0f} KB in {files} search files, {found} results,"
+                    f" {letters / 1e3:.0f} KB of it from the letters' bundle"
                     f" (limit {SEARCH_BUDGET / 1e3:.0f} KB) -> {_verdict(fetched <= SEARCH_BUDGET)}"
                 )
             if result.search_index:
+                found_index, again = result.search_index, incremental.search_index
+                bundles = ", ".join(f"{name}/ {pages}" for name, pages in found_index.bundles.items())
                 verdicts.append(
-                    f"      Pagefind index: {result.search_index.pages} pages in {result.search_index.seconds:.2f} s"
-                    f" full; the incremental export re-indexed in"
-                    f" {incremental.search_index.seconds if incremental.search_index else 0:.2f} s"
+                    f"      Pagefind index: {found_index.pages} pages ({bundles}) in {found_index.seconds:.2f} s"
+                    f" full; the incremental export indexed in {again.seconds if again else 0:.2f} s,"
+                    f" linking {', '.join(again.reused) if again and again.reused else 'nothing'} from the live site"
                 )
             verdicts.append(f"      build step, full:        {steps_text(result.steps)}")
             verdicts.append(f"      build step, incremental: {steps_text(incremental.steps)}")

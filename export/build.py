@@ -19,7 +19,8 @@ site (:mod:`export.incremental`, with the MkDocs side in
 fingerprint, or no usable state) splits the pages between two ``mkdocs
 build`` processes on large sites.  Either way the complete new site is then
 checked (:mod:`export.prepublish`), indexed for search by Pagefind
-(:mod:`export.search_index`, the whole tree every time) and prepared for
+(:mod:`export.search_index`: two bundles, each indexed anew or, when none
+of its pages changed, linked from the live site) and prepared for
 nginx (:mod:`export.serving`), all before the swap.
 
 A process killed half-way leaves only a hidden temporary directory, which
@@ -86,7 +87,7 @@ from .mkdocs_run import (
 from .outdir import LEDGER_DIR_TAG, ExportError, disk_space, export_lock, remove_stale, replace_dir, tree_size
 from .pages import build_pages
 from .prepublish import report as prepublish_report
-from .search_index import BUNDLE_DIR, SearchIndexError, SearchIndexStats
+from .search_index import BUNDLES, SearchIndexError, SearchIndexStats, SearchPlan, bundle_keys
 from .site import Site
 from .tree import source_date, walk
 
@@ -125,7 +126,7 @@ class ExportResult:
     pages: int = 0
     files: int = 0
     output_bytes: int = 0
-    # The Pagefind bundle (<site>/pagefind/): its size and how long indexing took (part of "build").
+    # The Pagefind bundles (<site>/pagefind*/): their size and how long indexing took (part of "build").
     search_index_bytes: int = 0
     search_index: SearchIndexStats | None = None
     # Critical path only (snapshot, render, build); their sum is the export's wall-clock time.
@@ -154,6 +155,8 @@ class RenderResult:
     sizes: dict[str, int] = field(default_factory=dict)
     # Site path of each page that shows a download's size → those download files (export/finish.py).
     sized: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Docs paths of the 目标责任书 pages: their own search bundle (export/search_index.py).
+    letters: frozenset[str] = frozenset()
 
 
 # --- step 2: render ----------------------------------------------------------------------
@@ -197,7 +200,8 @@ def render_docs(
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     documents = sum(1 for _ in walk(site.notices))
-    return RenderResult(target, len(pages), len(site.units), documents, items, digests, sizes, sized)
+    letters = frozenset(page.path for page in walk(site.notices) if page.kind == "letter")
+    return RenderResult(target, len(pages), len(site.units), documents, items, digests, sizes, sized, letters)
 
 
 def site_path(docs_path: str) -> str:
@@ -250,6 +254,7 @@ def build_site(
     serving_calendars: list[tuple[str, str]] | None = None,
     sized_pages: dict[str, frozenset[str]] | None = None,
     ledger_step: LedgerStep | None = None,
+    search_plan: SearchPlan | None = None,
 ) -> BuildReport:
     """Build into a temporary directory next to ``out_dir``, then swap it in.
 
@@ -271,6 +276,9 @@ def build_site(
     ``ledger_step``: a ledger step already started (with its own directory,
     see :func:`start_ledgers`) instead of ``ledgers``; joined, and stopped
     and removed on failure, like one started here.
+    ``search_plan``: which pages are letters (their own search bundle) and
+    which bundles to link from the live site (export/search_index.py);
+    None: every page in the main bundle.
     ``state`` is saved for the new site just before the swap (see
     export/incremental.py for why a state for a site that never got swapped
     in is harmless).
@@ -315,7 +323,7 @@ def build_site(
         if missing:
             raise ExportError(f"网站构建结果不完整（缺少 {'、'.join(missing)}），原有网站 {out_dir} 保持不变。")
         # Pagefind from here on, beside the ledger process: its bundle does not depend on the downloads.
-        with search_indexing(site_dir) as indexing:
+        with search_indexing(site_dir, plan=search_plan) as indexing:
             if step:
                 with report.timed("ledger_wait"):
                     report.ledgers = _join_ledgers(step, site_dir, out_dir)
@@ -541,7 +549,9 @@ def export_site(
 
             started = time.perf_counter()
             day = source_date(snapshot)
-            state = ExportState(fingerprint_now, (0, 0), dict(rendered.digests), ledger_state)
+            search_keys = bundle_keys(rendered.digests, rendered.letters)
+            state = ExportState(fingerprint_now, (0, 0), dict(rendered.digests), ledger_state, search=search_keys)
+            letter_pages = frozenset(site_path(path) for path in rendered.letters)
             kwargs: dict[str, Any] = {
                 "src_dir": src_dir,
                 "base_url": base_url,
@@ -565,6 +575,15 @@ def export_site(
                             ledgers=[item for item in rendered.ledgers if item.name not in kept],
                             ledger_step=early,
                             reuse=reuse,
+                            search_plan=SearchPlan(
+                                letter_pages,
+                                previous=out_dir,
+                                reuse=frozenset(
+                                    name
+                                    for name, key in search_keys.items()
+                                    if previous is not None and previous.search.get(name) == key
+                                ),
+                            ),
                             **kwargs,
                         )
                     except ReuseFailed as error:
@@ -578,6 +597,7 @@ def export_site(
                         ledger_step=early if reuse is None else None,  # else used up by the incremental try
                         page_weights=rendered.sizes,
                         shards=default_shards(len(rendered.sizes)) if shards is None else shards,
+                        search_plan=SearchPlan(letter_pages),
                         **kwargs,
                     )
         except BaseException:
@@ -589,7 +609,7 @@ def export_site(
         result.steps = dict(report.steps)
         result.timings["build"] = time.perf_counter() - started
         result.files, result.output_bytes = tree_size(out_dir)
-        result.search_index_bytes = tree_size(out_dir / BUNDLE_DIR)[1] if (out_dir / BUNDLE_DIR).is_dir() else 0
+        result.search_index_bytes = sum(tree_size(out_dir / name)[1] for name in BUNDLES if (out_dir / name).is_dir())
         how = (
             f"增量：重建 {result.built_pages} 个页面，沿用 {result.linked_files} 个文件"
             if result.incremental
@@ -602,9 +622,11 @@ def export_site(
         )
         if result.search_index:
             found = result.search_index
+            reused = f"，沿用未变的 {'、'.join(found.reused)}" if found.reused else ""
             say(
-                f"搜索索引：{found.pages} 个页面，{found.files} 个文件，{found.bytes / 1_048_576:.1f} MB"
-                f"（Pagefind，{found.seconds:.2f} 秒，计入构建时间）"
+                f"搜索索引：{found.pages} 个页面（目标责任书 {found.bundles.get(BUNDLES[1], 0)} 个另成索引），"
+                f"{found.files} 个文件，{found.bytes / 1_048_576:.1f} MB"
+                f"（Pagefind，{found.seconds:.2f} 秒，计入构建时间{reused}）"
             )
         if result.ledgers:
             stats = result.ledgers

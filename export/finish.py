@@ -37,7 +37,7 @@ from pathlib import Path
 from .compression import COMPRESSED_SUFFIXES
 from .downloads import DOWNLOADS_DIR, SizeFiller
 from .prepublish import check_page
-from .search_index import BUNDLE_DIR, SearchIndexStats, build_search_index
+from .search_index import BUNDLES, SearchIndexStats, SearchPlan, build_search_index
 from .serving import compress_file, link_download_names, script_hashes, write_csp
 
 Timer = Callable[[str, float], None]
@@ -88,7 +88,7 @@ def _site_files(site_dir: Path) -> tuple[list[str], list[str]]:
         if path.suffix not in COMPRESSED_SUFFIXES:
             continue
         name = path.relative_to(site_dir).as_posix()
-        if name.startswith((f"{DOWNLOADS_DIR}/", f"{BUNDLE_DIR}/")) or not path.is_file():
+        if name.startswith((f"{DOWNLOADS_DIR}/", *(f"{bundle}/" for bundle in BUNDLES))) or not path.is_file():
             continue
         (pages if path.suffix == ".html" else others).append(name)
     return sorted(pages), sorted(others)
@@ -96,7 +96,9 @@ def _site_files(site_dir: Path) -> tuple[list[str], list[str]]:
 
 @contextlib.contextmanager
 def search_indexing(
-    site_dir: Path, search: Callable[[Path], SearchIndexStats] | None = build_search_index
+    site_dir: Path,
+    search: Callable[[Path, SearchPlan | None], SearchIndexStats] | None = build_search_index,
+    plan: SearchPlan | None = None,
 ) -> Iterator[Future[tuple[SearchIndexStats, float]] | None]:
     """Run Pagefind over the built pages in a thread (its own process) from now on; joined on exit.
 
@@ -105,13 +107,15 @@ def search_indexing(
     in: it can start as soon as MkDocs is done, beside the ledger process,
     while the sizes are written.  Those rewrites replace a page by rename, so
     Pagefind reads either the old or the new file, never half of one.
-    ``search`` None: no index (callers that only check).
+    ``search`` None: no index (callers that only check).  ``plan``: which
+    pages are letters and which bundles the live site has unchanged
+    (export/search_index.py).
     """
     if search is None:
         yield None
         return
     with ThreadPoolExecutor(max_workers=1) as pool:
-        yield pool.submit(_timed, search, site_dir)
+        yield pool.submit(_timed, search, site_dir, plan)
 
 
 def finish_site(
@@ -166,11 +170,14 @@ def finish_site(
         note("pagefind (parallel)", seconds)
         note("pagefind_wait", time.perf_counter() - waited)
     started = time.perf_counter()
-    bundle = site_dir / BUNDLE_DIR
-    if bundle.is_dir():
-        for path in sorted(bundle.rglob("*")):
-            if path.suffix in COMPRESSED_SUFFIXES and path.is_file():
-                result.compressed += compress_file(path)
+    reused = set(result.search_index.reused) if result.search_index else set()
+    for name in BUNDLES:
+        bundle = site_dir / name
+        if bundle.is_dir():
+            # A bundle linked from the live site came with its .gz (export/search_index.py).
+            for path in sorted(bundle.rglob("*")):
+                if path.suffix in COMPRESSED_SUFFIXES and path.is_file():
+                    result.compressed += compress_file(path, trust_existing=name in reused)
     write_csp(site_dir, hashes)
     note("csp_and_search_gzip", time.perf_counter() - started)
     return result
@@ -183,6 +190,8 @@ def _replace(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
-def _timed(search: Callable[[Path], SearchIndexStats], site_dir: Path) -> tuple[SearchIndexStats, float]:
+def _timed(
+    search: Callable[[Path, SearchPlan | None], SearchIndexStats], site_dir: Path, plan: SearchPlan | None
+) -> tuple[SearchIndexStats, float]:
     started = time.perf_counter()
-    return search(site_dir), time.perf_counter() - started
+    return search(site_dir, plan), time.perf_counter() - started

@@ -15,10 +15,12 @@ overrides, CSS, scripts), the exporter's own code and the versions
 of MkDocs, the theme and the ledger libraries.  The sidebar is the fixed
 ``NAV`` (its pages are rebuilt every time), documents are outside it, so no
 page shows another page's title.  When the fingerprint differs the export is
-full.  The search index is not merged: Pagefind re-reads the whole new
-tree on every export (export/search_index.py), so it only depends on the
-pages.  ``tests/export/test_incremental.py`` checks the identity on random
-edit sequences.
+full.  The search index is not merged: each Pagefind bundle is either
+indexed again from all its pages or, when none of its pages changed (the
+state keeps a key per bundle), linked whole from the live site
+(export/search_index.py), so it only depends on the pages.
+``tests/export/test_incremental.py`` checks the identity on random edit
+sequences.
 
 The state lives beside the site (``.<site>.export-state.json``), never in it,
 and names the site directory's inode: a state written for a site that never
@@ -67,6 +69,8 @@ class ExportState:
     pages: dict[str, str] = field(default_factory=dict)  # docs path → digest of its Markdown
     ledgers: dict[str, str] = field(default_factory=dict)  # ledger name → digest of its rows
     version: int = STATE_VERSION
+    # Search bundle folder → the key of the pages it was built from (export/search_index.py).
+    search: dict[str, str] = field(default_factory=dict)
 
 
 def site_identity(path: Path) -> tuple[int, int]:
@@ -84,6 +88,7 @@ def load_state(out_dir: Path) -> ExportState | None:
             pages=dict(data["pages"]),
             ledgers=dict(data["ledgers"]),
             version=int(data["version"]),
+            search=dict(data.get("search") or {}),
         )
         if state.version != STATE_VERSION or state.site != site_identity(out_dir):
             return None

@@ -15,13 +15,33 @@ page, see export/mkdocs_hooks.py); listing pages, downloads and the 404
 have no body and are left out, so an exact task term or 文号 lands on a
 document, a unit's name on the unit.
 
+**Two bundles** (issue 15: a first query under 300 KB at 1,000 notices).
+A query fetches, per word, the list of every page holding it with every
+position, and the metadata's list of all pages.  More than half of the
+pages are 目标责任书 (one per town per notice), whose text mostly repeats
+their notice: they made the commonest words' lists (安全, 隐患, 消防) and the
+page list twice as long.  So the letters get a bundle of their own,
+``pagefind-letters/`` (``LETTERS_DIR``), and the notices, attachments and
+unit pages stay in ``pagefind/`` (``BUNDLE_DIR``).  A first query only uses
+the main bundle; the letter bundle is loaded when the reader asks for more
+results (显示更多结果) after the main ones are all shown, so **letters rank
+after every notice, attachment and unit page** of a query.  A site without
+letters gets a stand-in ``pagefind-letters/pagefind.js`` that finds nothing
+(Pagefind refuses to build an empty bundle), so the page never asks for a
+file that is not there.  Which pages are letters the exporter knows from
+the render (``SearchPlan.letters``); Pagefind is given a folder of hard
+links to one bundle's pages (``--site``) and writes into the site
+(``--output-path``), so the result URLs are the pages' own.
+
 Run as the ``pagefind_extended`` binary from the ``pagefind-bin-extended``
 wheel, in a subprocess (``python -m pagefind_bin_extended``), rather than
 through the ``pagefind`` Python API: that API is asyncio over the same
 binary, and a subprocess keeps a crash or a hang out of the exporter, as
-for ``mkdocs build``.  The whole built tree is indexed on every export,
-incremental ones too: Pagefind has no partial mode, and re-indexing costs
-about a second per hundred notices (see benchmarks/bench_export.py).
+for ``mkdocs build``.  Pagefind has no partial mode: a bundle is indexed
+again from all its pages, or, in an incremental export, hard-linked whole
+from the live site when none of its pages changed (``SearchPlan.reuse``,
+decided by :func:`bundle_keys` in export/build.py; issue 17: most edits
+touch a notice or an attachment, not the 5,000 letters).
 
 Repeated chrome is kept out of the index (``EXCLUDED``), the word index
 is re-cut into small chunks and the page fragments get short names
@@ -35,24 +55,33 @@ test_incremental.py`` compares it byte for byte with a full export.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 from .children import die_with_parent
 from .search_chunks import rechunk
 
-BUNDLE_DIR = "pagefind"
+BUNDLE_DIR = "pagefind"  # notices, attachments, unit pages: what a first query searches
+LETTERS_DIR = "pagefind-letters"  # 目标责任书: loaded only when the reader asks for more
+BUNDLES = (BUNDLE_DIR, LETTERS_DIR)
 # The language of the whole site: one index, Chinese segmentation for every page.
 LANGUAGE = "zh-cn"
-# Only these folders hold indexed pages; the others are not even parsed.
-GLOB = "{notices,units}/**/*.html"
+# Only these folders hold indexed pages; the others are not even looked at.
+FOLDERS = ("notices", "units")
+GLOB = "**/*.html"
 BINARY_MODULE = "pagefind_bin_extended"
+BINARY_PACKAGE = "pagefind_bin_extended"
 # Text every document repeats, kept out of the index (issue 15: the bytes of a first query at
 # 1,000 notices).  A query fetches, per word, the list of every page holding it with every
 # position; this chrome put the commonest words (the notice's title and 文号, the units'
@@ -80,10 +109,27 @@ UNUSED = (
     "pagefind-highlight.js",
 )
 TIMEOUT_SECONDS = 1800
+# A site without letters: Pagefind's interface, finding nothing (see the module docstring).
+EMPTY_BUNDLE_SCRIPT = (
+    "// No 目标责任书 on this site: a stand-in for Pagefind's script that finds nothing"
+    " (export/search_index.py).\n"
+    "export async function options() {}\n"
+    "export async function init() {}\n"
+    "export async function search() {\n  return { results: [] };\n}\n"
+)
 
 
 class SearchIndexError(Exception):
     """Pagefind failed or is missing; the message is for the editor, in Chinese."""
+
+
+@dataclass
+class SearchPlan:
+    """Which pages go to the letter bundle, and which bundles the live site has unchanged."""
+
+    letters: frozenset[str] = frozenset()  # site paths of the 目标责任书 pages
+    previous: Path | None = None  # the live site, where a reused bundle is linked from
+    reuse: frozenset[str] = frozenset()  # bundle folders (``BUNDLES``) whose pages did not change
 
 
 @dataclass
@@ -93,17 +139,21 @@ class SearchIndexStats:
     bytes: int
     seconds: float
     rechunked: bool = False  # the word index re-cut into small chunks (export/search_chunks.py)
+    # Bundle folder → pages in it; and the bundles linked from the live site instead of indexed.
+    bundles: dict[str, int] = field(default_factory=dict)
+    reused: list[str] = field(default_factory=list)
 
 
-def command(site_dir: Path) -> list[str]:
+def command(site_dir: Path, output: Path | None = None) -> list[str]:
+    """Pagefind over the pages in ``site_dir`` (a folder of links), writing the bundle to ``output``."""
     return [
         sys.executable,
         "-m",
         BINARY_MODULE,
         "--site",
         str(site_dir),
-        "--output-subdir",
-        BUNDLE_DIR,
+        "--output-path",
+        str(output or site_dir / BUNDLE_DIR),
         "--force-language",
         LANGUAGE,
         "--glob",
@@ -113,26 +163,74 @@ def command(site_dir: Path) -> list[str]:
     ]
 
 
-def _indexed_pages(output: str) -> int:
-    """The "Indexed N pages" count from Pagefind's log, 0 when it says nothing."""
-    for line in output.splitlines():
-        words = line.strip().split()
-        if len(words) >= 3 and words[0] == "Indexed" and words[2] == "pages" and words[1].isdigit():
-            return int(words[1])
-    return 0
+def bundle_keys(pages: dict[str, str], letters: Iterable[str]) -> dict[str, str]:
+    """Bundle folder → digest of what decides its bytes: its candidate pages' Markdown digests.
+
+    ``pages``: docs path → digest of its Markdown (export/incremental.py);
+    ``letters``: docs paths of the letters.  Every page under ``FOLDERS``
+    counts (also those without a search body: cheap to include, never
+    wrong).  With the fingerprint unchanged (same code, theme and config, so
+    the same HTML for the same Markdown: the premise of the incremental
+    build) and the Pagefind version, equal keys mean a bundle built from the
+    same pages.  A page that is gone changes the key: a letter that stopped
+    being public leaves its bundle on the next export.
+    """
+    letter_set = set(letters)
+    try:
+        version = metadata.version(BINARY_PACKAGE)
+    except metadata.PackageNotFoundError:
+        version = "missing"
+    keys = {}
+    for bundle in BUNDLES:
+        wanted = bundle == LETTERS_DIR
+        chosen = sorted(
+            (path, value)
+            for path, value in pages.items()
+            if path.split("/", 1)[0] in FOLDERS and (path in letter_set) == wanted
+        )
+        data = json.dumps([version, bundle, chosen], ensure_ascii=False, separators=(",", ":"))
+        keys[bundle] = hashlib.blake2b(data.encode("utf-8"), digest_size=16).hexdigest()
+    return keys
 
 
-def build_search_index(site_dir: Path) -> SearchIndexStats:
-    """Write ``<site>/pagefind/`` from the built pages; raise :class:`SearchIndexError` when that fails."""
-    if importlib.util.find_spec(BINARY_MODULE) is None:
-        raise SearchIndexError("缺少搜索索引工具 pagefind[extended]：请按 requirements/lock.txt 安装依赖后重新导出。")
-    bundle = site_dir / BUNDLE_DIR
-    if bundle.exists():  # never write into a tree that may share inodes with the live site
-        shutil.rmtree(bundle)
-    started = time.perf_counter()
+def indexed_pages(site_dir: Path) -> list[str]:
+    """Site paths of every page Pagefind may index, sorted."""
+    found = []
+    for folder in FOLDERS:
+        root = site_dir / folder
+        if root.is_dir():
+            found += [path.relative_to(site_dir).as_posix() for path in root.rglob("*.html") if path.is_file()]
+    return sorted(found)
+
+
+def _page_count(bundle: Path) -> int:
+    try:
+        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        return sum(int(info.get("page_count", 0)) for info in entry["languages"].values())
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return 0
+
+
+def _view(site_dir: Path, pages: list[str], name: str) -> Path:
+    """A folder of hard links to ``pages``, at their site paths: what one Pagefind run reads."""
+    view = Path(tempfile.mkdtemp(prefix=f".search-{name}-", dir=site_dir.parent))
+    made: set[Path] = set()
+    for page in pages:
+        target = view / page
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        try:
+            os.link(site_dir / page, target)
+        except OSError:
+            shutil.copyfile(site_dir / page, target)
+    return view
+
+
+def _run(view: Path, bundle: Path) -> None:
     try:
         result = subprocess.run(  # noqa: S603 - fixed argv, no shell
-            command(site_dir),
+            command(view, bundle),
             capture_output=True,
             text=True,
             check=False,
@@ -142,19 +240,71 @@ def build_search_index(site_dir: Path) -> SearchIndexStats:
         )
     except subprocess.TimeoutExpired as error:
         raise SearchIndexError(f"生成搜索索引超时（超过 {TIMEOUT_SECONDS} 秒）。") from error
-    seconds = time.perf_counter() - started
     output = (result.stdout or "") + "\n" + (result.stderr or "")
     if result.returncode != 0 or not (bundle / "pagefind.js").is_file():
         excerpt = "\n".join(line for line in output.splitlines() if line.strip())[-1500:]
         raise SearchIndexError(f"生成搜索索引失败（pagefind 退出码 {result.returncode}）：\n{excerpt}")
+
+
+def _index(site_dir: Path, bundle: Path, pages: list[str]) -> bool:
+    """Write one bundle from ``pages``; True when its word index was re-cut."""
+    bundle.mkdir()
+    if not pages:
+        (bundle / "pagefind.js").write_text(EMPTY_BUNDLE_SCRIPT, encoding="utf-8")
+        return False
+    view = _view(site_dir, pages, bundle.name)
+    try:
+        _run(view, bundle)
+    finally:
+        shutil.rmtree(view, ignore_errors=True)
     for name in UNUSED:
         (bundle / name).unlink(missing_ok=True)
-    rechunked = rechunk(bundle)
-    files = [path for path in bundle.rglob("*") if path.is_file()]
-    return SearchIndexStats(
-        pages=_indexed_pages(output),
-        files=len(files),
-        bytes=sum(path.stat().st_size for path in files),
-        seconds=seconds,
-        rechunked=rechunked,
-    )
+    return rechunk(bundle)
+
+
+def _link_bundle(previous: Path, bundle: Path) -> bool:
+    """Hard-link the live site's copy of a bundle (its ``.gz`` too); False when it has none."""
+    source = previous / bundle.name
+    if not (source / "pagefind.js").is_file():
+        return False
+    try:
+        for path in sorted(source.rglob("*")):
+            target = bundle / path.relative_to(source)
+            if path.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.link(path, target)
+    except OSError:
+        shutil.rmtree(bundle, ignore_errors=True)
+        return False
+    return True
+
+
+def build_search_index(site_dir: Path, plan: SearchPlan | None = None) -> SearchIndexStats:
+    """Write both bundles into ``site_dir`` from the built pages; raise :class:`SearchIndexError` when that fails."""
+    if importlib.util.find_spec(BINARY_MODULE) is None:
+        raise SearchIndexError("缺少搜索索引工具 pagefind[extended]：请按 requirements/lock.txt 安装依赖后重新导出。")
+    plan = plan or SearchPlan()
+    started = time.perf_counter()
+    stats = SearchIndexStats(pages=0, files=0, bytes=0, seconds=0.0, rechunked=True)
+    pages = indexed_pages(site_dir)
+    chosen = {
+        BUNDLE_DIR: [page for page in pages if page not in plan.letters],
+        LETTERS_DIR: [page for page in pages if page in plan.letters],
+    }
+    for name in BUNDLES:
+        bundle = site_dir / name
+        if bundle.exists():  # never write into a tree that may share inodes with the live site
+            shutil.rmtree(bundle)
+        if name in plan.reuse and plan.previous is not None and _link_bundle(plan.previous, bundle):
+            stats.reused.append(name)
+        elif not _index(site_dir, bundle, chosen[name]) and chosen[name]:
+            stats.rechunked = False
+        stats.bundles[name] = _page_count(bundle)
+        files = [path for path in bundle.rglob("*") if path.is_file() and path.suffix != ".gz"]
+        stats.files += len(files)
+        stats.bytes += sum(path.stat().st_size for path in files)
+    stats.pages = sum(stats.bundles.values())
+    stats.seconds = time.perf_counter() - started
+    return stats

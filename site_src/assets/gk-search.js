@@ -16,6 +16,14 @@
  * than in its web worker (noWorker), which would be one more script of
  * 12 KB for a search that takes milliseconds.
  *
+ * Two bundles (export/search_index.py): a query searches the notices,
+ * attachments and unit pages (pagefind/); the 目标责任书, more than half of
+ * the pages and mostly their notice's text again, are in a bundle of their
+ * own (pagefind-letters/, its own Pagefind script and files), searched only
+ * when the reader presses 显示更多结果 after every main result is shown, or
+ * when the main bundle found nothing.  So letters always rank after the
+ * notices, attachments and units, and a first query never loads them.
+ *
  * Results show the title, the notice a page belongs to and Pagefind's
  * excerpt; only text and <mark> are taken from the excerpt, never markup.
  */
@@ -29,6 +37,7 @@
     loading: "正在加载搜索……",
     searching: "正在搜索……",
     none: "没有找到与“{q}”相关的公文",
+    noneMain: "公文、附件和责任单位中没有找到“{q}”；点击“显示更多结果”在目标责任书中查找",
     found: "找到 {n} 个结果",
     failed: "搜索暂时无法使用：搜索索引没有加载成功，请稍后再试。",
     disk: "从本地磁盘打开的网站不能搜索：请通过网站地址（http:// 或 https://）访问本站后再搜索。",
@@ -56,36 +65,45 @@
     var list = box.querySelector("[data-gk-search-results]");
     var more = box.querySelector("[data-gk-search-more]");
     var bundle = new URL(box.getAttribute("data-gk-search"), document.baseURI);
-    var loading = null;
+    var letterBundle = new URL(box.getAttribute("data-gk-search-letters"), document.baseURI);
+    var loading = {};
     var timer = null;
-    var current = { query: "", results: [], shown: 0, serial: 0 };
+    var current = fresh("", 0);
+
+    function fresh(query, serial) {
+      // letters: null before the letter bundle was searched for this query, then its first result's index;
+      // searchingLetters: that search while it runs (a second press of the button waits for it).
+      return { query: query, results: [], shown: 0, serial: serial, letters: null, searchingLetters: null };
+    }
 
     function say(text) {
       status.textContent = text;
     }
 
-    function load() {
-      if (!loading) {
-        say(TEXT.loading);
-        loading = import(bundle.href).then(function (pagefind) {
+    function load(url) {
+      if (!loading[url.href]) {
+        loading[url.href] = import(url.href).then(function (pagefind) {
           // Result URLs start at the site's own folder, wherever it is served.
-          var settings = { baseUrl: new URL("../", bundle).pathname, excerptLength: 40, noWorker: true };
+          var settings = { baseUrl: new URL("../", url).pathname, excerptLength: 40, noWorker: true };
           return pagefind.options(settings).then(function () {
             return pagefind;
           });
         });
-        loading.then(
-          function () {
-            if (!input.value.trim()) {
-              say(TEXT.prompt);
-            }
-          },
-          function () {
-            say(TEXT.failed);
-          },
-        );
+        if (url === bundle) {
+          say(TEXT.loading);
+          loading[url.href].then(
+            function () {
+              if (!input.value.trim()) {
+                say(TEXT.prompt);
+              }
+            },
+            function () {
+              say(TEXT.failed);
+            },
+          );
+        }
       }
-      return loading;
+      return loading[url.href];
     }
 
     function open() {
@@ -96,7 +114,7 @@
         say(TEXT.disk);
         return;
       }
-      load();
+      load(bundle);
     }
 
     function close() {
@@ -105,7 +123,7 @@
     }
 
     function clear() {
-      current = { query: "", results: [], shown: 0, serial: current.serial + 1 };
+      current = fresh("", current.serial + 1);
       list.textContent = "";
       more.hidden = true;
     }
@@ -181,10 +199,75 @@
         });
     }
 
+    function searchBundle(url, query) {
+      // The exact phrase first, then pages with all its words: Pagefind ranks words, not phrases.
+      return load(url)
+        .then(function (pagefind) {
+          var phrase = query.replace(/"/g, "");
+          return Promise.all([pagefind.search('"' + phrase + '"'), pagefind.search(phrase)]);
+        })
+        .then(function (searches) {
+          var seen = {};
+          var results = [];
+          searches.forEach(function (search) {
+            ((search && search.results) || []).forEach(function (result) {
+              if (!seen[result.id]) {
+                seen[result.id] = true;
+                results.push(result);
+              }
+            });
+          });
+          return results;
+        });
+    }
+
+    function found() {
+      say(TEXT.found.replace("{n}", String(current.results.length)));
+    }
+
+    function searchLetters() {
+      if (current.searchingLetters) {
+        return current.searchingLetters.then(function () {
+          return false; // the first press shows them
+        });
+      }
+      var serial = current.serial;
+      say(TEXT.searching);
+      current.searchingLetters = searchBundle(letterBundle, current.query).then(function (results) {
+        if (serial !== current.serial) {
+          return false;
+        }
+        current.letters = current.results.length;
+        current.results = current.results.concat(results);
+        if (!current.results.length) {
+          say(TEXT.none.replace("{q}", current.query));
+          more.hidden = true;
+          return false;
+        }
+        found();
+        return true;
+      });
+      return current.searchingLetters;
+    }
+
     function showMore() {
       var serial = current.serial;
+      if (current.shown >= current.results.length && current.letters === null) {
+        return searchLetters()
+          .then(function (any) {
+            if (any && serial === current.serial) {
+              return showMore();
+            }
+          })
+          .catch(function () {
+            if (serial === current.serial) {
+              say(TEXT.failed);
+            }
+          });
+      }
       var size = current.shown ? PAGE_SIZE : FIRST_SIZE;
-      var batch = current.results.slice(current.shown, current.shown + size);
+      var start = current.shown;
+      var batch = current.results.slice(start, start + size);
       current.shown += batch.length;
       return Promise.all(
         batch.map(function (result) {
@@ -194,13 +277,13 @@
         if (serial !== current.serial) {
           return;
         }
-        if (batch.length && current.shown === batch.length) {
-          pages = exactFirst(pages, current.query);
+        if (batch.length && (start === 0 || start === current.letters)) {
+          pages = exactFirst(pages, current.query); // the first results of each bundle
         }
         pages.forEach(function (data) {
           list.appendChild(item(data));
         });
-        more.hidden = current.shown >= current.results.length;
+        more.hidden = current.shown >= current.results.length && current.letters !== null;
       });
     }
 
@@ -221,34 +304,20 @@
       }
       var serial = current.serial;
       say(TEXT.searching);
-      load()
-        .then(function (pagefind) {
-          // The exact phrase first, then pages with all its words: Pagefind ranks words, not phrases.
-          var phrase = query.replace(/"/g, "");
-          return Promise.all([pagefind.search('"' + phrase + '"'), pagefind.search(phrase)]);
-        })
-        .then(function (searches) {
+      searchBundle(bundle, query)
+        .then(function (results) {
           if (serial !== current.serial) {
             return;
           }
-          var seen = {};
-          var results = [];
-          searches.forEach(function (search) {
-            ((search && search.results) || []).forEach(function (result) {
-              if (!seen[result.id]) {
-                seen[result.id] = true;
-                results.push(result);
-              }
-            });
-          });
           current.results = results;
           if (!results.length) {
-            say(TEXT.none.replace("{q}", query));
+            say(TEXT.noneMain.replace("{q}", query));
+            more.hidden = false;
             return;
           }
           return showMore().then(function () {
             if (serial === current.serial) {
-              say(TEXT.found.replace("{n}", String(results.length)));
+              found();
             }
           });
         })

@@ -48,8 +48,10 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request, expect, sync_playwright
 
+from cms.documents.models import AttachmentPage
 from cms.importer.service import import_documents
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, result_titles, search
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, SEARCH_PROMPT, result_titles, search
+from tests.factories import UnitFactory, make_letter, paragraph
 
 # django_db: pytest-django only creates the test database when a collected test
 # asks for it; without the mark the module fixture would see the real database.
@@ -76,6 +78,9 @@ NOTICE_003 = "百崎回族乡消防安全治本攻坚三年行动重点项目清
 FIRE_BRIGADE = "消防救援大队"
 # The largest seed attachment: a task table right under its title (001, 附件6 附件1).
 TASK_LIST_ATTACHMENT = "消防安全专项整治三年行动重点项目清单"
+# A 目标责任书 added to the seeds, with a phrase no other page has (its own search bundle).
+LETTER_ONLY_TITLE = "浏览器测试镇安全生产目标责任书"
+LETTER_ONLY_PHRASE = "渔港码头夜间巡查"
 
 
 # --- the site ---------------------------------------------------------------------------
@@ -91,6 +96,13 @@ def site_dir(django_db_setup, django_db_blocker, tmp_path_factory) -> Path:
         database = str(connection.settings_dict["NAME"])
         assert "memory" in database or "test" in database, f"not a test database: {database}"
         import_documents([(p.name, p.read_bytes()) for p in SEEDS], publish=True, disclosure="主动公开")
+        text = [paragraph(f"本镇负责{LETTER_ONLY_PHRASE}工作，每月报告一次。")]
+        make_letter(
+            AttachmentPage.objects.order_by("path").first(),
+            UnitFactory(name="浏览器测试镇"),
+            title=LETTER_ONLY_TITLE,
+            body=text,
+        )
         call_command("export_site", "--out", str(root / "site"), "--src", str(root / "src"), stdout=log)
         transaction.set_rollback(True)
     assert "完成：" in log.getvalue(), log.getvalue()
@@ -490,10 +502,10 @@ def test_unit_page__other_years_are_on_their_own_pages_linked_both_ways(visit: V
 SEARCH_BUDGET_BYTES = 300_000
 
 
-def pagefind_records(site_dir: Path) -> list[dict[str, Any]]:
-    """Pagefind's record of every indexed page (title, notice, text without word separators)."""
+def pagefind_records(site_dir: Path, bundle: str = "pagefind") -> list[dict[str, Any]]:
+    """Pagefind's record of every page of a bundle (title, notice, text without word separators)."""
     records = []
-    for path in sorted((site_dir / "pagefind" / "fragment").iterdir()):
+    for path in sorted((site_dir / bundle / "fragment").iterdir()):
         data = gzip.decompress(path.read_bytes()).decode("utf-8")
         record = json.loads(data[data.index("{") :])
         record["content"] = record["content"].replace("\u200b", "")
@@ -501,14 +513,14 @@ def pagefind_records(site_dir: Path) -> list[dict[str, Any]]:
     return records
 
 
-def titles_containing(site_dir: Path, phrase: str) -> list[str]:
-    return sorted(r["meta"]["title"] for r in pagefind_records(site_dir) if phrase in r["content"])
+def titles_containing(site_dir: Path, phrase: str, bundle: str = "pagefind") -> list[str]:
+    return sorted(r["meta"]["title"] for r in pagefind_records(site_dir, bundle) if phrase in r["content"])
 
 
 def search_files(portal: Portal, since: int) -> list[str]:
-    """Site paths of the search files the browser asked for since hit number ``since``."""
+    """Site paths of the search files (both bundles) the browser asked for since hit number ``since``."""
     paths = {urllib.parse.urlsplit(path).path for path, _ in portal.hits[since:]}
-    return sorted(p[len(PORTAL_PREFIX) :] for p in paths if p.startswith(PORTAL_PREFIX + "pagefind/"))
+    return sorted(p[len(PORTAL_PREFIX) :] for p in paths if p.startswith(PORTAL_PREFIX + "pagefind"))
 
 
 def served_bytes(site_dir: Path, paths: list[str]) -> int:
@@ -548,6 +560,8 @@ def test_search__nothing_fetched_until_used_then_the_exact_phrase_ranks_first(
     # Only the shown results' page texts, and no web worker (assets/gk-search.js).
     assert len([p for p in fetched if p.endswith(".pf_fragment")]) <= items.count(), fetched
     assert "pagefind/pagefind-worker.js" not in fetched, fetched
+    # The 目标责任书 are a bundle of their own, not loaded for a first query.
+    assert not [p for p in fetched if p.startswith("pagefind-letters/")], fetched
     size = served_bytes(site_dir, fetched)
     print(f"first query {NOTICE_2022_NUMBER}: {len(fetched)} search files, {size} bytes")
     assert size < SEARCH_BUDGET_BYTES, (size, fetched)
@@ -581,6 +595,49 @@ def test_search__nothing_fetched_until_used_then_the_exact_phrase_ranks_first(
     items = search(page, "市政消火栓")
     containing = titles_containing(site_dir, "市政消火栓")
     assert containing and sorted(more_results(page, items, len(containing))[: len(containing)]) == containing
+    visit.assert_clean()
+
+
+def test_search__a_phrase_only_a_letter_holds_is_found_through_more_results(
+    visit: Visit, portal: Portal, site_dir: Path
+):
+    assert titles_containing(site_dir, LETTER_ONLY_PHRASE) == []
+    assert titles_containing(site_dir, LETTER_ONLY_PHRASE, "pagefind-letters") == [LETTER_ONLY_TITLE]
+    page = visit.page
+    page.goto(portal.url("index.html"))
+    start = len(portal.hits)
+    box = page.locator("input.md-search__input")
+    box.click()
+    status = page.locator("[data-gk-search-status]")
+    expect(status).to_have_text(SEARCH_PROMPT)
+    box.press_sequentially(LETTER_ONLY_PHRASE, delay=30)
+    # The notices, attachments and units have no page with the phrase; the letters were not searched yet.
+    expect(status).not_to_have_text(re.compile("正在|输入"))
+    more = page.locator("[data-gk-search-more]")
+    expect(more).to_be_visible()
+    assert not [p for p in search_files(portal, start) if p.startswith("pagefind-letters/")]
+    items = page.locator(".md-search-result__item")
+    titles: list[str] = []
+    while LETTER_ONLY_TITLE not in titles and more.is_visible():
+        shown = items.count()
+        # Pressed twice at once (an impatient reader): the letters are still searched and listed once.
+        more.evaluate("button => { button.click(); button.click(); }")
+        expect(items).not_to_have_count(shown)
+        page.wait_for_timeout(300)
+        titles = result_titles(items)
+    assert LETTER_ONLY_TITLE in titles, titles
+    assert titles.count(LETTER_ONLY_TITLE) == 1 and len(set(titles)) == len(titles), titles
+    assert titles.index(LETTER_ONLY_TITLE) >= len(
+        [r for r in pagefind_records(site_dir) if r["meta"]["title"] in titles]
+    ), "letters come after the notices, attachments and units"
+    expect(status).to_have_text(re.compile(r"^找到 \d+ 个结果$"))
+    fetched = search_files(portal, start)
+    assert "pagefind-letters/pagefind.js" in fetched, fetched
+    letter = items.filter(has=page.locator(".gk-search-result__title", has_text=LETTER_ONLY_TITLE))
+    expect(letter.locator(".gk-search-result__notice")).to_have_text(re.compile(r"^所属文件：.+"))
+    expect(letter.locator("mark").first).to_be_visible()
+    click_through(page, letter.locator("a"), r"/notices/.+\.html$")
+    expect(h1(page)).to_have_text(LETTER_ONLY_TITLE)
     visit.assert_clean()
 
 

@@ -37,7 +37,7 @@ from cms.documents.models import NoticePage
 from cms.documents.setup import ensure_site_structure
 from cms.importer.service import import_documents
 from export.serving import CSP_FILE, inline_script_hashes
-from tests.factories import UnitFactory, make_attachment, make_notice, task_list
+from tests.factories import UnitFactory, make_attachment, make_letter, make_notice, paragraph, task_list
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -56,6 +56,11 @@ def site_dir(django_db_setup, django_db_blocker, tmp_path_factory) -> Path:
         import_documents([(SEED.name, SEED.read_bytes())], publish=True, disclosure="主动公开")
         # 公开任务进展 on: the units get their public calendars (.ics) too.
         NoticePage.objects.update(publish_progress=True)
+        # A 目标责任书, so the letters' search bundle (pagefind-letters/) is a real one.
+        letter_text = [paragraph("镇政府对本镇消防安全工作负总责，落实消防车通道治理任务。" * 20)]
+        letters = make_attachment(NoticePage.objects.first(), title="目标责任书", number=9, slug="letters")
+        town = UnitFactory(name="服务测试镇")
+        make_letter(letters, town, title="服务测试镇目标责任书", body=letter_text)
         call_command("export_site", "--out", str(root / "site"), "--src", str(root / "src"), stdout=log)
         transaction.set_rollback(True)
     assert "完成：" in log.getvalue(), log.getvalue()
@@ -170,16 +175,21 @@ def test_nginx__gzip_static_and_long_cache_for_hashed_assets(nginx: Nginx, site_
     assert "content-security-policy" in headers  # headers kept inside nested locations
 
 
-def test_nginx__search_files_script_gzipped_chunks_cached_for_a_year(nginx: Nginx, site_dir: Path):
-    status, headers, body = nginx.get(f"{PREFIX}pagefind/pagefind.js", **{"Accept-Encoding": "gzip"})
+@pytest.mark.parametrize("bundle", ["pagefind", "pagefind-letters"])
+def test_nginx__search_files_script_gzipped_chunks_cached_for_a_year(nginx: Nginx, site_dir: Path, bundle: str):
+    """Both search bundles (export/search_index.py): the main one and the 目标责任书'."""
+    status, headers, body = nginx.get(f"{PREFIX}{bundle}/pagefind.js", **{"Accept-Encoding": "gzip"})
     assert status == 200 and headers.get("content-encoding") == "gzip"
+    assert gzip.decompress(body) == (site_dir / bundle / "pagefind.js").read_bytes()
     assert headers["content-type"].startswith("application/javascript")  # a module script needs a JS type
     assert "content-security-policy" in headers and "'wasm-unsafe-eval'" in headers["content-security-policy"]
-    chunk = next((site_dir / "pagefind" / "fragment").iterdir())
-    status, headers, body = nginx.get(f"{PREFIX}pagefind/fragment/{chunk.name}")
-    assert status == 200 and body == chunk.read_bytes()
-    assert "immutable" in headers["cache-control"] and "max-age=31536000" in headers["cache-control"]
-    assert "content-security-policy" in headers
+    assert "immutable" not in headers.get("cache-control", "")  # its name does not change with its content
+    for kind in ("fragment", "index"):
+        chunk = next((site_dir / bundle / kind).iterdir())
+        status, headers, body = nginx.get(f"{PREFIX}{bundle}/{kind}/{chunk.name}")
+        assert status == 200 and body == chunk.read_bytes()
+        assert "immutable" in headers["cache-control"] and "max-age=31536000" in headers["cache-control"]
+        assert "content-security-policy" in headers
 
 
 def test_nginx__404_page_and_config_files_not_served(nginx: Nginx):

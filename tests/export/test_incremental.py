@@ -29,6 +29,7 @@ from cms.documents.setup import ensure_site_structure
 from export.build import export_site
 from export.downloads import Ledger
 from export.incremental import fingerprint, ledger_digests, load_state, state_path
+from export.search_index import BUNDLE_DIR, LETTERS_DIR
 from export.snapshot import take_snapshot
 from tests.export.sitecheck import readable, site_files, tree_digest
 from tests.factories import UnitFactory, make_attachment, make_letter, make_notice, paragraph, task_list
@@ -196,12 +197,12 @@ def test_export_site__incremental_rebuilds_only_changed_pages_and_links_the_rest
     out, src = tmp_path / "site", tmp_path / "src"
     export_site(out, src, snapshot=base_snapshot)
     # Theme files, the sitemap and 404 are written anew by every build.
-    # The search index (pagefind/), the serving files (.gz beside text files, nginx-*.conf,
+    # The search bundles (pagefind*/, checked below), the serving files (.gz beside text files, nginx-*.conf,
     # the ledgers' named links downloads/<stem>/<中文名>) and robots.txt are written by every export.
     reusable = [
         p
         for p in tree_digest(out)
-        if not p.startswith(("assets/", "pagefind/", "sitemap.xml", "404.html", "nginx-", "robots.txt"))
+        if not p.startswith(("assets/", "pagefind", "sitemap.xml", "404.html", "nginx-", "robots.txt"))
         and not p.endswith(".gz")
         and not (p.startswith("downloads/") and p.count("/") == 2)
     ]
@@ -210,6 +211,8 @@ def test_export_site__incremental_rebuilds_only_changed_pages_and_links_the_rest
     before = untouched.stat().st_ino
     packed = untouched.with_name(untouched.name + ".gz")
     packed_before = packed.stat().st_ino
+    letter_bundle = _inodes(out / LETTERS_DIR)
+    main_bundle = _inodes(out / BUNDLE_DIR)
 
     changed = copy.deepcopy(base_snapshot)
     changed["notices"][0]["body"].append(paragraph("只改第一份通知。"))
@@ -224,6 +227,31 @@ def test_export_site__incremental_rebuilds_only_changed_pages_and_links_the_rest
     # The search index is rebuilt from the whole new tree (readable() drops Pagefind's word separators).
     fragments = "".join(readable(p) for p in (out / "pagefind" / "fragment").iterdir())
     assert "只改第一份通知。" in fragments
+    assert result.search_index and result.search_index.reused == [LETTERS_DIR]
+    assert _inodes(out / BUNDLE_DIR) != main_bundle
+    # No letter changed: their bundle, .gz included, is the live site's, linked (issue 17).
+    assert _inodes(out / LETTERS_DIR) == letter_bundle and any(name.endswith(".gz") for name in letter_bundle)
+
+
+def _inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+def test_export_site__a_changed_letter_reindexes_the_letter_bundle_only(base_snapshot, tmp_path):
+    out, src = tmp_path / "site", tmp_path / "src"
+    export_site(out, src, snapshot=base_snapshot)
+    main_bundle = _inodes(out / BUNDLE_DIR)
+    changed = copy.deepcopy(base_snapshot)
+    letter = changed["notices"][0]["attachments"][1]["letters"][0]
+    letter["body"] = [*(letter.get("body") or []), paragraph("责任书补充条款。")]
+    result = export_site(out, src, snapshot=changed)
+    assert result.incremental and result.search_index and result.search_index.reused == [BUNDLE_DIR]
+    assert _inodes(out / BUNDLE_DIR) == main_bundle
+    fragments = "".join(readable(p) for p in (out / LETTERS_DIR / "fragment").iterdir()).replace("\u200b", "")
+    assert "责任书补充条款。" in fragments
+    reference = tmp_path / "full"
+    export_site(reference, tmp_path / "src-full", snapshot=copy.deepcopy(changed), full=True, shards=1)
+    assert tree_digest(out) == tree_digest(reference)
 
 
 def test_export_site__no_change_rebuilds_only_the_nav_pages(base_snapshot, tmp_path):
@@ -303,7 +331,8 @@ SECRET = "增量撤回哨兵"
 
 
 def _everything(out: Path) -> str:
-    return "\n".join(readable(path) for path in site_files(out))
+    # Pagefind's page texts hold zero-width spaces between words: taken out, the secret reads whole.
+    return "\n".join(readable(path) for path in site_files(out)).replace("\u200b", "")
 
 
 @pytest.mark.parametrize("how", ["unpublish", "not_public", "delete_attachment"])
@@ -334,9 +363,34 @@ def test_export_site__content_that_stops_being_public_disappears_from_an_increme
     result = export_site(out, src)
 
     assert result.incremental
-    leaks = [str(path.relative_to(out)) for path in site_files(out) if SECRET in readable(path)]
+    leaks = [str(path.relative_to(out)) for path in site_files(out) if SECRET in readable(path).replace("\u200b", "")]
     assert leaks == []
     assert "保留的任务" in readable(out / "downloads" / "tasks.csv")
+
+
+@pytest.mark.parametrize("how", ["unpublish", "delete"])
+def test_export_site__a_letter_that_stops_being_public_leaves_the_letter_bundle(tmp_path, monkeypatch, how):
+    monkeypatch.setattr(export.incremental, "INCREMENTAL_LIMIT", 1.0)
+    index = ensure_site_structure()
+    unit, other = UnitFactory(name="增量泄漏测试镇"), UnitFactory(name="增量保留测试镇")
+    notice = make_notice(index, body=[paragraph("保留的通知。")])
+    letters = make_attachment(notice, title="目标责任书", number=1)
+    make_letter(letters, other, title="保留的责任书", body=[paragraph("保留的责任书正文。")])
+    secret = make_letter(letters, unit, title=f"{SECRET}责任书", body=[paragraph(f"{SECRET}正文。")])
+    out, src = tmp_path / "site", tmp_path / "src"
+    export_site(out, src)
+    assert SECRET in "".join(readable(p) for p in site_files(out / LETTERS_DIR)).replace("\u200b", "")
+
+    if how == "unpublish":
+        secret.unpublish()
+    else:
+        secret.delete()
+    result = export_site(out, src)
+
+    assert result.incremental and result.search_index and LETTERS_DIR not in result.search_index.reused
+    leaks = [str(path.relative_to(out)) for path in site_files(out) if SECRET in readable(path).replace("\u200b", "")]
+    assert leaks == []
+    assert "保留的责任书正文" in "".join(readable(p) for p in site_files(out / LETTERS_DIR)).replace("\u200b", "")
 
 
 def test_ledger_digests__a_passed_checkpoint_changes_the_digest_as_the_next_checkpoint_column_changes():

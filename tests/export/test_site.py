@@ -33,6 +33,7 @@ import export.downloads
 from cms.documents.models import Disclosure, NoticePage, Validity
 from cms.documents.setup import ensure_site_structure
 from export.build import export_site
+from export.search_index import BUNDLE_DIR, BUNDLES, LETTERS_DIR
 from tests.export.sitecheck import (
     external_references,
     link_problems,
@@ -317,7 +318,7 @@ def test_export_site__nothing_non_public_in_any_file(built):
 
 
 def test_export_site__public_content_present_in_pages_and_search(built):
-    index = "\n".join(readable(p) for p in (built.out / "pagefind" / "fragment").iterdir())
+    index = "\n".join(readable(p) for bundle in BUNDLES for p in (built.out / bundle / "fragment").iterdir())
     for name, sentinel in PUBLIC.items():
         assert sentinel in index, name
     notice = parse_page(built.out / built.pages["notice"]).visible_text
@@ -399,10 +400,10 @@ def test_export_site__sitemap_dates_come_from_content_not_the_clock(built):
 # --- Chinese search ----------------------------------------------------------------------------
 
 
-def _fragments(built: Built) -> dict[str, dict[str, Any]]:
+def _fragments(built: Built, bundles: tuple[str, ...] = BUNDLES) -> dict[str, dict[str, Any]]:
     """Site path → Pagefind's record of the page (text, title and notice metadata), for every indexed page."""
     out = {}
-    for path in (built.out / "pagefind" / "fragment").iterdir():
+    for path in [p for bundle in bundles for p in (built.out / bundle / "fragment").iterdir()]:
         data = gzip.decompress(path.read_bytes()).decode("utf-8")
         record = json.loads(data[data.index("{") :])
         record["content"] = record["content"].replace("\u200b", "")
@@ -411,13 +412,27 @@ def _fragments(built: Built) -> dict[str, dict[str, Any]]:
 
 
 def test_search__pagefind_index_is_one_chinese_index_of_documents_and_units(built):
-    entry = json.loads((built.out / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    entry = json.loads((built.out / BUNDLE_DIR / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert list(entry["languages"]) == ["zh-cn"]
-    pages = set(_fragments(built))
+    pages = set(_fragments(built, (BUNDLE_DIR,)))
     assert entry["languages"]["zh-cn"]["page_count"] == len(pages)
     assert {built.pages[name] for name in ("notice", "attachment", "township", "brigade")} <= pages
     # Listing pages, downloads, the home page and the 404 are not indexed: a query lands on a document.
     assert all(p.startswith(("notices/", "units/")) and p != "units/index.html" for p in pages), pages
+
+
+def test_search__letters_are_a_bundle_of_their_own(built):
+    """目标责任书 are searched only when the reader asks for more (issue 15: the first query's bytes)."""
+    main, letters = set(_fragments(built, (BUNDLE_DIR,))), _fragments(built, (LETTERS_DIR,))
+    assert letters and main.isdisjoint(letters)
+    assert all("notice" in r["meta"] for r in letters.values()), "a letter belongs to a notice"
+    assert [url for url, r in letters.items() if PUBLIC["letter"] in r["content"]], "the letter is in its bundle"
+    assert not [url for url in main if PUBLIC["letter"] in _fragments(built)[url]["content"]]
+    entry = json.loads((built.out / LETTERS_DIR / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"]["zh-cn"]["page_count"] == len(letters)
+    # Both bundles gzip'd for nginx like the main one, and nothing Pagefind's own UI would need.
+    assert (built.out / LETTERS_DIR / "pagefind.js.gz").is_file()
+    assert not (built.out / LETTERS_DIR / "pagefind-ui.js").exists()
 
 
 def test_search__document_text_title_and_notice_are_indexed(built):
@@ -453,8 +468,9 @@ def test_search__unit_page_is_indexed_by_name_and_summary_only(built):
 
 
 def test_search__index_files_are_fetched_in_pieces(built):
-    bundle = built.out / "pagefind"
-    assert (bundle / "pagefind.js").is_file() and list((bundle / "index").iterdir())
+    for name in BUNDLES:
+        bundle = built.out / name
+        assert (bundle / "pagefind.js").is_file() and list((bundle / "index").iterdir())
     # No single file holds the whole index the way search_index.json did.
     assert not (built.out / "search" / "search_index.json").exists()
 
