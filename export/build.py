@@ -85,6 +85,7 @@ from .mkdocs_run import (
 from .outdir import LEDGER_DIR_TAG, ExportError, disk_space, export_lock, remove_stale, replace_dir, tree_size
 from .pages import build_pages
 from .prepublish import report as prepublish_report
+from .render_cache import RenderCache, load_cache, save_cache
 from .search_index import BUNDLE_DIR, SearchIndexError, SearchIndexStats
 from .site import Site
 from .tree import source_date, walk
@@ -153,17 +154,27 @@ class RenderResult:
     sizes: dict[str, int] = field(default_factory=dict)
     # Site path of each page that shows a download's size → those download files (export/finish.py).
     sized: dict[str, frozenset[str]] = field(default_factory=dict)
+    # The previous docs tree, moved aside (``render_docs(remove_old=False)``): the caller removes it.
+    old_docs: Path | None = None
 
 
 # --- step 2: render ----------------------------------------------------------------------
 
 
 def render_docs(
-    snapshot: dict[str, Any], src_dir: Path, site: Site | None = None, items: list[Ledger] | None = None
+    snapshot: dict[str, Any],
+    src_dir: Path,
+    site: Site | None = None,
+    items: list[Ledger] | None = None,
+    cache: RenderCache | None = None,
+    remove_old: bool = True,
 ) -> RenderResult:
     """Write the site's Markdown and assets, then swap them into ``<src>/docs``.
 
-    ``site`` and ``items`` (its ledgers): when the caller has them already.
+    ``site`` and ``items`` (its ledgers): when the caller has them already;
+    ``cache``: notices' pages kept from the previous export (export/render_cache.py).
+    ``remove_old`` False: the previous docs tree is left for the caller to
+    remove (:attr:`RenderResult.old_docs`), after the site is live.
     """
     src_dir.mkdir(parents=True, exist_ok=True)
     target = src_dir / DOCS_DIRNAME
@@ -174,7 +185,7 @@ def render_docs(
         site = Site.from_snapshot(snapshot)
     if items is None:
         items = ledgers(site)
-    pages = build_pages(snapshot, home_text=home_text, site=site, ledger_items=items)
+    pages = build_pages(snapshot, home_text=home_text, site=site, ledger_items=items, cache=cache)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.render-", dir=src_dir))
     digests: dict[str, str] = {}
     sizes: dict[str, int] = {}
@@ -192,11 +203,11 @@ def render_docs(
         assets = hand_written(src_dir, ASSETS_DIRNAME)
         if assets.is_dir():
             shutil.copytree(assets, tmp / ASSETS_DIRNAME, dirs_exist_ok=True)
-        replace_dir(tmp, target)
+        old_docs = replace_dir(tmp, target, remove_old=remove_old)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     documents = sum(1 for _ in walk(site.notices))
-    return RenderResult(target, len(pages), len(site.units), documents, items, digests, sizes, sized)
+    return RenderResult(target, len(pages), len(site.units), documents, items, digests, sizes, sized, old_docs)
 
 
 def site_path(docs_path: str) -> str:
@@ -462,6 +473,15 @@ def _read_snapshot(out_dir: Path) -> dict[str, Any]:
         ) from error
 
 
+@contextlib.contextmanager
+def _timed(steps: dict[str, float], name: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        steps[name] = steps.get(name, 0.0) + time.perf_counter() - started
+
+
 def site_fingerprint(docs_dir: Path, src_dir: Path, base_url: str | None, root_config: Path) -> str:
     """The fingerprint of everything but the pages (see :func:`export.incremental.fingerprint`)."""
     config = build_config(
@@ -505,10 +525,15 @@ def export_site(
 
         started = time.perf_counter()
         site = Site.from_snapshot(snapshot)
-        items = ledgers(site)
-        today = date.today()  # one day for the ledgers' 下次节点 and their digests
-        ledger_state = ledger_digests(items, today)
         fingerprint_now = site_fingerprint(result.docs_dir, src_dir, base_url, root_config)
+        # Each notice's pages and ledger rows from the last export where nothing they are made of
+        # changed; a full export makes them all anew (and keeps them for the next one).
+        cache = RenderCache.for_site(site, fingerprint_now, None if full else load_cache(out_dir))
+        items = ledgers(site, cache)
+        today = date.today()  # one day for the ledgers' 下次节点 and their digests
+        known = cache.task_digests()
+        ledger_state = ledger_digests(items, today, known)
+        cache.keep_task_digests(known)
         previous = None if full else load_state(out_dir)
         usable = previous is not None and previous.fingerprint == fingerprint_now and out_dir.is_dir()
         kept = {
@@ -520,7 +545,7 @@ def export_site(
             early = start_ledgers([item for item in items if item.name not in kept], out_dir, today)
         try:
             with disk_space(src_dir, f"原有的 {src_dir / DOCS_DIRNAME} 和网站 {out_dir} "):
-                rendered = render_docs(snapshot, src_dir, site=site, items=items)
+                rendered = render_docs(snapshot, src_dir, site=site, items=items, cache=cache, remove_old=False)
             reuse = (
                 None
                 if full
@@ -585,6 +610,14 @@ def export_site(
         result.built_pages, result.linked_files, result.shards = report.built_pages, report.linked_files, report.shards
         result.search_index = report.search_index
         result.steps = dict(report.steps)
+        # Housekeeping once the new site is live: keep this export's notices for the next one
+        # (only when something changed), remove the docs tree this render replaced.
+        if cache.changed:
+            with _timed(result.steps, "save_render_cache"):
+                save_cache(out_dir, cache)
+        if rendered.old_docs is not None:
+            with _timed(result.steps, "remove_old_docs"):
+                shutil.rmtree(rendered.old_docs, ignore_errors=True)
         result.timings["build"] = time.perf_counter() - started
         result.files, result.output_bytes = tree_size(out_dir)
         result.search_index_bytes = tree_size(out_dir / BUNDLE_DIR)[1] if (out_dir / BUNDLE_DIR).is_dir() else 0
