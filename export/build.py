@@ -190,12 +190,16 @@ def render_docs(
     digests: dict[str, str] = {}
     sizes: dict[str, int] = {}
     sized: dict[str, frozenset[str]] = {}
+    made: set[Path] = set()
     try:
         for page in pages:
             path = tmp / page.path
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
             data = page.text.encode("utf-8")
-            path.write_bytes(data)
+            if not _link_if_same(target / page.path, path, data):
+                path.write_bytes(data)
             digests[page.path], sizes[page.path] = digest(data), len(data)
             shown = sized_files(page.text)
             if shown:
@@ -208,6 +212,24 @@ def render_docs(
         shutil.rmtree(tmp, ignore_errors=True)
     documents = sum(1 for _ in walk(site.notices))
     return RenderResult(target, len(pages), len(site.units), documents, items, digests, sizes, sized, old_docs)
+
+
+def _link_if_same(previous: Path, path: Path, data: bytes) -> bool:
+    """Hard-link the previous render's file to ``path`` when it holds exactly ``data``.
+
+    Why: on this disk (ext4 mounted with ``discard``) removing the previous
+    docs tree cost up to 25 s at 1,000 notices under load when each of its
+    9,000 files had to be freed; linked files are only unlinked.  The bytes
+    are compared, so nothing but the same Markdown is ever reused; nothing
+    writes a docs file in place (every render writes a new tree).
+    """
+    try:
+        if previous.stat().st_size != len(data) or previous.read_bytes() != data:
+            return False
+        os.link(previous, path)
+    except OSError:
+        return False
+    return True
 
 
 def site_path(docs_path: str) -> str:

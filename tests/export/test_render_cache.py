@@ -187,3 +187,18 @@ def test_render_cache__a_retitled_notice_shows_its_new_title_on_the_unit_pages(n
     units = "\n".join(text for path, text in pages.items() if path.startswith("units/"))
     assert "《缓存测试改过标题的通知》" in units
     assert cache.section_misses > 0 and cache.hits == 2
+
+
+def test_render_docs__links_unchanged_markdown_from_the_previous_render_and_writes_the_rest(notice_index, tmp_path):
+    notice = _corpus(notice_index)["notices"][0]
+    src = tmp_path / "src"
+    first = render_docs(take_snapshot(), src)
+    inodes = {path: (first.docs_dir / path).stat().st_ino for path in first.digests}
+    notice.body = [*notice.body.raw_data, paragraph("第二次渲染追加。")]
+    notice.save_revision().publish()
+    second = render_docs(take_snapshot(), src)
+    changed = {path for path, value in second.digests.items() if first.digests.get(path) != value}
+    assert changed and "第二次渲染追加。" in "".join((second.docs_dir / p).read_text(encoding="utf-8") for p in changed)
+    for path in second.digests:
+        same_inode = (second.docs_dir / path).stat().st_ino == inodes.get(path)
+        assert same_inode == (path not in changed), path
