@@ -546,11 +546,12 @@ def export_site(
         say(f"快照：{result.notices} 份主动公开的公文（{result.timings['snapshot']:.2f} 秒）")
 
         started = time.perf_counter()
-        site = Site.from_snapshot(snapshot)
         fingerprint_now = site_fingerprint(result.docs_dir, src_dir, base_url, root_config)
-        # Each notice's pages and ledger rows from the last export where nothing they are made of
-        # changed; a full export makes them all anew (and keeps them for the next one).
-        cache = RenderCache.for_site(site, fingerprint_now, None if full else load_cache(out_dir))
+        # Each notice's assignments, pages and ledger rows from the last export where nothing they are
+        # made of changed; a full export makes them all anew (and keeps them for the next one).
+        cache = RenderCache.start(snapshot, fingerprint_now, None if full else load_cache(out_dir))
+        site = Site.from_snapshot(snapshot, made=cache.assignments)
+        cache.bind(site)
         items = ledgers(site, cache)
         today = date.today()  # one day for the ledgers' 下次节点 and their digests
         known = cache.task_digests()

@@ -18,7 +18,10 @@ its ledger rows are a pure function of
   a page rendered anew shows their change anyway, a cached one would not).
 
 A unit's items of one year (the big part of its pages) are kept the same
-way, keyed by the items' own fields and the page path they are listed on.
+way, keyed by the items' own fields and the page path they are listed on;
+so is what each notice assigns to units (keyed by the notice, its placement,
+the unit groups, the fingerprint and the code), which decides which units
+have pages at all and is read before anything else is rendered.
 
 The key of an entry is a digest of all of that, so a cached entry is only
 ever used for exactly the inputs it was made from: a renamed unit, a unit
@@ -40,6 +43,7 @@ itself, so the file is trusted as much as the export state next to it.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import tempfile
@@ -50,10 +54,10 @@ from typing import Any
 
 from cms.ledger.cadence import ongoing_cadence
 
-from .assignments import Assignment
+from .assignments import Assignment, notice_assignments
 from .incremental import _hash_tree
 from .site import Site
-from .tree import DocumentPage, SitePage, walk
+from .tree import DocumentPage, Groups, SitePage, walk
 
 CACHE_VERSION = 1
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -68,10 +72,17 @@ def cache_path(out_dir: Path) -> Path:
 def _digest(value: Any) -> str:
     """A digest of plain data; pickle writes every value it is given, so equal digests mean equal inputs.
 
-    (Two equal values pickled differently, e.g. keys inserted in another
-    order, only cost a miss.)
+    Without pickle's memo (``fast``), an object met twice is written twice,
+    so the bytes do not depend on which values happen to be the same object
+    (a cached assignment's strings are shared differently from a fresh one's).
+    Two equal values pickled differently (dict keys inserted in another
+    order) only cost a miss.  The data are trees, which fast mode requires.
     """
-    return hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=20).hexdigest()
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True
+    pickler.dump(value)
+    return hashlib.blake2b(buffer.getbuffer(), digest_size=20).hexdigest()
 
 
 @dataclass
@@ -99,42 +110,88 @@ class Stored:
 
     notices: dict[str, NoticeEntry] = field(default_factory=dict)
     sections: dict[str, str] = field(default_factory=dict)
+    # Notice path → (key, its assignments with the page as its path), see :meth:`RenderCache.assignments`.
+    assignments: dict[str, tuple[str, list[tuple[Any, ...]]]] = field(default_factory=dict)
 
 
 @dataclass
 class RenderCache:
     """The entries of the previous export (``old``) and those of this one, by notice path."""
 
-    common: str  # digest of the site-wide inputs, the fingerprint and the code
+    base: str  # digest of the fingerprint, the code and the unit groups (what assignments depend on)
     old: Stored = field(default_factory=Stored)
     new: Stored = field(default_factory=Stored)
+    common: str = ""  # base and the site-wide inputs of the pages (set by :meth:`bind`)
     hits: int = 0
     misses: int = 0
     section_misses: int = 0
+    assignment_misses: int = 0
 
     @classmethod
-    def for_site(cls, site: Site, fingerprint: str, old: Stored | None = None) -> RenderCache:
+    def start(cls, snapshot: dict[str, Any], fingerprint: str, old: Stored | None = None) -> RenderCache:
+        """A cache for this snapshot, before its :class:`Site` exists (which :meth:`assignments` helps make)."""
+        base = _digest([CACHE_VERSION, fingerprint, code_digest(), snapshot.get("groups")])
+        return cls(base, old or Stored())
+
+    def bind(self, site: Site) -> None:
+        """Key the pages by the site-wide inputs too, now that the site is worked out."""
         snapshot = site.snapshot
-        common = _digest(
+        self.common = _digest(
             [
-                CACHE_VERSION,
-                fingerprint,
-                code_digest(),
+                self.base,
                 snapshot.get("units"),
-                snapshot.get("groups"),
                 snapshot.get("identity"),
                 sorted(site.unit_paths.items()),
                 sorted(site.units),
                 ongoing_cadence(),
             ]
         )
-        return cls(common, old or Stored())
+
+    @classmethod
+    def for_site(cls, site: Site, fingerprint: str, old: Stored | None = None) -> RenderCache:
+        cache = cls.start(site.snapshot, fingerprint, old)
+        cache.bind(site)
+        return cache
+
+    def assignments(self, notice: DocumentPage, groups: Groups) -> list[Assignment]:
+        """:func:`export.assignments.notice_assignments`, the previous ones if the notice and groups are the same.
+
+        Pass as ``made`` to :meth:`export.site.Site.from_snapshot`.
+        """
+        pages = {page.path: page for page in walk([notice])}
+        key = _digest([self.base, [(page.kind, path) for path, page in pages.items()], notice.record])
+        previous = self.old.assignments.get(notice.path)
+        if previous is not None and previous[0] == key:
+            rows = previous[1]
+            found = [Assignment(row[0], row[1], row[2], pages[row[3]], *row[4:]) for row in rows]
+        else:
+            self.assignment_misses += 1
+            found = notice_assignments(notice, groups)
+            rows = [
+                (
+                    a.unit_id,
+                    a.kind,
+                    a.year,
+                    a.page.path,
+                    a.anchor,
+                    a.title,
+                    a.detail,
+                    a.deadline,
+                    a.role,
+                    a.via,
+                    a.addressee,
+                )
+                for a in found
+            ]
+        self.new.assignments[notice.path] = (key, rows)
+        return found
 
     def entry(self, notice: DocumentPage) -> NoticeEntry:
         """This export's entry for ``notice`` (a notice, not an attachment): the previous one if its key matches."""
         found = self.new.notices.get(notice.path)
         if found is not None:
             return found
+        assert self.common, "bind() the cache to the site first"
         placed = [(page.kind, page.path) for page in walk([notice])]
         key = _digest([self.common, placed, notice.record])
         previous = self.old.notices.get(notice.path)
@@ -201,6 +258,8 @@ class RenderCache:
         return (
             self.misses > 0
             or self.section_misses > 0
+            or self.assignment_misses > 0
+            or self.new.assignments.keys() != self.old.assignments.keys()
             or self.new.notices.keys() != self.old.notices.keys()
             or self.new.sections.keys() != self.old.sections.keys()
         )

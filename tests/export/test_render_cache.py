@@ -50,8 +50,9 @@ def _corpus(index) -> dict[str, Any]:
 
 def _render(stored: Stored | None) -> tuple[dict[str, str], list[Any], RenderCache]:
     snapshot = take_snapshot()
-    site = Site.from_snapshot(snapshot)
-    cache = RenderCache.for_site(site, FINGERPRINT, stored)
+    cache = RenderCache.start(snapshot, FINGERPRINT, stored)  # as export_site does
+    site = Site.from_snapshot(snapshot, made=cache.assignments)
+    cache.bind(site)
     items = ledgers(site, cache)
     pages = build_pages(snapshot, site=site, ledger_items=items, cache=cache)
     rows = [(item.name, item.title, item.file_label, item.tasks, item.calendar) for item in items]
@@ -81,7 +82,7 @@ def test_render_cache__an_unchanged_site_is_served_whole_from_the_cache(notice_i
     _corpus(notice_index)
     pages, cache = _cached_then_fresh(tmp_path, lambda: None)
     assert cache.misses == 0 and cache.hits == 3
-    assert cache.section_misses == 0
+    assert cache.section_misses == 0 and cache.assignment_misses == 0
     assert "缓存任务0" in _everything(pages)
 
 
@@ -95,7 +96,7 @@ def test_render_cache__an_edited_notice_is_rendered_anew_and_only_it(notice_inde
 
     pages, cache = _cached_then_fresh(tmp_path, change)
     assert "缓存后追加的段落。" in _everything(pages)
-    assert cache.misses == 1 and cache.hits == 2
+    assert cache.misses == 1 and cache.hits == 2 and cache.assignment_misses == 1
 
 
 def test_render_cache__a_renamed_unit_shows_on_every_page_and_ledger_that_names_it(notice_index, tmp_path):
@@ -202,3 +203,19 @@ def test_render_docs__links_unchanged_markdown_from_the_previous_render_and_writ
     for path in second.digests:
         same_inode = (second.docs_dir / path).stat().st_ino == inodes.get(path)
         assert same_inode == (path not in changed), path
+
+
+def test_render_cache__a_task_moved_to_another_unit_moves_between_unit_pages(notice_index, tmp_path):
+    corpus = _corpus(notice_index)
+    other = UnitFactory(name="缓存测试新责任单位")
+    attachment = corpus["notices"][1].get_children().specific().get(title="重点项目清单")
+
+    def change() -> None:
+        rows = [{"task": "缓存任务1", "deadline": "2025年底前", "units": [(other, "lead")]}]
+        attachment.body = [task_list(rows)]
+        attachment.save_revision().publish()
+
+    pages, cache = _cached_then_fresh(tmp_path, change)
+    new_unit = next(text for path, text in pages.items() if path.startswith("units/") and "缓存测试新责任单位" in text)
+    assert "缓存任务1" in new_unit
+    assert cache.assignment_misses == 1
