@@ -1,8 +1,9 @@
 """What an export may take from the previous site: state, fingerprints, reuse and merging.
 
 Why: a full ``mkdocs build`` costs minutes at 1,000 notices, but one publish
-changes a handful of pages.  Rendering every page's Markdown is cheap, so the
-exporter renders all of it, compares each page's text with the text the live
+changes a handful of pages.  The exporter gets every page's Markdown (each
+notice's from export/render_cache.py where its inputs did not change, the
+listing pages rendered), compares each page's text with the text the live
 site was built from, and rebuilds only the pages that differ (which includes
 every index that lists a changed notice, because its Markdown changed too).
 Everything else is hard-linked from the live site into the new one, which is
