@@ -206,12 +206,26 @@ def render_docs(
                 sized[site_path(page.path)] = shown
         assets = hand_written(src_dir, ASSETS_DIRNAME)
         if assets.is_dir():
-            shutil.copytree(assets, tmp / ASSETS_DIRNAME, dirs_exist_ok=True)
+            _copy_files(assets, tmp / ASSETS_DIRNAME)
         old_docs = replace_dir(tmp, target, remove_old=remove_old)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     documents = sum(1 for _ in walk(site.notices))
     return RenderResult(target, len(pages), len(site.units), documents, items, digests, sizes, sized, old_docs)
+
+
+def _copy_files(source: Path, target: Path) -> None:
+    """Copy a tree file by file; a full disk raises its own OSError (ENOSPC).
+
+    Why not ``shutil.copytree``: it gathers every failure into one
+    ``shutil.Error`` without an errno, so a full disk would not be explained
+    as one (export/outdir.py's ``disk_space``).
+    """
+    for path in sorted(source.rglob("*")):
+        if path.is_file():
+            destination = target / path.relative_to(source)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, destination)
 
 
 def _link_if_same(previous: Path, path: Path, data: bytes) -> bool:
@@ -637,7 +651,10 @@ def export_site(
         # (only when something changed), remove the docs tree this render replaced.
         if cache.changed:
             with _timed(result.steps, "save_render_cache"):
-                save_cache(out_dir, cache)
+                try:
+                    save_cache(out_dir, cache)
+                except OSError as error:  # the site is live; the cache only makes the next export quicker
+                    say(f"渲染缓存未能保存（{error}），下次导出将重新渲染所有页面。")
         if rendered.old_docs is not None:
             with _timed(result.steps, "remove_old_docs"):
                 shutil.rmtree(rendered.old_docs, ignore_errors=True)

@@ -31,7 +31,7 @@ is gone from the snapshot, so from the cache).  Anything that is not part of
 the key must not be read by the renderers for a notice; a notice the key does
 not match is rendered as before, so the cache can only make an export faster.
 
-The file lives beside the site and its state (``.<site>.render-cache.pickle``),
+The file lives beside the site and its state (``.<site>.export-cache.pickle``),
 never in it, written atomically; an unreadable file is an empty cache.  It is
 pickled plain data (strings, lists, dicts) the exporter wrote itself: pickle
 gives back exactly the values it was given (JSON would turn tuples into lists
@@ -66,7 +66,7 @@ CODE_ROOTS = ("cms", "export")
 
 
 def cache_path(out_dir: Path) -> Path:
-    return out_dir.parent / f".{out_dir.name}.render-cache.pickle"
+    return out_dir.parent / f".{out_dir.name}.export-cache.pickle"
 
 
 def _digest(value: Any) -> str:

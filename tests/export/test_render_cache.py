@@ -219,3 +219,15 @@ def test_render_cache__a_task_moved_to_another_unit_moves_between_unit_pages(not
     new_unit = next(text for path, text in pages.items() if path.startswith("units/") and "缓存测试新责任单位" in text)
     assert "缓存任务1" in new_unit
     assert cache.assignment_misses == 1
+
+
+def test_export_site__a_cache_that_cannot_be_saved_does_not_fail_the_export(notice_index, tmp_path):
+    from export.build import export_site
+
+    _corpus(notice_index)
+    out, src = tmp_path / "site", tmp_path / "src"
+    cache_path(out).mkdir(parents=True)  # a directory where the file goes: saving fails with an OSError
+    said: list[str] = []
+    result = export_site(out, src, progress=said.append)
+    assert (out / "index.html").is_file() and not result.incremental
+    assert any("渲染缓存未能保存" in line for line in said)
