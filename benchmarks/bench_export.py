@@ -638,6 +638,7 @@ def main() -> None:
                 )
             verdicts.append(f"      build step, full:        {steps_text(result.steps)}")
             verdicts.append(f"      build step, incremental: {steps_text(incremental.steps)}")
+            verdicts.append(f"      incremental export:      {steps_text(incremental.timings)} (critical path)")
             verdicts.append(f"  load average after {size} notices: {os.getloadavg()}")
             print(header, *rows, *verdicts, sep="\n", flush=True)
     finally:

@@ -8,7 +8,7 @@ in the registry count, so a unit no public content names gets no page.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from cms.core.indicators import format_number, indicator_columns, indicator_rows
@@ -60,7 +60,10 @@ def link_source(via: str, addressee: bool) -> str:
 
 
 def collect_assignments(
-    pages: Iterable[DocumentPage], known_units: set[int], groups: Groups | None = None
+    pages: Iterable[DocumentPage],
+    known_units: set[int],
+    groups: Groups | None = None,
+    made: Callable[[DocumentPage, Groups], list[Assignment]] | None = None,
 ) -> dict[int, list[Assignment]]:
     """Everything assigned to each unit across all public documents.
 
@@ -68,19 +71,32 @@ def collect_assignments(
     content names gets no page and appears nowhere.  A row assigned to a
     group (各乡镇（街道）) reaches every member, marked with the group; a
     notice's 共性目标 reach its 主送 units and groups' members.
+    ``made``: a notice's :func:`notice_assignments` when the caller keeps them.
     """
     groups = groups or Groups()
     found: dict[int, list[Assignment]] = defaultdict(list)
-    for page in walk(pages):
-        year = page.notice.get("year")
-        if page.kind == "letter":
-            unit_id = stored_unit_id(page.record.get("unit_id"))
-            if unit_id in known_units:
-                found[unit_id].append(Assignment(unit_id, "letter", year, page, title=page.title))
-        for assignment in [*_body_assignments(page, year, groups), *_common_assignments(page, year, groups)]:
+    for top in pages:
+        for assignment in (made or notice_assignments)(top, groups):
             if assignment.unit_id in known_units:
                 found[assignment.unit_id].append(assignment)
     return dict(found)
+
+
+def notice_assignments(notice: DocumentPage, groups: Groups) -> list[Assignment]:
+    """Everything a notice and the pages below it assign, in page order, to any unit id (registry or not).
+
+    Depends on the notice's pages and the groups only, so it can be kept per
+    notice between exports (export/render_cache.py).
+    """
+    out: list[Assignment] = []
+    for page in walk([notice]):
+        year = page.notice.get("year")
+        if page.kind == "letter":
+            unit_id = stored_unit_id(page.record.get("unit_id"))
+            if unit_id is not None:
+                out.append(Assignment(unit_id, "letter", year, page, title=page.title))
+        out += [*_body_assignments(page, year, groups), *_common_assignments(page, year, groups)]
+    return out
 
 
 def _common_assignments(page: DocumentPage, year: int | None, groups: Groups) -> Iterator[Assignment]:

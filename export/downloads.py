@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from cms.core.markdown import escape_html, md_text
@@ -41,6 +41,9 @@ from .ledger_worker import CALENDAR_FORMAT, Plan, file_names, has_calendar, ledg
 from .serving import DOWNLOADS_DIR, LEDGER_FORMATS, download_file_name, named_download_url
 from .site import Site
 from .tree import DocumentPage, href, is_cover, notice_addressees, walk
+
+if TYPE_CHECKING:
+    from .render_cache import RenderCache
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SIZE_MARK = "data-gk-size"  # the attribute of the span that carries a download's size
@@ -95,13 +98,15 @@ def page_tasks(
     context: tuple[str, int | None] | None = None,
     cadence: str = "",
     text: str | None = None,
+    notice_page: DocumentPage | None = None,
 ) -> list[dict[str, Any]]:
     """The ledger dicts of one page's tracked items (task rows, targets, indicator cells), scheduled.
 
-    ``text``: the page's body as plain text, when the caller has it already.
+    ``text``: the page's body as plain text, when the caller has it already;
+    ``notice_page``: the notice ``page`` belongs to, likewise (else looked up).
     """
     notice = page.notice
-    notice_page = _notice_page(site, page)
+    notice_page = notice_page or _notice_page(site, page)
     notice_text, year = context or notice_context(notice_page)
     progress = notice.get("progress") or {}
     attachment = page.link_label if page.kind != "notice" else ""
@@ -190,15 +195,24 @@ def _notice_page(site: Site, page: DocumentPage) -> DocumentPage:
     return page
 
 
-def ledgers(site: Site) -> list[Ledger]:
-    """All items, then per notice, then per unit (each unit's items in all-items order)."""
+def ledgers(site: Site, cache: RenderCache | None = None) -> list[Ledger]:
+    """All items, then per notice, then per unit (each unit's items in all-items order).
+
+    ``cache``: each notice's items from the previous export where their
+    inputs are the same (export/render_cache.py); the ledgers are put
+    together from them as from freshly made ones.
+    """
     all_tasks: list[dict[str, Any]] = []
     out: list[Ledger] = []
     cadence = ongoing_cadence()
     for notice in site.notices:
-        texts = page_texts(notice)
-        context = notice_context(notice, texts)
-        tasks = [t for page in walk([notice]) for t in page_tasks(site, page, context, cadence, texts[page.path])]
+        entry = cache.entry(notice) if cache is not None else None
+        if entry is not None and entry.tasks is not None:
+            tasks = entry.tasks
+        else:
+            tasks = notice_tasks(site, notice, cadence)
+            if entry is not None:
+                entry.tasks = tasks
         if tasks:
             slug = notice.path.removeprefix("notices/").removesuffix(".md")
             out.append(Ledger(f"notice-{slug}", f"{notice.title}任务台账", tasks, subject=_short_title(notice)))
@@ -230,6 +244,17 @@ def ledgers(site: Site) -> list[Ledger]:
         out.insert(0, Ledger("tasks-by-unit", "全部任务台账（按责任单位逐行）", all_tasks, by_unit=True))
         out.insert(0, Ledger("tasks", "全部任务台账", all_tasks))
     return out
+
+
+def notice_tasks(site: Site, notice: DocumentPage, cadence: str) -> list[dict[str, Any]]:
+    """The ledger dicts of a notice and every page below it, in page order."""
+    texts = page_texts(notice)
+    context = notice_context(notice, texts)
+    return [
+        task
+        for page in walk([notice])
+        for task in page_tasks(site, page, context, cadence, texts[page.path], notice_page=notice)
+    ]
 
 
 def calendar_domain(site: Site) -> str:

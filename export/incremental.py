@@ -1,8 +1,9 @@
 """What an export may take from the previous site: state, fingerprints, reuse and merging.
 
 Why: a full ``mkdocs build`` costs minutes at 1,000 notices, but one publish
-changes a handful of pages.  Rendering every page's Markdown is cheap, so the
-exporter renders all of it, compares each page's text with the text the live
+changes a handful of pages.  The exporter gets every page's Markdown (each
+notice's from export/render_cache.py where its inputs did not change, the
+listing pages rendered), compares each page's text with the text the live
 site was built from, and rebuilds only the pages that differ (which includes
 every index that lists a changed notice, because its Markdown changed too).
 Everything else is hard-linked from the live site into the new one, which is
@@ -219,23 +220,31 @@ class Reuse:
     removed: bool = False
 
 
-def ledger_digests(items: list[Ledger], today: date | None = None) -> dict[str, str]:
+def ledger_digests(
+    items: list[Ledger], today: date | None = None, known: dict[int, str] | None = None
+) -> dict[str, str]:
     """Ledger name → digest of its rows; each task hashed once (a task is in three or more ledgers).
 
     ``today`` (default: today) is the ledger files' 下次节点 day: the first
     checkpoint on or after it is part of each task's digest, so a ledger
     kept by an incremental export on a later day is rewritten once one of its
     checkpoints has passed, as a full export that day would write it.
+    ``known``: id(task) → ``ledger_digest([task], False)`` already worked
+    out (export/render_cache.py keeps them with the tasks); the ones worked
+    out here are added to it.
     """
     day = today or date.today()
     task_digests: dict[int, str] = {}
+    rows = {} if known is None else known
     out = {}
     for ledger in items:
         parts = []
         for task in ledger.tasks:
             key = id(task)
             if key not in task_digests:
-                task_digests[key] = f"{ledger_digest([task], False)}@{next_checkpoint(task.get('checkpoints'), day)}"
+                if key not in rows:
+                    rows[key] = ledger_digest([task], False)
+                task_digests[key] = f"{rows[key]}@{next_checkpoint(task.get('checkpoints'), day)}"
             parts.append(task_digests[key])
         # The calendar's name and UID domain are in its .ics but in no task: part of the digest too.
         calendar = f"{ledger.calendar}@{ledger.calendar_domain}" if ledger.calendar else ""

@@ -7,7 +7,7 @@ ledger download links, so no renderer needs to know about another.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .document_pages import document_site_pages
 from .downloads import calendar_link, download_links, downloads_page, ledgers
@@ -17,16 +17,34 @@ from .site import Site
 from .tree import SitePage, walk
 from .unit_pages import unit_pages
 
+if TYPE_CHECKING:
+    from .render_cache import RenderCache
+
 
 def build_pages(
-    snapshot: dict[str, Any], home_text: str = "", site: Site | None = None, ledger_items: list[Any] | None = None
+    snapshot: dict[str, Any],
+    home_text: str = "",
+    site: Site | None = None,
+    ledger_items: list[Any] | None = None,
+    cache: RenderCache | None = None,
 ) -> list[SitePage]:
-    """All pages of the site, sorted by path (``site``: the snapshot already worked out)."""
+    """All pages of the site, sorted by path (``site``: the snapshot already worked out).
+
+    ``cache``: each notice's document pages from the previous export where
+    their inputs are the same (export/render_cache.py); the listing pages
+    (units, years, issuers, topics, home, downloads) are always rendered.
+    """
     site = site or Site.from_snapshot(snapshot)
     pages: list[SitePage] = []
     for notice in site.notices:
-        pages += document_site_pages(site, notice)
-    pages += unit_pages(site)
+        entry = cache.entry(notice) if cache is not None else None
+        if entry is None:
+            pages += document_site_pages(site, notice)
+            continue
+        if entry.pages is None:
+            entry.pages = document_site_pages(site, notice)
+        pages += entry.pages
+    pages += unit_pages(site, cache)
     pages += year_pages(site)
     pages += issuer_pages(site)
     pages += topic_pages(site)

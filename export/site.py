@@ -34,11 +34,14 @@ class Site:
     groups: Groups = field(default_factory=Groups)
 
     @classmethod
-    def from_snapshot(cls, snapshot: dict[str, Any]) -> Site:
+    def from_snapshot(
+        cls, snapshot: dict[str, Any], made: Callable[[DocumentPage, Groups], list[Assignment]] | None = None
+    ) -> Site:
+        """``made``: each notice's assignments, when the caller keeps them (export/render_cache.py)."""
         notices = document_pages(snapshot)
         registry = {u["id"]: u for u in snapshot.get("units", [])}
         groups = Groups.from_snapshot(snapshot)
-        assignments = collect_assignments(notices, set(registry), groups)
+        assignments = collect_assignments(notices, set(registry), groups, made)
         units = {uid: u for uid, u in registry.items() if uid in assignments}
         unit_paths = {uid: f"units/{u.get('slug') or uid}.md" for uid, u in units.items()}
         return cls(snapshot, notices, units, unit_paths, assignments, groups)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cms.core.markdown import escape_html, html_multiline, md_text
 from cms.units.choices import ROLE_LABELS, UnitKind
@@ -31,6 +31,9 @@ from .assignments import ASSIGNMENT_KINDS, Assignment
 from .front_matter import front_matter
 from .site import Site
 from .tree import SitePage, href, lastmod, year_label, year_slug
+
+if TYPE_CHECKING:
+    from .render_cache import RenderCache
 
 __all__ = ["TASK_GROUPS", "unit_pages", "unit_title", "unit_year_path", "unit_year_paths"]
 
@@ -55,10 +58,11 @@ def _counts(assignments: Iterable[Assignment]) -> dict[str, int]:
     return counts
 
 
-def unit_pages(site: Site) -> list[SitePage]:
+def unit_pages(site: Site, cache: RenderCache | None = None) -> list[SitePage]:
+    """The unit index and every unit's pages; ``cache``: year sections kept from the last export."""
     pages = [_unit_index(site)]
     for uid, unit in site.units.items():
-        pages += _unit_pages(site, unit, site.assignments[uid])
+        pages += _unit_pages(site, unit, site.assignments[uid], cache)
     return pages
 
 
@@ -103,7 +107,9 @@ def _unit_index(site: Site) -> SitePage:
     return SitePage(path, "".join(out))
 
 
-def _unit_pages(site: Site, unit: dict[str, Any], assignments: list[Assignment]) -> list[SitePage]:
+def _unit_pages(
+    site: Site, unit: dict[str, Any], assignments: list[Assignment], cache: RenderCache | None = None
+) -> list[SitePage]:
     """The unit page (header, summary of every year, the newest year in full) and one page per other year.
 
     So no page grows with the corpus: a unit page at 1,000 notices ran to
@@ -113,9 +119,16 @@ def _unit_pages(site: Site, unit: dict[str, Any], assignments: list[Assignment])
     by_year: dict[int | None, list[Assignment]] = defaultdict(list)
     for a in assignments:
         by_year[a.year].append(a)
-    pages = [SitePage(site.unit_paths[unit["id"]], _unit_page(site, unit, assignments, by_year, paths))]
+
+    def section(path: str, year: int | None) -> str:
+        items = by_year[year]
+        if cache is None:
+            return _year_section(path, year, items)
+        return cache.section(path, year, items, lambda: _year_section(path, year, items))
+
+    pages = [SitePage(site.unit_paths[unit["id"]], _unit_page(site, unit, assignments, by_year, paths, section))]
     for year, path in list(paths.items())[1:]:
-        pages.append(SitePage(path, _year_page(site, unit, year, by_year, paths)))
+        pages.append(SitePage(path, _year_page(site, unit, year, by_year, paths, section)))
     return pages
 
 
@@ -125,6 +138,7 @@ def _unit_page(
     assignments: list[Assignment],
     by_year: dict[int | None, list[Assignment]],
     paths: dict[int | None, str],
+    section: Callable[[str, int | None], str],
 ) -> str:
     path = site.unit_paths[unit["id"]]
     title = unit_title(unit)
@@ -148,7 +162,7 @@ def _unit_page(
     if len(paths) > 1:
         out.append(f"本页列出{year_label(year)}的事项，其他年度请点击下表中的年度查看。\n\n")
     out.append(_summary_table(path, by_year, paths))
-    out.append(_year_section(path, year, by_year[year]))
+    out.append(section(path, year))
     return "".join(out)
 
 
@@ -158,6 +172,7 @@ def _year_page(
     year: int | None,
     by_year: dict[int | None, list[Assignment]],
     paths: dict[int | None, str],
+    section: Callable[[str, int | None], str],
 ) -> str:
     """One earlier year (or 未标注年度) of a unit: its items in full, with the summary table to the others."""
     path = paths[year]
@@ -169,7 +184,7 @@ def _year_page(
             f"# {md_text(title)}\n\n",
             f"[返回{md_text(unit_title(unit))}]({href(path, unit_path)})（单位概况、台账下载）\n\n",
             _summary_table(path, by_year, paths),
-            _year_section(path, year, by_year[year]),
+            section(path, year),
         ]
     )
 

@@ -69,14 +69,15 @@ def database_goes_away(when_sql_contains: str) -> Iterator[list[str]]:
 def leftovers(*dirs: Path) -> list[Path]:
     """Hidden work directories an export left in ``dirs`` (``.site.build-*``, ``.docs.render-*``, ``.*.old-*``).
 
-    The lock and the incremental state (``.<site>.export-state.json``) are meant to stay.
+    The lock, the incremental state (``.<site>.export-state.json``) and the render cache
+    (``.<site>.export-cache.pickle``, not its temporary files) are meant to stay.
     """
     return [
         path
         for folder in dirs
         if folder.exists()
         for path in folder.iterdir()
-        if path.name.startswith(".") and not path.name.endswith((".lock", ".export-state.json"))
+        if path.name.startswith(".") and not path.name.endswith((".lock", ".export-state.json", ".export-cache.pickle"))
     ]
 
 

@@ -87,6 +87,31 @@ def test_take_snapshot__live_notice_under_an_unpublished_section_stays_out(notic
     assert [n["title"] for n in take_snapshot()["notices"]] == ["通知1"]
 
 
+def test_take_snapshot__an_unpublished_ancestor_at_any_depth_hides_only_the_notices_below_it(notice_index):
+    """Each section's own ancestors decide: a dead 公文库 hides its notices, not a live sibling section's."""
+    from cms.documents.models import NoticeIndexPage
+
+    home = notice_index.get_parent()
+    other = home.add_child(instance=NoticeIndexPage(title="另一公文库", slug="other-notices"))
+    other.save_revision().publish()
+    _notice_with_children(notice_index, 1)
+    _notice_with_children(other, 2)
+    draft, _ = _notice_with_children(notice_index, 3)
+    Page.objects.filter(pk=draft.pk).update(live=False)  # a dead notice is nobody's ancestor here
+
+    def titles() -> list[str]:
+        return sorted(n["title"] for n in take_snapshot()["notices"])
+
+    assert titles() == ["通知1", "通知2"]
+    Page.objects.filter(pk=other.pk).update(live=False)
+    assert titles() == ["通知1"]
+    Page.objects.filter(pk=home.pk).update(live=False)  # two levels up
+    assert titles() == []
+    Page.objects.filter(pk__in=[home.pk, other.pk]).update(live=True)
+    assert titles() == ["通知1", "通知2"]
+    assert set(NoticePage.objects.public().values_list("title", flat=True)) == {"通知1", "通知2"}
+
+
 # --- 发布日期: the first publication, never the export date --------------------------
 
 
