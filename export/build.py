@@ -5,8 +5,9 @@ writes into a fresh temporary directory next to its target and only a
 finished result is renamed into place:
 
 1. **snapshot**: :func:`export.snapshot.take_snapshot`, the only read of content.
-2. **render**: :func:`export.pages.build_pages` into ``<src>/.docs.render-*``,
-   plus the hand-written assets, then swapped into ``<src>/docs``.
+2. **render**: :func:`export.docs_tree.render_docs` writes the pages of
+   :func:`export.pages.build_pages` into ``<src>/.docs.render-*``, plus the
+   hand-written assets, then swaps them into ``<src>/docs``.
 3. **build**: ``mkdocs build --strict`` in a subprocess, with a config derived
    from the root ``mkdocs.yml`` (absolute paths, small nav), into
    ``<out>/../.<out>.build-*/site``; checked, then swapped into ``<out>``
@@ -50,13 +51,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .downloads import DOWNLOADS_DIR, Ledger, LedgerStats, LedgerStep, LedgerStepError, ledgers, sized_files
+from .docs_tree import DOCS_DIRNAME, render_docs, site_path
+from .downloads import DOWNLOADS_DIR, Ledger, LedgerStats, LedgerStep, LedgerStepError, ledgers
 from .finish import FinishPlan, finish_site, search_indexing
 from .incremental import (
     ExportState,
     Reuse,
     ReuseFailed,
-    digest,
     fingerprint,
     ledger_digests,
     link_files,
@@ -76,7 +77,6 @@ from .mkdocs_run import (
     build_shards,
     check_mkdocs,
     default_shards,
-    hand_written,
     mkdocs_env,
     read_report,
     run_mkdocs,
@@ -85,12 +85,11 @@ from .mkdocs_run import (
     write_config,
 )
 from .outdir import LEDGER_DIR_TAG, ExportError, disk_space, export_lock, remove_stale, replace_dir, tree_size
-from .pages import build_pages
 from .prepublish import report as prepublish_report
 from .render_cache import RenderCache, load_cache, save_cache
 from .search_index import BUNDLES, SearchIndexError, SearchIndexStats, SearchPlan, bundle_keys
 from .site import Site
-from .tree import source_date, walk
+from .tree import source_date
 
 __all__ = [
     "ExportError",
@@ -99,7 +98,6 @@ __all__ = [
     "export_lock",
     "export_site",
     "remove_stale",
-    "render_docs",
     "replace_dir",
     "run_mkdocs",
     "write_config",
@@ -108,9 +106,6 @@ __all__ = [
 PARTIAL_HOOKS = Path(__file__).resolve().parent / "partial_hooks.py"
 # Every export's MkDocs skips re-parsing the pages' big HTML blocks (same bytes, see the module).
 RAW_HTML_HOOKS = Path(__file__).resolve().parent / "raw_html_hooks.py"
-DOCS_DIRNAME = "docs"
-ASSETS_DIRNAME = "assets"
-HOME_TEXT = "home.md"
 # Files every complete build has; a build without them is not swapped in.
 REQUIRED_OUTPUT = ("index.html", "downloads.html", "units/index.html", "years/index.html")
 
@@ -142,118 +137,6 @@ class ExportResult:
     shards: int = 1
     # Wall-clock of each part of the build step (see :class:`BuildReport`), for the benchmark and the log.
     steps: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass
-class RenderResult:
-    docs_dir: Path
-    pages: int
-    units: int
-    documents: int
-    ledgers: list[Ledger] = field(default_factory=list)
-    # docs path → digest of its Markdown, and → its size (to balance shards).
-    digests: dict[str, str] = field(default_factory=dict)
-    sizes: dict[str, int] = field(default_factory=dict)
-    # Site path of each page that shows a download's size → those download files (export/finish.py).
-    sized: dict[str, frozenset[str]] = field(default_factory=dict)
-    # Docs paths of the 目标责任书 pages: their own search bundle (export/search_index.py).
-    letters: frozenset[str] = frozenset()
-    # The previous docs tree, moved aside (``render_docs(remove_old=False)``): the caller removes it.
-    old_docs: Path | None = None
-
-
-# --- step 2: render ----------------------------------------------------------------------
-
-
-def render_docs(
-    snapshot: dict[str, Any],
-    src_dir: Path,
-    site: Site | None = None,
-    items: list[Ledger] | None = None,
-    cache: RenderCache | None = None,
-    remove_old: bool = True,
-) -> RenderResult:
-    """Write the site's Markdown and assets, then swap them into ``<src>/docs``.
-
-    ``site`` and ``items`` (its ledgers): when the caller has them already;
-    ``cache``: notices' pages kept from the previous export (export/render_cache.py).
-    ``remove_old`` False: the previous docs tree is left for the caller to
-    remove (:attr:`RenderResult.old_docs`), after the site is live.
-    """
-    src_dir.mkdir(parents=True, exist_ok=True)
-    target = src_dir / DOCS_DIRNAME
-    remove_stale(target)
-    home = hand_written(src_dir, HOME_TEXT)
-    home_text = home.read_text(encoding="utf-8") if home.is_file() else ""
-    if site is None:
-        site = Site.from_snapshot(snapshot)
-    if items is None:
-        items = ledgers(site)
-    pages = build_pages(snapshot, home_text=home_text, site=site, ledger_items=items, cache=cache)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.render-", dir=src_dir))
-    digests: dict[str, str] = {}
-    sizes: dict[str, int] = {}
-    sized: dict[str, frozenset[str]] = {}
-    made: set[Path] = set()
-    try:
-        for page in pages:
-            path = tmp / page.path
-            if path.parent not in made:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                made.add(path.parent)
-            data = page.text.encode("utf-8")
-            if not _link_if_same(target / page.path, path, data):
-                path.write_bytes(data)
-            digests[page.path], sizes[page.path] = digest(data), len(data)
-            shown = sized_files(page.text)
-            if shown:
-                sized[site_path(page.path)] = shown
-        assets = hand_written(src_dir, ASSETS_DIRNAME)
-        if assets.is_dir():
-            _copy_files(assets, tmp / ASSETS_DIRNAME)
-        old_docs = replace_dir(tmp, target, remove_old=remove_old)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    documents = sum(1 for _ in walk(site.notices))
-    letters = frozenset(page.path for page in walk(site.notices) if page.kind == "letter")
-    return RenderResult(target, len(pages), len(site.units), documents, items, digests, sizes, sized, letters, old_docs)
-
-
-def _copy_files(source: Path, target: Path) -> None:
-    """Copy a tree file by file; a full disk raises its own OSError (ENOSPC).
-
-    Why not ``shutil.copytree``: it gathers every failure into one
-    ``shutil.Error`` without an errno, so a full disk would not be explained
-    as one (export/outdir.py's ``disk_space``).
-    """
-    for path in sorted(source.rglob("*")):
-        if path.is_file():
-            destination = target / path.relative_to(source)
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, destination)
-
-
-def _link_if_same(previous: Path, path: Path, data: bytes) -> bool:
-    """Hard-link the previous render's file to ``path`` when it holds exactly ``data``.
-
-    Why: on this disk (ext4 mounted with ``discard``) removing the previous
-    docs tree cost up to 25 s at 1,000 notices under load when each of its
-    9,000 files had to be freed; linked files are only unlinked.  The bytes
-    are compared, so nothing but the same Markdown is ever reused; nothing
-    writes a docs file in place (every render writes a new tree).
-    """
-    try:
-        if previous.stat().st_size != len(data) or previous.read_bytes() != data:
-            return False
-        os.link(previous, path)
-    except OSError:
-        return False
-    return True
-
-
-def site_path(docs_path: str) -> str:
-    """Where MkDocs writes a page (``use_directory_urls: false``): ``notices/a.md`` → ``notices/a.html``."""
-    return docs_path.removesuffix(".md") + ".html"
 
 
 @dataclass

@@ -19,7 +19,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from cms.documents.setup import ensure_site_structure
-from export.build import render_docs
+from export.docs_tree import render_docs
 from export.snapshot import take_snapshot
 from tests.export.sitecheck import tree_digest
 from tests.factories import make_notice, paragraph

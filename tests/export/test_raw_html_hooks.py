@@ -15,7 +15,8 @@ from types import SimpleNamespace
 import pytest
 
 from cms.documents.setup import ensure_site_structure
-from export.build import RAW_HTML_HOOKS, build_config, mkdocs_env, render_docs, run_mkdocs, write_config
+from export.build import RAW_HTML_HOOKS, build_config, mkdocs_env, run_mkdocs, write_config
+from export.docs_tree import render_docs
 from export.partial_hooks import NOT_RENDERED, RAW_HTML_STASH
 from export.raw_html_hooks import STASH_ATTRIBUTE, TOKEN_PREFIX, anchor_ids, restore_blocks, stash_blocks
 from export.snapshot import take_snapshot

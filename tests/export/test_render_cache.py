@@ -21,7 +21,7 @@ from wagtail.models import Site as WagtailSite
 from cms.documents.models import Disclosure
 from cms.publishing.identity import SiteIdentity
 from cms.units.models import Unit
-from export.build import render_docs
+from export.docs_tree import render_docs
 from export.downloads import ledgers
 from export.pages import build_pages
 from export.render_cache import RenderCache, Stored, cache_path, load_cache, save_cache
