@@ -65,6 +65,11 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 CODE_ROOTS = ("cms", "export")
 
 
+def _stored(a: Assignment) -> tuple[Any, ...]:
+    """An assignment as plain data, its page by path: :class:`Assignment`'s fields in their order."""
+    return (a.unit_id, a.kind, a.year, a.page.path, a.anchor, a.title, a.detail, a.deadline, a.role, a.via, a.addressee)
+
+
 def cache_path(out_dir: Path) -> Path:
     return out_dir.parent / f".{out_dir.name}.export-cache.pickle"
 
@@ -167,22 +172,7 @@ class RenderCache:
         else:
             self.assignment_misses += 1
             found = notice_assignments(notice, groups)
-            rows = [
-                (
-                    a.unit_id,
-                    a.kind,
-                    a.year,
-                    a.page.path,
-                    a.anchor,
-                    a.title,
-                    a.detail,
-                    a.deadline,
-                    a.role,
-                    a.via,
-                    a.addressee,
-                )
-                for a in found
-            ]
+            rows = [_stored(a) for a in found]
         self.new.assignments[notice.path] = (key, rows)
         return found
 
@@ -208,18 +198,8 @@ class RenderCache:
         """A unit's items of one year listed on ``path``: the previous text if every field it shows is the same."""
         shown = [
             (
-                a.unit_id,
-                a.kind,
-                a.year,
-                a.anchor,
-                a.title,
-                a.detail,
-                a.deadline,
-                a.role,
-                a.via,
-                a.addressee,
+                *_stored(a),
                 a.page.kind,
-                a.page.path,
                 a.page.title,
                 a.page.notice.get("id"),
                 a.page.notice.get("title"),
