@@ -96,6 +96,7 @@ EXCLUDED = (
     ".task-list thead",  # the column labels of every task table
     ".task-list .card-only",  # the phone cards' copy of a merged 专题 cell
     '.task-list td[data-label="责任单位"]',  # every row's units: a unit's name finds its own page
+    ".unit-counts",  # a unit page's "涉及…份公开文件，共…项：目标责任书…项": the kinds' names, not the unit's
 )
 # Pagefind's ready-made UIs and its highlighter: the site uses its own box (assets/gk-search.js),
 # so these would only be files nobody fetches.

@@ -157,7 +157,9 @@ def _unit_page(
     documents = {a.page.notice["id"] for a in assignments}
     total = _counts(assignments)
     summary = "、".join(f"{label}{total[k]}项" for k, label in ASSIGNMENT_KINDS if total[k])
-    out.append(f"涉及{len(documents)}份公开文件，共{len(assignments)}项：{summary}。\n\n")
+    # Its own paragraph, left out of the search index (export/search_index.py): "目标责任书1项" on every
+    # unit page made 180 short unit pages outrank the documents for a query such as 目标责任书.
+    out.append(f'<p class="unit-counts">涉及{len(documents)}份公开文件，共{len(assignments)}项：{summary}。</p>\n\n')
     year = next(iter(paths), None)  # a unit has a page only with items, so this is always set
     if len(paths) > 1:
         out.append(f"本页列出{year_label(year)}的事项，其他年度请点击下表中的年度查看。\n\n")

@@ -462,7 +462,9 @@ def test_search__text_every_document_repeats_is_not_indexed(built):
 def test_search__unit_page_is_indexed_by_name_and_summary_only(built):
     township = _fragments(built)[built.pages["township"]]
     assert township["meta"]["title"] == "百崎回族乡安全生产办公室"
-    assert "涉及" in township["content"] and PUBLIC["unit_alias"] in township["content"]
+    assert PUBLIC["unit_alias"] in township["content"] and "类别：乡镇" in township["content"]
+    # Nor its counts line, whose item kinds (目标责任书…项) outranked the documents for those words.
+    assert "涉及" not in township["content"] and "项：" not in township["content"]
     # The rows the unit page repeats from the documents are not indexed twice.
     assert "整治群租房消防安全隐患" not in township["content"]
 
