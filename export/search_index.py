@@ -55,7 +55,6 @@ test_incremental.py`` compares it byte for byte with a full export.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import os
@@ -70,6 +69,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .children import die_with_parent
+from .incremental import ReuseFailed, digest, link_files
 from .search_chunks import rechunk
 
 BUNDLE_DIR = "pagefind"  # notices, attachments, unit pages: what a first query searches
@@ -190,7 +190,7 @@ def bundle_keys(pages: dict[str, str], letters: Iterable[str]) -> dict[str, str]
             if path.split("/", 1)[0] in FOLDERS and (path in letter_set) == wanted
         )
         data = json.dumps([version, bundle, chosen], ensure_ascii=False, separators=(",", ":"))
-        keys[bundle] = hashlib.blake2b(data.encode("utf-8"), digest_size=16).hexdigest()
+        keys[bundle] = digest(data)
     return keys
 
 
@@ -215,16 +215,7 @@ def _page_count(bundle: Path) -> int:
 def _view(site_dir: Path, pages: list[str], name: str) -> Path:
     """A folder of hard links to ``pages``, at their site paths: what one Pagefind run reads."""
     view = Path(tempfile.mkdtemp(prefix=f".search-{name}-", dir=site_dir.parent))
-    made: set[Path] = set()
-    for page in pages:
-        target = view / page
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        try:
-            os.link(site_dir / page, target)
-        except OSError:
-            shutil.copyfile(site_dir / page, target)
+    link_files(site_dir, view, pages)
     return view
 
 
@@ -268,15 +259,10 @@ def _link_bundle(previous: Path, bundle: Path) -> bool:
     source = previous / bundle.name
     if not (source / "pagefind.js").is_file():
         return False
+    files = [path.relative_to(previous).as_posix() for path in sorted(source.rglob("*")) if path.is_file()]
     try:
-        for path in sorted(source.rglob("*")):
-            target = bundle / path.relative_to(source)
-            if path.is_dir():
-                target.mkdir(parents=True, exist_ok=True)
-            else:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.link(path, target)
-    except OSError:
+        link_files(previous, bundle.parent, files)
+    except (OSError, ReuseFailed):
         shutil.rmtree(bundle, ignore_errors=True)
         return False
     return True
