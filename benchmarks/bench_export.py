@@ -52,7 +52,9 @@ list: 121/251/197/144 KB in the same setting, none of it from the letters'
 bundle.  The Pagefind
 line says how many pages each bundle holds and which bundles the
 incremental export linked from the live site instead of indexing
-(issue 17: a changed notice leaves the letters' bundle as it was).
+(issue 17: a changed notice leaves the letters' bundle as it was) and
+which it patched (only the pages built now indexed, merged into the live
+bundle: export/search_patch.py).
 """
 
 from __future__ import annotations
@@ -640,6 +642,7 @@ def main() -> None:
                     f"      Pagefind index: {found_index.pages} pages ({bundles}) in {found_index.seconds:.2f} s"
                     f" full; the incremental export indexed in {again.seconds if again else 0:.2f} s,"
                     f" linking {', '.join(again.reused) if again and again.reused else 'nothing'} from the live site"
+                    f" and patching {', '.join(again.patched) if again and again.patched else 'nothing'}"
                 )
             verdicts.append(f"      build step, full:        {steps_text(result.steps)}")
             verdicts.append(f"      build step, incremental: {steps_text(incremental.steps)}")

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import calendar
 import contextlib
+import dataclasses
 import os
 import shutil
 import tempfile
@@ -88,6 +89,7 @@ from .outdir import LEDGER_DIR_TAG, ExportError, disk_space, export_lock, remove
 from .prepublish import report as prepublish_report
 from .render_cache import RenderCache, load_cache, save_cache
 from .search_index import BUNDLES, SearchIndexError, SearchIndexStats, SearchPlan, bundle_keys
+from .search_patch import LiveBundles
 from .site import Site
 from .tree import source_date
 
@@ -233,6 +235,10 @@ def build_site(
         if step and step.process is None:
             step.start(work)  # ends in the finally below if anything fails first
         env = mkdocs_env(epoch)
+        if reuse is not None and search_plan is not None and search_plan.previous is not None:
+            # Read back the live bundles with changed pages while MkDocs builds (export/search_patch.py).
+            changed = [name for name in BUNDLES if name not in search_plan.reuse]
+            search_plan = dataclasses.replace(search_plan, live=LiveBundles(search_plan.previous, changed))
         with report.timed("mkdocs"):
             if reuse is not None:
                 result, report_path = run_partial(run, config_path, site_dir, env, reuse.pages, work)
@@ -252,6 +258,8 @@ def build_site(
         missing = [name for name in REQUIRED_OUTPUT if not (site_dir / name).is_file()]
         if missing:
             raise ExportError(f"网站构建结果不完整（缺少 {'、'.join(missing)}），原有网站 {out_dir} 保持不变。")
+        if reuse is not None and search_plan is not None:  # a bundle with changed pages is patched from the live one
+            search_plan = dataclasses.replace(search_plan, linked=frozenset(linked))
         # Pagefind from here on, beside the ledger process: its bundle does not depend on the downloads.
         with search_indexing(site_dir, plan=search_plan) as indexing:
             if step:
@@ -579,6 +587,7 @@ def export_site(
         if result.search_index:
             found = result.search_index
             reused = f"，沿用未变的 {'、'.join(found.reused)}" if found.reused else ""
+            reused += f"，在原索引上更新 {'、'.join(found.patched)}" if found.patched else ""
             say(
                 f"搜索索引：{found.pages} 个页面（目标责任书 {found.bundles.get(BUNDLES[1], 0)} 个另成索引），"
                 f"{found.files} 个文件，{found.bytes / 1_048_576:.1f} MB"

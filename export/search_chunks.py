@@ -42,6 +42,7 @@ import gzip
 import hashlib
 import itertools
 import json
+import os
 import re
 import struct
 from pathlib import Path
@@ -189,12 +190,74 @@ def _array(data: bytes, at: int) -> tuple[int, int]:
     return value, at
 
 
-def scan_words(raw: bytes) -> list[Word]:
+class Posting(NamedTuple):
+    """One page of a word entry: the page's number, its count of positions, the entry's bytes after the number."""
+
+    page: int
+    places: int
+    items: int  # fields of the page entry: the number, the positions, and what Pagefind adds after them
+    tail: bytes
+
+
+def _small(data: bytes, at: int, major: int) -> tuple[int, int] | None:
+    """(value, next offset) of a head of type ``major`` under 65,536 in shortest form; None for any other."""
+    info = data[at] - (major << 5)
+    if 0 <= info < 24:
+        return info, at + 1
+    if info == 24 and data[at + 1] >= 24:
+        return data[at + 1], at + 2
+    if info == 25 and data[at + 1]:
+        return data[at + 1] << 8 | data[at + 2], at + 3
+    return None
+
+
+def _pages(raw: bytes, at: int, count: int, found: list[Posting] | None = None) -> tuple[int, int]:
+    """(weight, next offset) of ``count`` page entries ``[page, [position…], …]`` from ``at``.
+
+    With ``found``, each page is appended to it as a :class:`Posting`.  Why by
+    hand: 400,000 pages per bundle at 1,000 notices, read on every
+    re-cut and patch; the common heads are read inline, anything else
+    through :func:`_read_head`.
+    """
+    weight = 0
+    try:
+        for _ in range(count):
+            head = _small(raw, at, 4)
+            items, at = head if head is not None else _array(raw, at)
+            number = _small(raw, at, 0)
+            if number is None:
+                major, step, at = _read_head(raw, at)
+                if major != 0:
+                    raise UnknownFormat("page number")
+            else:
+                step, at = number
+            start = at
+            head = _small(raw, at, 4)
+            places, at = head if head is not None else _array(raw, at)
+            match = _integers(places).match(raw, at)
+            if match is None or items < 2:
+                raise UnknownFormat("page entry")
+            at = match.end()
+            if items > 2:
+                at = _skip(raw, at, items - 2)
+            weight += places + 1
+            if found is not None:  # page numbers are stored as the step from the previous page
+                if step == 0 and found:
+                    raise UnknownFormat("pages out of order")
+                page = step + found[-1].page if found else step
+                found.append(Posting(page, places, items, raw[start:at]))
+    except IndexError as error:
+        raise UnknownFormat("truncated") from error
+    return weight, at
+
+
+def scan_words(raw: bytes, pages_of: list[list[Posting]] | None = None) -> list[Word]:
     """The word entries of an index file's CBOR (after the signature), each with its own bytes.
 
     An entry is ``[word, [[page, [positions…], …], …], …]``; its weight is
     what Pagefind counts for a word's size, one per page plus one per
-    position, read from the heads of its position lists.
+    position, read from the heads of its position lists.  ``pages_of``:
+    each word's pages are appended to it too, for a patch (page numbers as such, not as stored).
     """
     fields, at = _array(raw, 0)
     count, at = _array(raw, at)
@@ -209,40 +272,60 @@ def scan_words(raw: bytes) -> list[Word]:
             raise UnknownFormat("word entry")
         text = raw[at : at + length].decode("utf-8")
         pages, at = _array(raw, at + length)
-        weight = 0
-        for _ in range(pages):
-            items, at = _array(raw, at)
-            if items < 2:
-                raise UnknownFormat("page entry")
-            at = _skip(raw, at)  # the page number
-            places, at = _array(raw, at)
-            match = _integers(places).match(raw, at)
-            if match is None:
-                raise UnknownFormat("positions")
-            at = _skip(raw, match.end(), items - 2)
-            weight += places + 1
+        found: list[Posting] | None = None if pages_of is None else []
+        weight, at = _pages(raw, at, pages, found)
+        rest = at
         at = _skip(raw, at, parts - 2)
+        if found is not None and pages_of is not None:
+            if raw[rest:at] != _head(4, 0) * (parts - 2):  # lists of metadata matches: never patched
+                raise UnknownFormat("word entry")
+            pages_of.append(found)
         words.append(Word(text, weight, raw[start:at]))
     if _skip(raw, at, fields - 1) != len(raw):
         raise UnknownFormat("trailing bytes")
     return words
 
 
-def read_words(path: Path) -> list[Word]:
+def read_words(path: Path, pages_of: list[list[Posting]] | None = None) -> list[Word]:
     """The word entries of one ``.pf_index`` file (see :func:`scan_words`)."""
     raw = gzip.decompress(path.read_bytes())
     if not raw.startswith(SIGNATURE):
         raise UnknownFormat(f"{path.name}: no signature")
-    return scan_words(raw[len(SIGNATURE) :])
+    return scan_words(raw[len(SIGNATURE) :], pages_of)
+
+
+def chunk_body(words: list[Word]) -> bytes:
+    """The CBOR of an index file holding ``words`` (``[[word, …]]``), from their bytes."""
+    return _head(4, 1) + _head(4, len(words)) + b"".join(word.raw for word in words)
 
 
 def packed_words(words: list[Word]) -> bytes:
-    """An index file holding ``words``: what :func:`packed` makes of ``[[word, …]]``, from their bytes."""
-    return gzip.compress(
-        SIGNATURE + _head(4, 1) + _head(4, len(words)) + b"".join(word.raw for word in words),
-        compresslevel=9,
-        mtime=0,
-    )
+    """An index file holding ``words``: what :func:`packed` makes of ``[[word, …]]``."""
+    return gzip.compress(SIGNATURE + chunk_body(words), compresslevel=9, mtime=0)
+
+
+# --- a word's pages, for an index patched in place (export/search_patch.py) ---
+
+
+def fields(word: Word) -> int:
+    """How many fields a word entry has (2, or 3 with Pagefind's empty list for metadata matches)."""
+    parts, _ = _array(word.raw, 0)
+    return parts
+
+
+def word_entry(text: str, pages: list[Posting], fields: int = 2) -> Word:
+    """The entry Pagefind writes for ``text`` on ``pages`` (in page order), as :func:`scan_words` reads it."""
+    data = text.encode("utf-8")
+    parts = [_head(4, fields), _head(3, len(data)), data, _head(4, len(pages))]
+    previous = None
+    for posting in pages:
+        step = posting.page if previous is None else posting.page - previous
+        if step <= 0 and previous is not None:
+            raise UnknownFormat("pages out of order")
+        parts += [_head(4, posting.items), _head(0, step), posting.tail]
+        previous = posting.page
+    parts.append(_head(4, 0) * (fields - 2))
+    return Word(text, sum(posting.places + 1 for posting in pages), b"".join(parts))
 
 
 # --- chunks ---
@@ -340,21 +423,59 @@ def rechunk(bundle: Path, target: int = TARGET_POSITIONS) -> bool:
         for page, (before, after) in zip(meta[1], renames, strict=False):
             before.rename(after)  # a new directory entry: the bytes, even when shared with the live site, stay
             page[0] = after.name.removesuffix(".pf_fragment")
-        chunks = cut(words, target)
-        listed = []
-        for (first, last), chunk in zip(bounds(chunks), chunks, strict=True):
+        meta_path.unlink()
+        info["hash"] = write_index(bundle, language, meta, words, old, target=target)
+    write_entry(bundle, entry)
+    return True
+
+
+def write_index(
+    bundle: Path,
+    language: str,
+    meta: list[Any],
+    words: list[Word],
+    old: tuple[Path, ...] | list[Path] = (),
+    known: dict[str, Path] | None = None,
+    target: int = TARGET_POSITIONS,
+) -> str:
+    """Write ``words`` (sorted) as index chunks and ``meta`` with their list; the metadata's name.
+
+    ``old``: index files of ``bundle`` to remove unless written again.
+    ``known``: :func:`chunk_key` of a chunk → a file holding exactly the
+    bytes :func:`packed_words` gives for it (an unchanged chunk of the live
+    site's bundle), hard-linked instead of compressed again.
+    """
+    listed = []
+    chunks = cut(words, target)
+    for (first, last), chunk in zip(bounds(chunks), chunks, strict=True):
+        source = known.get(chunk_key(chunk)) if known else None
+        if source is not None:
+            name = source.stem
+            target_path = bundle / "index" / source.name
+            if not target_path.exists():
+                os.link(source, target_path)
+        else:
             data = packed_words(chunk)
             name = _name(language, data, "chunk")
             (bundle / "index" / f"{name}.pf_index").write_bytes(data)
-            listed.append([first, last, name])
-        written = {bundle / "index" / f"{name}.pf_index" for _, _, name in listed}
-        for path in old:
-            if path not in written:
-                path.unlink()
-        meta[2] = listed
-        data = packed(meta)
-        info["hash"] = _name(language, data, "meta")
-        meta_path.unlink()
-        (bundle / f"pagefind.{info['hash']}.pf_meta").write_bytes(data)
-    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    return True
+        listed.append([first, last, name])
+    written = {bundle / "index" / f"{name}.pf_index" for _, _, name in listed}
+    for path in old:
+        if path not in written:
+            path.unlink()
+    meta[2] = listed
+    data = packed(meta)
+    name = _name(language, data, "meta")
+    (bundle / f"pagefind.{name}.pf_meta").write_bytes(data)
+    return name
+
+
+def chunk_key(words: list[Word]) -> str:
+    """What identifies an index file's content: a digest of :func:`chunk_body`."""
+    return hashlib.blake2b(chunk_body(words), digest_size=16).hexdigest()
+
+
+def write_entry(bundle: Path, entry: dict[str, Any]) -> None:
+    """``pagefind-entry.json`` as this module writes it (compact, the metadata's new name)."""
+    text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+    (bundle / "pagefind-entry.json").write_text(text, encoding="utf-8")

@@ -37,11 +37,16 @@ Run as the ``pagefind_extended`` binary from the ``pagefind-bin-extended``
 wheel, in a subprocess (``python -m pagefind_bin_extended``), rather than
 through the ``pagefind`` Python API: that API is asyncio over the same
 binary, and a subprocess keeps a crash or a hang out of the exporter, as
-for ``mkdocs build``.  Pagefind has no partial mode: a bundle is indexed
-again from all its pages, or, in an incremental export, hard-linked whole
-from the live site when none of its pages changed (``SearchPlan.reuse``,
-decided by :func:`bundle_keys` in export/build.py; issue 17: most edits
-touch a notice or an attachment, not the 5,000 letters).
+for ``mkdocs build``.  Pagefind has no partial mode.  In an incremental
+export a bundle none of whose pages changed is hard-linked whole from the
+live site (``SearchPlan.reuse``, decided by :func:`bundle_keys` in
+export/build.py; most edits touch a notice or an attachment, not the 5,000
+letters), and a bundle with changed pages is the live one patched:
+Pagefind indexes only the pages built now and export/search_patch.py
+merges them in, to the bytes a full index would have (issue 17: 9–10 s of
+a one-notice publish at 1,000 notices was indexing 4,150 pages again).
+A full export, or a bundle the patch cannot reproduce, is indexed from
+all its pages.
 
 Repeated chrome is kept out of the index (``EXCLUDED``), the word index
 is re-cut into small chunks and the page fragments get short names
@@ -71,6 +76,7 @@ from pathlib import Path
 from .children import die_with_parent
 from .incremental import ReuseFailed, digest, link_files
 from .search_chunks import rechunk
+from .search_patch import LiveBundles, PatchRefused, patch_bundle
 
 BUNDLE_DIR = "pagefind"  # notices, attachments, unit pages: what a first query searches
 LETTERS_DIR = "pagefind-letters"  # 目标责任书: loaded only when the reader asks for more
@@ -131,6 +137,10 @@ class SearchPlan:
     letters: frozenset[str] = frozenset()  # site paths of the 目标责任书 pages
     previous: Path | None = None  # the live site, where a reused bundle is linked from
     reuse: frozenset[str] = frozenset()  # bundle folders (``BUNDLES``) whose pages did not change
+    # Site paths hard-linked unchanged from the live site (incremental); a bundle with changed pages is
+    # then patched from the live one (export/search_patch.py).  None: index every changed bundle in full.
+    linked: frozenset[str] | None = None
+    live: LiveBundles | None = None  # the live bundles to patch, read while MkDocs runs
 
 
 @dataclass
@@ -143,6 +153,7 @@ class SearchIndexStats:
     # Bundle folder → pages in it; and the bundles linked from the live site instead of indexed.
     bundles: dict[str, int] = field(default_factory=dict)
     reused: list[str] = field(default_factory=list)
+    patched: list[str] = field(default_factory=list)  # live bundles patched with the pages built now
 
 
 def command(site_dir: Path, output: Path | None = None) -> list[str]:
@@ -254,6 +265,21 @@ def _index(site_dir: Path, bundle: Path, pages: list[str]) -> bool:
     return rechunk(bundle)
 
 
+def _patched(site_dir: Path, bundle: Path, pages: list[str], plan: SearchPlan) -> bool:
+    """Write ``bundle`` by patching the live site's (export/search_patch.py); False when it cannot be."""
+    if plan.previous is None or plan.linked is None or not pages:
+        return False
+    try:
+        live = plan.live or LiveBundles(plan.previous, [])
+        patch_bundle(site_dir, bundle, pages, live, plan.linked, _run)
+    except (PatchRefused, SearchIndexError):  # indexed in full instead, which reports a real failure
+        shutil.rmtree(bundle, ignore_errors=True)
+        return False
+    for name in UNUSED:
+        (bundle / name).unlink(missing_ok=True)
+    return True
+
+
 def _link_bundle(previous: Path, bundle: Path) -> bool:
     """Hard-link the live site's copy of a bundle (its ``.gz`` too); False when it has none."""
     source = previous / bundle.name
@@ -286,6 +312,8 @@ def build_search_index(site_dir: Path, plan: SearchPlan | None = None) -> Search
             shutil.rmtree(bundle)
         if name in plan.reuse and plan.previous is not None and _link_bundle(plan.previous, bundle):
             stats.reused.append(name)
+        elif _patched(site_dir, bundle, chosen[name], plan):
+            stats.patched.append(name)
         elif not _index(site_dir, bundle, chosen[name]) and chosen[name]:
             stats.rechunked = False
         stats.bundles[name] = _page_count(bundle)

@@ -164,6 +164,7 @@ def test_export_site__incremental_is_byte_identical_to_full_over_random_edit_seq
     monkeypatch.setattr(export.incremental, "INCREMENTAL_LIMIT", 1.0)
     src = tmp_path / "src"
     compared = incremental = 0
+    said: list[str] = []  # why an export was not incremental after all, when one was not
     chains = max(1, SEQUENCES // ROUNDS_PER_CHAIN)
     for chain in range(chains):
         rng = random.Random(1700 + chain)
@@ -173,7 +174,9 @@ def test_export_site__incremental_is_byte_identical_to_full_over_random_edit_seq
         for round_ in range(ROUNDS_PER_CHAIN):
             for edit in range(rng.randint(1, 3)):
                 _edit(rng, snapshot, base_snapshot, f"{chain}.{round_}.{edit}")
-            result = export_site(out, src, snapshot=copy.deepcopy(snapshot))
+            result = export_site(out, src, snapshot=copy.deepcopy(snapshot), progress=said.append)
+            if not result.incremental:
+                said.append(f"chain {chain}, round {round_}: full")
             reference = tmp_path / "full"
             shutil.rmtree(reference, ignore_errors=True)
             export_site(reference, tmp_path / "src-full", snapshot=copy.deepcopy(snapshot), full=True, shards=1)
@@ -182,7 +185,7 @@ def test_export_site__incremental_is_byte_identical_to_full_over_random_edit_seq
             incremental += result.incremental
     assert compared >= SEQUENCES
     # Every round must really have taken the incremental path (else the comparison proves nothing).
-    assert incremental == compared
+    assert incremental == compared, [line for line in said if "全量" in line or "full" in line]
 
 
 def test_export_site__sharded_full_build_is_byte_identical_to_one_mkdocs_process(base_snapshot, tmp_path):

@@ -11,11 +11,13 @@ import pytest
 
 from export.search_chunks import (
     SIGNATURE,
+    Posting,
     UnknownFormat,
     Word,
     bounds,
     cut,
     encode,
+    fields,
     packed,
     packed_words,
     read_file,
@@ -23,6 +25,7 @@ from export.search_chunks import (
     rechunk,
     scan_words,
     short_names,
+    word_entry,
 )
 
 
@@ -161,3 +164,27 @@ def test_rechunk__fragments_are_renamed_by_their_content_and_the_metadata_follow
     assert [name for name, _ in pages] == short_names(list(texts.values()))
     files = {p.name: p.read_bytes() for p in (bundle / "fragment").iterdir()}
     assert files == {f"{name}.pf_fragment": data for (name, _), data in zip(pages, texts.values(), strict=True)}
+
+
+def test_scan_words__pages_of_gives_page_numbers_and_word_entry_writes_the_entry_back():
+    # Page numbers are stored as the step from the previous page: 3, +1, +5 is pages 3, 4, 9.
+    stored = ["消防", [[3, [-25, 0, 7], []], [1, [-25, 2], [-2, 0]], [5, [-25, 1, 1, 1], []]], []]
+    pages_of: list[list[Posting]] = []
+    (word,) = scan_words(encode([[stored]]), pages_of)
+    assert [(page.page, page.places) for page in pages_of[0]] == [(3, 3), (4, 2), (9, 4)]
+    assert word_entry(word.text, pages_of[0], fields(word)) == word
+    moved = [page._replace(page=page.page + 10) for page in pages_of[0]]
+    assert scan_words(encode([[["消防", [[13, *stored[1][0][1:]], *stored[1][1:]], []]]]))[0] == word_entry(
+        "消防", moved, 3
+    )
+    with pytest.raises(UnknownFormat):
+        word_entry("消防", list(reversed(pages_of[0])), 3)
+
+
+def test_scan_words__pages_of_refuses_a_word_with_metadata_matches_of_its_own():
+    # A word entry's third field lists matches in metadata by key number; a patch never renumbers
+    # them, so a word that has any is refused (the bundle is then indexed in full).
+    stored = ["消防", [[3, [-25, 0], []]], [1, 2]]
+    assert scan_words(encode([[stored]]))  # the re-cut copies it as it is
+    with pytest.raises(UnknownFormat):
+        scan_words(encode([[stored]]), [])
