@@ -14,10 +14,14 @@ the due dates and check-ins of its items whose notice publishes its progress
 The module imports only :mod:`cms.ledger.tables` (pandas, no
 Django), :mod:`cms.ledger.ical` and :mod:`export.serving` (the ``.gz`` rule):
 the child cannot read the database, so a download can only hold what the
-snapshot gave the parent.  The same functions also produce the bytes
+snapshot gave the parent.  The same writers also produce the bytes
 in-process (:func:`ledger_bytes`), so both paths write identical files.  The
 worker also writes each file's ``.gz`` (nginx's ``gzip_static``), on the
 cores MkDocs leaves free, instead of the exporter compressing it at the end.
+Each file is written straight to disk, one at a time, and its ``.gz``
+compressed on the way, so no file's bytes are whole in memory: the largest
+ledger's three formats and their ``.gz`` were 600 MB of the worker's peak
+(issue 17).
 
 Run:  python -m export.ledger_worker PLAN.json OUT_DIR
       (prints one JSON line: files, bytes, seconds, cpu_seconds)
@@ -25,6 +29,7 @@ Run:  python -m export.ledger_worker PLAN.json OUT_DIR
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import resource
@@ -33,17 +38,19 @@ import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pandas as pd
 
 from cms.ledger.ical import CalendarItem, calendar_bytes, item_text, parse_day, utc_stamp
 from cms.ledger.tables import (
+    LedgerWriter,
     build_ledger,
     build_unit_items_ledger,
     build_unit_ledger,
-    ledger_file_bytes,
+    ledger_writers,
     select_rows,
     write_csv,
     write_json,
@@ -51,7 +58,7 @@ from cms.ledger.tables import (
 )
 
 from .children import die_with_parent
-from .compression import COMPRESSED_SUFFIXES, compressed
+from .compression import COMPRESSED_SUFFIXES, write_with_gz
 
 # At most this many processes write the ledgers (see :func:`worker_processes`).
 WORKER_PROCESSES = 2
@@ -203,17 +210,33 @@ def ledger_frames(plan: Plan, every: pd.DataFrame | None = None) -> Iterator[tup
         yield entry["name"], rows
 
 
-def ledger_bytes(plan: Plan, every: pd.DataFrame | None = None) -> Iterator[tuple[str, bytes]]:
-    """(file name, bytes) for every ledger in every format, and its calendar where the plan has one."""
+def _write_calendar(tasks: list[dict[str, Any]], entry: dict[str, Any], out: IO[bytes]) -> None:
+    calendar = entry["calendar"]
+    items = calendar_items(tasks[position] for position in entry["positions"])
+    out.write(calendar_bytes(calendar["name"], items, calendar["domain"]))
+
+
+def ledger_outputs(plan: Plan, every: pd.DataFrame | None = None) -> Iterator[tuple[str, LedgerWriter]]:
+    """(file name, its writer into a new binary file) for every ledger in every format, and its calendar.
+
+    Call each writer before taking the next: a ledger's frame is built when
+    its first format is reached and let go after its last.
+    """
     tasks = plan["tasks"]
     for entry, (name, frame) in zip(plan["ledgers"], ledger_frames(plan, every), strict=True):
-        files = ledger_file_bytes(frame)  # the formats share the neutralised frame
+        writers = ledger_writers(frame)  # the formats share the neutralised frame
         for fmt in FORMATS:
-            yield f"{name}.{fmt}", files[fmt]
-        calendar = entry.get("calendar")
-        if calendar:
-            items = calendar_items(tasks[position] for position in entry["positions"])
-            yield f"{name}.{CALENDAR_FORMAT}", calendar_bytes(calendar["name"], items, calendar["domain"])
+            yield f"{name}.{fmt}", writers[fmt]
+        if entry.get("calendar"):
+            yield f"{name}.{CALENDAR_FORMAT}", partial(_write_calendar, tasks, entry)
+
+
+def ledger_bytes(plan: Plan, every: pd.DataFrame | None = None) -> Iterator[tuple[str, bytes]]:
+    """(file name, bytes) for every ledger in every format, and its calendar where the plan has one."""
+    for name, write in ledger_outputs(plan, every):
+        buffer = io.BytesIO()
+        write(buffer)
+        yield name, buffer.getvalue()
 
 
 def split_plan(plan: Plan, parts: int) -> list[Plan]:
@@ -232,13 +255,18 @@ def split_plan(plan: Plan, parts: int) -> list[Plan]:
 
 
 def _write_part(plan: Plan, every: pd.DataFrame | None, out_dir: Path) -> None:
-    """Each file of ``plan``, and its ``.gz`` where nginx would want one (see export/serving.py)."""
-    for name, data in ledger_bytes(plan, every):
-        (out_dir / name).write_bytes(data)
-        if Path(name).suffix in COMPRESSED_SUFFIXES:
-            packed = compressed(data)
-            if packed is not None:
-                (out_dir / f"{name}.gz").write_bytes(packed)
+    """Each file of ``plan``, and its ``.gz`` where nginx would want one (see export/serving.py).
+
+    Written in place: ``out_dir`` is the worker's own, moved into the site
+    only once every file is there (:meth:`export.downloads.LedgerStep.install`).
+    """
+    for name, write in ledger_outputs(plan, every):
+        path = out_dir / name
+        if path.suffix in COMPRESSED_SUFFIXES:
+            write_with_gz(path, write)
+        else:
+            with path.open("wb") as handle:
+                write(handle)
 
 
 def write_ledgers(plan: Plan, out_dir: Path, processes: int = 1) -> tuple[int, int]:

@@ -49,8 +49,8 @@ __all__ = [
     "build_ledger",
     "build_unit_items_ledger",
     "build_unit_ledger",
-    "ledger_file_bytes",
     "ledger_file_name",
+    "ledger_writers",
     "neutralise",
     "select_rows",
     "write_csv",
@@ -493,18 +493,26 @@ def write_csv(df: pd.DataFrame, path_or_buffer: str | os.PathLike[str] | IO[Any]
 _CSV_OPTIONS: dict[str, Any] = {"index": False, "lineterminator": "\r\n", "date_format": "%Y-%m-%d"}
 
 
-def ledger_file_bytes(df: pd.DataFrame, sheet_name: str = "台账") -> dict[str, bytes]:
-    """The bytes of :func:`write_csv`, :func:`write_xlsx` and :func:`write_json` of one ledger, keyed by format.
+LedgerWriter = Callable[[IO[bytes]], None]
 
-    Why one call: the export writes every ledger in all three formats, and
-    CSV and XLSX share the neutralised frame, built here once.
+
+def ledger_writers(df: pd.DataFrame, sheet_name: str = "台账") -> dict[str, LedgerWriter]:
+    """Each format's writer of one ledger into a binary file, keyed by format.
+
+    Each writes the bytes of :func:`write_csv`, :func:`write_xlsx` or
+    :func:`write_json`.  Why writers rather than bytes: the export's largest ledger (160,000 rows
+    at 1,000 notices) is some 300 MB in its three formats; written straight
+    to their files one at a time, no format's bytes are ever whole in
+    memory (issue 17).  CSV and XLSX share the neutralised frame, built here
+    once.  The XLSX writer needs a new seekable file (see
+    :func:`cms.ledger.xlsx.write_workbook`).
     """
     safe = _neutralised(df)
-    csv = io.BytesIO()
-    safe.to_csv(csv, encoding="utf-8-sig", **_CSV_OPTIONS)
-    json_bytes = io.BytesIO()
-    write_json(df, json_bytes)
-    return {"csv": csv.getvalue(), "xlsx": _checked_xlsx(safe, sheet_name), "json": json_bytes.getvalue()}
+    return {
+        "csv": lambda out: safe.to_csv(out, encoding="utf-8-sig", **_CSV_OPTIONS),
+        "xlsx": lambda out: _write_checked_xlsx(safe, sheet_name, out),
+        "json": lambda out: write_json(df, out),
+    }
 
 
 # --- XLSX -----------------------------------------------------------------------
@@ -604,18 +612,30 @@ def write_xlsx(df: pd.DataFrame, path_or_buffer: str | os.PathLike[str] | IO[Any
     become a formula.  Workbook dates are fixed so equal frames give equal
     bytes.
     """
-    _write_target(path_or_buffer, _checked_xlsx(_neutralised(df), sheet_name))
+    safe = _neutralised(df)
+    if isinstance(path_or_buffer, (str, os.PathLike)):
+
+        def produce(tmp: Path) -> None:
+            with tmp.open("wb") as handle:
+                _write_checked_xlsx(safe, sheet_name, handle)
+
+        _atomic_path(Path(path_or_buffer), produce)
+        return
+    # A caller's buffer may not be at its start (or seekable): it gets the bytes as written into memory.
+    buffer = io.BytesIO()
+    _write_checked_xlsx(safe, sheet_name, buffer)
+    _write_target(path_or_buffer, buffer.getvalue())
 
 
-def _checked_xlsx(safe: pd.DataFrame, sheet_name: str) -> bytes:
-    """The workbook of a neutralised frame; a frame past Excel's row limit is refused, in words."""
+def _write_checked_xlsx(safe: pd.DataFrame, sheet_name: str, out: IO[bytes]) -> None:
+    """The workbook of a neutralised frame into ``out``; a frame past Excel's row limit is refused, in words."""
     if len(safe) + 1 > _EXCEL_MAX_ROWS:
         raise ValueError(f"台账共 {len(safe)} 行，超过 Excel 单表上限 {_EXCEL_MAX_ROWS - 1} 行，请按年度或单位拆分。")
-    return _xlsx_bytes(_column_plan(safe), len(safe), sheet_name)
+    _write_xlsx_plan(_column_plan(safe), len(safe), sheet_name, out)
 
 
-def _xlsx_bytes(plan: list[tuple[str, str, list[Any]]], row_count: int, sheet_name: str) -> bytes:
-    """The workbook of a column plan: styles, widths, row heights and print area decided here."""
+def _write_xlsx_plan(plan: list[tuple[str, str, list[Any]]], row_count: int, sheet_name: str, out: IO[bytes]) -> None:
+    """The workbook of a column plan into ``out``: styles, widths, row heights and print area decided here."""
     widths = [_column_width(name, values, kind) for name, kind, values in plan]
     columns = []
     strings = xlsx.SharedStrings()
@@ -634,7 +654,8 @@ def _xlsx_bytes(plan: list[tuple[str, str, list[Any]]], row_count: int, sheet_na
             row: height for row, height in enumerate(_row_heights(plan, widths, row_count)) if height > _LINE_HEIGHT
         }
     printed = [col for col, (name, _, _) in enumerate(plan) if name not in _NOT_PRINTED]
-    return xlsx.workbook_bytes(
+    xlsx.write_workbook(
+        out,
         columns,
         row_count,
         strings,
@@ -722,21 +743,29 @@ def write_json(df: pd.DataFrame, path_or_buffer: str | os.PathLike[str] | IO[Any
     for position, name in enumerate(df.columns):
         last[str(name)] = position
     columns = [series for _, series in df.items()]
-    fragments = [_json_fragments(columns[position]) for position in last.values()]
-    _write_chunks(path_or_buffer, _json_chunks([_encode_text(name) for name in last], fragments))
+    chosen = [columns[position] for position in last.values()]
+    _write_chunks(path_or_buffer, _json_chunks([_encode_text(name) for name in last], chosen))
 
 
-def _json_chunks(keys: list[str], fragments: list[list[str]]) -> Iterator[bytes]:
+def _json_chunks(keys: list[str], columns: list[pd.Series]) -> Iterator[bytes]:
     """The array's UTF-8 text in pieces of :data:`_JSON_CHUNK_ROWS` records (at least one record).
 
     Why pieces: a 50,000-row ledger as one string, then one bytes object, is
     some 150 MB of fresh memory; page faults on it cost as much as the
-    encoding.  Chunks reuse the same memory.
+    encoding.  Chunks reuse the same memory.  Each piece's cell texts are
+    made for that piece only: every cell of the export's 160,000-row ledger
+    as a text at once was 290 MB of the ledger process's peak (issue 17).
     """
-    rows = len(fragments[0])
+    rows = len(columns[0])
     for start in range(0, rows, _JSON_CHUNK_ROWS):
-        part = [cells[start : start + _JSON_CHUNK_ROWS] for cells in fragments]
-        yield _json_records(keys, part, first=start == 0, last=start + _JSON_CHUNK_ROWS >= rows).encode("utf-8")
+        # One piece: the columns as they are (slicing ~30 columns of each of a thousand small ledgers costs).
+        piece = (
+            columns
+            if rows <= _JSON_CHUNK_ROWS
+            else [series.iloc[start : start + _JSON_CHUNK_ROWS] for series in columns]
+        )
+        fragments = [_json_fragments(series) for series in piece]
+        yield _json_records(keys, fragments, first=start == 0, last=start + _JSON_CHUNK_ROWS >= rows).encode("utf-8")
 
 
 def _json_records(keys: list[str], fragments: list[list[str]], *, first: bool, last: bool) -> str:

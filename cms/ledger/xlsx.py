@@ -16,12 +16,12 @@ name Calibri 11 directly.  Text is never a formula: there is no ``<f>``.
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import IO
 
 __all__ = [
     "STYLE_DATE",
@@ -31,7 +31,7 @@ __all__ = [
     "SheetColumn",
     "column_letter",
     "excel_serial",
-    "workbook_bytes",
+    "write_workbook",
 ]
 
 # cellXfs indices in styles.xml.
@@ -333,7 +333,8 @@ def _core(title: str) -> str:
     )
 
 
-def workbook_bytes(
+def write_workbook(
+    out: IO[bytes],
     columns: Sequence[SheetColumn],
     row_count: int,
     strings: SharedStrings,
@@ -341,9 +342,13 @@ def workbook_bytes(
     sheet_name: str,
     heights: dict[int, float] | None = None,
     printed_columns: int | None = None,
-) -> bytes:
-    """The ``.xlsx`` bytes of one sheet; ``strings``: the table the columns' text cells index.
+) -> None:
+    """Write the ``.xlsx`` of one sheet into ``out``; ``strings``: the table the columns' text cells index.
 
+    ``out``: a new seekable binary file (or buffer) at its start, so zipfile
+    writes the same headers as into memory (it seeks back to fill in each
+    part's sizes); writing straight to the file keeps a 160,000-row
+    workbook's bytes out of memory.
     ``heights``: row index (0 = first data row) → points, for rows taller
     than the default; ``printed_columns``: how many leading columns the
     print area covers (all when None; no print area without data rows).
@@ -364,8 +369,7 @@ def workbook_bytes(
         ("xl/worksheets/sheet1.xml", _worksheet(columns, row_count, heights or {}, strings)),
         ("xl/sharedStrings.xml", strings.xml()),
     ]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
         for name, pieces in parts:
             info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED  # zlib's default level, 6
@@ -373,4 +377,3 @@ def workbook_bytes(
             with package.open(info, "w") as part:
                 for piece in pieces:
                     part.write(piece.encode("utf-8"))
-    return buffer.getvalue()

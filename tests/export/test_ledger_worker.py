@@ -7,9 +7,12 @@ import json
 from datetime import date
 from pathlib import Path
 
+from cms.ledger.tables import write_csv, write_json, write_xlsx
+from export.compression import compressed
 from export.ledger_worker import (
     file_names,
     ledger_bytes,
+    ledger_frames,
     ledger_plan,
     load_plan,
     split_plan,
@@ -93,6 +96,29 @@ def test_write_ledgers__two_processes_write_the_bytes_of_one_and_each_gz(tmp_pat
     packed = tmp_path / "two" / "all.json.gz"
     assert gzip.decompress(packed.read_bytes()) == expected["all.json"]
     assert not (tmp_path / "two" / "all.xlsx.gz").exists(), "XLSX is compressed already; nginx sends it as it is"
+
+
+def test_write_ledgers__streamed_files_and_gz_as_the_in_memory_writers_give_them(tmp_path: Path) -> None:
+    hostile = {**_task(), "row_id": "r2", "task": '=HYPERLINK("http://x")', "detail": "@SUM(A1)", "calendar": True}
+    empty = {"row_id": "r3", "task": "", "deadline_text": "", "lead_units": []}
+    tasks = [{**_task(), "row_id": f"r{n}-1", "detail": "消防通道畅通" * n} for n in range(40)] + [hostile, empty]
+    calendar = {"name": "东石镇任务日历", "domain": "example.org"}
+    plan = ledger_plan(
+        [("all", tasks, False), ("by-unit", tasks, True), ("unit-a", tasks, False, 1, calendar)], date(2024, 4, 1)
+    )
+    write_ledgers(plan, tmp_path / "out")
+    for name, frame in ledger_frames(plan):
+        for fmt, writer in {"csv": write_csv, "xlsx": write_xlsx, "json": write_json}.items():
+            writer(frame, tmp_path / f"{name}.{fmt}")
+            assert (tmp_path / "out" / f"{name}.{fmt}").read_bytes() == (tmp_path / f"{name}.{fmt}").read_bytes()
+    written = {path.name: path.read_bytes() for path in (tmp_path / "out").iterdir()}
+    assert written.keys() >= set(file_names(plan)) and "unit-a.ics" in written
+    for name in file_names(plan):
+        packed = compressed(written[name]) if not name.endswith(".xlsx") else None
+        assert written.get(f"{name}.gz") == packed, name
+        if packed is not None:
+            assert gzip.decompress(packed) == written[name]
+    assert "all.json.gz" in written and "all.csv.gz" in written
 
 
 def test_load_plan__same_plan_with_each_repeated_text_held_once(tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ from cms.ledger.tables import (
     _display_width,
     build_ledger,
     build_unit_ledger,
-    ledger_file_bytes,
+    ledger_writers,
     neutralise,
     write_csv,
     write_json,
@@ -487,14 +487,30 @@ def test_write_json__every_dtype_as_json_dumps_gives_it(rows: list[tuple[Any, ..
 
 
 @pytest.mark.parametrize("build", [build_ledger, build_unit_ledger], ids=["ledger", "unit_ledger"])
-def test_ledger_file_bytes__each_format_as_its_writer_gives_it(build, tasks: list[dict[str, Any]]) -> None:
-    frame = build([*tasks, _hostile_task("=1+1"), _hostile_task("\r=1+1")])
-    files = ledger_file_bytes(frame)
-    assert list(files) == ["csv", "xlsx", "json"]
-    assert files["csv"] == _csv_bytes(frame)
-    assert files["xlsx"] == _xlsx_bytes(frame)
-    assert files["json"] == _json_bytes(frame)
-    assert frame["专题/项目"].iloc[-1] == "\r=1+1", "the caller's frame is not neutralised in place"
+@pytest.mark.parametrize("copies", [1, 800], ids=["short", "longer_than_a_piece"])
+def test_ledger_writers__streamed_files_as_the_writers_give_them_by_path_and_in_memory(
+    build, copies: int, tasks: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    # Chinese text, a formula-looking cell, empty cells (no units, no year, no date) and dates.
+    rows = [{**task, "row_id": f"{task['row_id']}-{n}"} for n in range(copies) for task in tasks]
+    frame = build([*rows, _hostile_task("=1+1"), _task(row_id="blank", detail="", progress_date=None, year=None)])
+    assert len(frame) > 2_000 or copies == 1, "the longer case spans several pieces of JSON and sheet rows"
+    writers = ledger_writers(frame)
+    assert list(writers) == ["csv", "xlsx", "json"]
+    for fmt, write in writers.items():
+        with (tmp_path / f"streamed.{fmt}").open("wb") as handle:
+            write(handle)
+    write_csv(frame, tmp_path / "path.csv")
+    write_xlsx(frame, tmp_path / "path.xlsx")
+    write_json(frame, tmp_path / "path.json")
+    memory = {"csv": _csv_bytes(frame), "xlsx": _xlsx_bytes(frame), "json": _json_bytes(frame)}
+    for fmt, data in memory.items():
+        streamed = (tmp_path / f"streamed.{fmt}").read_bytes()
+        assert streamed == (tmp_path / f"path.{fmt}").read_bytes() == data, fmt
+    assert "'=1+1" in memory["csv"].decode("utf-8-sig") and "2021-03-15" in memory["csv"].decode("utf-8-sig")
+    records = json.loads(memory["json"])
+    assert records[-1]["更新日期"] is None and records[-1]["年度"] is None and records[0]["更新日期"] == "2021-03-15"
+    assert "=1+1" in frame["专题/项目"].tolist(), "the caller's frame is not neutralised in place"
 
 
 def test_write_json__ledger_longer_than_a_piece_is_one_array(tasks: list[dict[str, Any]], tmp_path: Path) -> None:
