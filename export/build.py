@@ -136,6 +136,8 @@ class ExportResult:
     incremental: bool = False
     built_pages: int = 0
     linked_files: int = 0
+    # Pages the finishing step read (export/finish.py); an incremental one leaves linked pages unread.
+    read_pages: int = 0
     shards: int = 1
     # Wall-clock of each part of the build step (see :class:`BuildReport`), for the benchmark and the log.
     steps: dict[str, float] = field(default_factory=dict)
@@ -148,6 +150,7 @@ class BuildReport:
     ledgers: LedgerStats | None = None
     built_pages: int = 0
     linked_files: int = 0
+    read_pages: int = 0
     shards: int = 1
     site_identity: tuple[int, int] = (0, 0)
     search_index: SearchIndexStats | None = None
@@ -283,12 +286,14 @@ def build_site(
                 linked=linked,
                 fresh_downloads=set(step.files) if step else set(),
                 removed=reuse is None or reuse.removed or _gone(reuse.previous, site_dir, DOWNLOADS_DIR),
+                scripts=reuse.scripts if reuse is not None else None,
             )
             try:
                 finished = finish_site(site_dir, plan, report.note, indexing)
             except SearchIndexError as error:
                 raise ExportError(f"{error}\n原有网站 {out_dir} 保持不变。") from error
         report.search_index = finished.search_index
+        report.read_pages = finished.read
         if finished.problems:
             found = prepublish_report(finished.problems)
             raise ExportError(f"发布前检查未通过，原有网站 {out_dir} 保持不变：\n{found}")
@@ -298,6 +303,7 @@ def build_site(
         report.site_identity = site_identity(site_dir)
         if state is not None:
             state.site = report.site_identity
+            state.record_scripts(finished.scripts)  # lets the next incremental export leave linked pages unread
             save_state(out_dir, state)
         with report.timed("swap"):
             try:
@@ -348,7 +354,7 @@ def _link_compressed(previous: Path, site_dir: Path, paths: list[str]) -> None:
     Not counted as linked files, and never required: a missing one is
     simply compressed anew.
     """
-    link_files(previous, site_dir, [f"{path}.gz" for path in paths if (previous / f"{path}.gz").is_file()])
+    link_files(previous, site_dir, [f"{path}.gz" for path in paths], missing_ok=True)
 
 
 def _reuse_previous(reuse: Reuse, site_dir: Path, report: dict[str, Any]) -> tuple[int, set[str]]:
@@ -558,6 +564,7 @@ def export_site(
             raise
         result.ledgers = report.ledgers
         result.built_pages, result.linked_files, result.shards = report.built_pages, report.linked_files, report.shards
+        result.read_pages = report.read_pages
         result.search_index = report.search_index
         result.steps = dict(report.steps)
         # Housekeeping once the new site is live: keep this export's notices for the next one

@@ -19,6 +19,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import time
@@ -465,8 +466,13 @@ class SizeFiller:
     def _size_of(self, match: re.Match[str]) -> str:
         name = match.group(2)
         if name not in self.sizes:
-            path = self.downloads / name
-            self.sizes[name] = f"，{file_size_text(path.stat().st_size)}" if path.is_file() else ""
+            # One stat per file (downloads.html shows the size of every ledger file, thousands of them).
+            try:
+                found = os.stat(self.downloads / name)
+            except (OSError, ValueError):
+                self.sizes[name] = ""
+            else:
+                self.sizes[name] = f"，{file_size_text(found.st_size)}" if stat.S_ISREG(found.st_mode) else ""
         return f"{match.group(1)}{self.sizes[name]}{match.group(3)}"
 
     def fill(self, text: str) -> str | None:

@@ -18,7 +18,17 @@ full one.  Here each file is touched once, and only when needed:
   anything of the live site's pages or downloads is gone every page is
   checked;
 * the ledger process writes its files' ``.gz`` itself, so downloads are
-  never compressed here.
+  never compressed here;
+* a page linked unchanged that is neither checked nor given sizes is not
+  read at all: its inline-script hashes (for the CSP) are the ones the
+  export that built the live site recorded for it (export/incremental.py
+  keeps them in the state), and its ``.gz`` came with it.  Reading and
+  decoding all 9,168 pages of 1,000 notices to hash the same few scripts
+  was most of an incremental export's finishing step.  The CSP is still the
+  union over exactly the new site's pages, as a full export computes it: a
+  page that was removed or rebuilt contributes what it has now or nothing.
+  Without a record (first export, older state) every page is read, and
+  the new record is returned for the next export's state.
 
 :mod:`export.build` decides what was built and what was linked; this
 module only needs the names.
@@ -58,6 +68,9 @@ class FinishPlan:
     fresh_downloads: set[str] = field(default_factory=set)
     # Something the live site had (a page or a download) is not in the new one: check every page.
     removed: bool = True
+    # Site path → inline-script hashes of the live site's pages, as recorded when it was built
+    # (export/incremental.py); a linked page found here need not be read.  None: read every page.
+    scripts: dict[str, frozenset[str]] | None = None
 
 
 @dataclass
@@ -67,6 +80,9 @@ class FinishResult:
     rewritten: list[str] = field(default_factory=list)  # pages whose sizes changed
     checked: int = 0
     compressed: int = 0
+    read: int = 0  # pages read (the others' script hashes came from the plan's record)
+    # Site path of every page → the CSP hashes of its inline scripts, for the next export's state.
+    scripts: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def pages_to_fill(plan: FinishPlan) -> list[str] | None:
@@ -80,18 +96,39 @@ def pages_to_fill(plan: FinishPlan) -> list[str] | None:
     )
 
 
-def _site_files(site_dir: Path) -> tuple[list[str], list[str]]:
-    """(HTML pages, other text files worth a ``.gz``) as site paths, sorted; downloads and Pagefind left out."""
-    pages: list[str] = []
-    others: list[str] = []
-    for path in site_dir.rglob("*"):
-        if path.suffix not in COMPRESSED_SUFFIXES:
-            continue
-        name = path.relative_to(site_dir).as_posix()
-        if name.startswith((f"{DOWNLOADS_DIR}/", *(f"{bundle}/" for bundle in BUNDLES))) or not path.is_file():
-            continue
-        (pages if path.suffix == ".html" else others).append(name)
-    return sorted(pages), sorted(others)
+@dataclass
+class _SiteFiles:
+    pages: list[str]  # HTML pages, sorted
+    others: list[str]  # other text files worth a ``.gz``, sorted
+    packed: set[str]  # files that have a ``.gz`` beside them
+
+
+def _site_files(site_dir: Path) -> _SiteFiles:
+    """The new site's files as site paths; downloads and Pagefind left out.
+
+    Those folders are not entered at all (they hold three quarters of the
+    files at 1,000 notices), and a file's type comes from its directory
+    entry, not a ``stat``; so does whether it has a ``.gz`` already.
+    """
+    found = _SiteFiles([], [], set())
+    skipped = {DOWNLOADS_DIR, *BUNDLES}
+    folders = [("", str(site_dir))]
+    while folders:
+        prefix, folder = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if prefix or entry.name not in skipped:
+                        folders.append((f"{prefix}{entry.name}/", entry.path))
+                    continue
+                suffix = os.path.splitext(entry.name)[1]
+                if suffix == ".gz":
+                    found.packed.add(prefix + entry.name[:-3])
+                elif suffix in COMPRESSED_SUFFIXES and entry.is_file():
+                    (found.pages if suffix == ".html" else found.others).append(prefix + entry.name)
+    found.pages.sort()
+    found.others.sort()
+    return found
 
 
 @contextlib.contextmanager
@@ -132,7 +169,7 @@ def finish_site(
     """
     note = timer or (lambda name, seconds: None)
     started = time.perf_counter()
-    link_download_names(site_dir, plan.ledgers, plan.calendars)
+    named = link_download_names(site_dir, plan.ledgers, plan.calendars)
     note("link_download_names", time.perf_counter() - started)
 
     started = time.perf_counter()
@@ -140,12 +177,24 @@ def finish_site(
     fill = pages_to_fill(plan)
     to_fill = set(fill) if fill is not None else None
     sizes = SizeFiller(site_dir / DOWNLOADS_DIR)
-    pages, others = _site_files(site_dir)
-    hashes: set[str] = set()
-    found: dict[str, bool] = {}
-    for name in pages:
+    files = _site_files(site_dir)
+    # A linked page's recorded hashes stand in for reading it, unless it is to be checked or given sizes.
+    recorded = plan.scripts if plan.scripts is not None and to_fill is not None and not plan.removed else {}
+    interned: dict[frozenset[str], frozenset[str]] = {}
+    # The check's cache of link targets, started with the files just listed or linked (no stat for those:
+    # the index pages link to thousands).
+    found = dict.fromkeys([*files.pages, *files.others, *named], True)
+    for name in files.pages:
+        known = recorded.get(name) if name in plan.linked else None
+        if known is not None and name not in (to_fill or ()):
+            # Linked unchanged, not checked, no size to write: the live site's bytes, hashed when it was built.
+            result.scripts[name] = interned.setdefault(known, known)
+            if name not in files.packed:  # its .gz was not linked with it
+                result.compressed += compress_file(site_dir / name, trust_existing=True)
+            continue
         path = site_dir / name
         data = path.read_bytes()
+        result.read += 1
         rewritten = False
         if to_fill is None or name in to_fill:
             filled = sizes.fill(data.decode("utf-8"))
@@ -155,13 +204,14 @@ def finish_site(
                 result.rewritten.append(name)
                 rewritten = True
         text = data.decode("utf-8")
-        hashes |= script_hashes(text)
+        hashes = frozenset(script_hashes(text))
+        result.scripts[name] = interned.setdefault(hashes, hashes)
         trusted = name in plan.linked and not rewritten
         if plan.removed or not trusted:
             result.problems += check_page(site_dir, name, text, found)
             result.checked += 1
         result.compressed += compress_file(path, data, trust_existing=trusted)
-    for name in others:
+    for name in files.others:
         result.compressed += compress_file(site_dir / name, trust_existing=name in plan.linked)
     note("sizes_check_csp_gzip", time.perf_counter() - started)
     if indexing is not None:
@@ -178,7 +228,7 @@ def finish_site(
             for path in sorted(bundle.rglob("*")):
                 if path.suffix in COMPRESSED_SUFFIXES and path.is_file():
                     result.compressed += compress_file(path, trust_existing=name in reused)
-    write_csp(site_dir, hashes)
+    write_csp(site_dir, frozenset[str]().union(*interned))
     note("csp_and_search_gzip", time.perf_counter() - started)
     return result
 

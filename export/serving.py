@@ -170,28 +170,45 @@ def named_download_url(stem: str, title: str, fmt: str) -> str:
 
 def link_download_names(
     site_dir: Path, ledgers: Iterable[tuple[str, str]], calendars: Iterable[tuple[str, str]] = ()
-) -> int:
-    """Hard-link every ledger file (and ``.gz``) to its named path; returns how many links.
+) -> list[str]:
+    """Hard-link every ledger file (and ``.gz``) to its named path; returns the site paths linked.
 
     ``ledgers``: (stem, file label) pairs, each in :data:`LEDGER_FORMATS`;
     ``calendars``: (stem, calendar name) of the ledgers that have a ``.ics``.
     A file the ledger step did not write gets no link (the pre-publish check
     then names the page whose link points nowhere).
+
+    Every export makes all of them, incremental ones too (some 6,000 at
+    1,000 notices), so each is one ``link`` call where nothing is in the
+    way and each ledger's folder is made once, instead of a ``stat``,
+    ``mkdir`` and ``unlink`` before every link.  A name already there is
+    replaced (the old inode may be the live site's, so it is unlinked,
+    never written to).
     """
     wanted = [(stem, title, fmt) for stem, title in ledgers for fmt in LEDGER_FORMATS]
     wanted += [(stem, title, CALENDAR_FORMAT) for stem, title in calendars]
-    made = 0
+    downloads = os.path.join(site_dir, DOWNLOADS_DIR)
+    folders: set[str] = set()
+    made: list[str] = []
     for stem, title, fmt in wanted:
-        source = site_dir / DOWNLOADS_DIR / f"{stem}.{fmt}"
-        target = site_dir / named_download(stem, title, fmt)
+        source = os.path.join(downloads, f"{stem}.{fmt}")
+        relative = named_download(stem, title, fmt)
+        target = os.path.join(site_dir, relative)
         for suffix in ("", ".gz"):
-            original, named = Path(f"{source}{suffix}"), Path(f"{target}{suffix}")
-            if not original.is_file():
-                continue
-            named.parent.mkdir(parents=True, exist_ok=True)
-            named.unlink(missing_ok=True)
-            os.link(original, named)
-            made += 1
+            original, named = source + suffix, target + suffix
+            if stem not in folders:
+                if not os.path.isfile(original):
+                    continue  # no folder for a ledger without files
+                os.makedirs(os.path.dirname(named), exist_ok=True)
+                folders.add(stem)
+            try:
+                os.link(original, named)
+            except FileNotFoundError:
+                continue  # not written (a .gz is only written when worth it)
+            except FileExistsError:
+                os.unlink(named)
+                os.link(original, named)
+            made.append(relative + suffix)
     return made
 
 

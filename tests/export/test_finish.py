@@ -8,7 +8,7 @@ from pathlib import Path
 
 from export.downloads import download_links
 from export.finish import FinishPlan, finish_site, pages_to_fill
-from export.serving import prepare_for_serving
+from export.serving import CSP_FILE, prepare_for_serving
 from tests.export.sitecheck import tree_digest
 
 ARTICLE = '<article class="md-content__inner md-typeset">{}</article>'
@@ -94,3 +94,81 @@ def test_pages_to_fill__built_pages_and_linked_ones_showing_a_download_written_n
     plan.fresh_downloads = {"y.csv"}
     assert pages_to_fill(plan) == ["a.html", "b.html", "c.html"]
     assert pages_to_fill(FinishPlan([])) is None
+
+
+def _csp(site: Path) -> str:
+    return (site / CSP_FILE).read_text(encoding="utf-8")
+
+
+def _live_and_record(tmp_path: Path) -> tuple[Path, dict[str, frozenset[str]]]:
+    """A finished live site and the script hashes its export recorded (every page read: no record before)."""
+    live = _site(tmp_path / "live")
+    result = finish_site(live, FinishPlan([("notice-a", "甲通知")], sized_pages={}))
+    assert result.read == len(result.scripts) == 3
+    return live, result.scripts
+
+
+def _next_site(live: Path, tmp_path: Path) -> Path:
+    """The next export's site before finishing: every page hard-linked from the live one, like link_previous."""
+    site = tmp_path / "next"
+    shutil.copytree(live, site, copy_function=os.link)
+    (site / CSP_FILE).unlink()
+    return site
+
+
+def test_finish_site__a_linked_page_with_recorded_scripts_is_not_read_and_the_csp_stays_the_same(tmp_path):
+    live, record = _live_and_record(tmp_path)
+    site = _next_site(live, tmp_path)
+    (site / "notices" / "a.html").unlink()  # rebuilt now
+    shutil.copy2(live / "notices" / "a.html", site / "notices" / "a.html")
+    linked = {"index.html", "units/b.html"}
+    plan = FinishPlan([("notice-a", "甲通知")], sized_pages={}, linked=linked, removed=False, scripts=record)
+
+    result = finish_site(site, plan)
+
+    assert result.read == 1  # notices/a.html only
+    assert result.scripts == record
+    assert _csp(site) == _csp(live)
+    assert tree_digest(site) == tree_digest(live)
+
+
+def test_finish_site__recorded_scripts_of_a_rebuilt_or_vanished_page_leave_the_csp(tmp_path):
+    live, record = _live_and_record(tmp_path)
+    assert "var b = 2" in (live / "units" / "b.html").read_text(encoding="utf-8")
+    site = _next_site(live, tmp_path)
+    (site / "units" / "b.html").unlink()
+    _write(site, "units/b.html", '<a href="../notices/a.html">甲</a>')  # rebuilt without its own script
+    record = {**record, "units/gone.html": frozenset({"'sha256-gone'"})}  # in the record, not in the site
+    linked = {"index.html", "notices/a.html", "units/gone.html"}
+    plan = FinishPlan([("notice-a", "甲通知")], sized_pages={}, linked=linked, removed=False, scripts=record)
+
+    result = finish_site(site, plan)
+
+    full = tmp_path / "full"
+    shutil.copytree(site, full)
+    finish_site(full, FinishPlan([("notice-a", "甲通知")], sized_pages={}))
+    assert result.read == 1
+    assert _csp(site) == _csp(full)
+    assert "sha256-gone" not in _csp(site) and len(result.scripts) == 3
+    assert len(_csp(site)) < len(_csp(live))  # units/b.html's own script is gone from the policy
+
+
+def test_finish_site__linked_pages_are_read_without_a_record_or_when_checked_or_given_sizes(tmp_path):
+    live, record = _live_and_record(tmp_path)
+    linked = {"index.html", "notices/a.html", "units/b.html"}
+    ledgers = [("notice-a", "甲通知")]
+
+    def read(tag: str, **options) -> int:
+        site = _next_site(live, tmp_path / tag)
+        plan = FinishPlan(ledgers, linked=linked, **{"sized_pages": {}, "removed": False, **options})
+        result = finish_site(site, plan)
+        assert _csp(site) == _csp(live)
+        return result.read
+
+    assert read("recorded", scripts=record) == 0
+    assert read("no-record") == 3
+    assert read("part", scripts={"index.html": record["index.html"]}) == 2
+    assert read("removed", scripts=record, removed=True) == 3  # every page checked
+    assert read("sizes-unknown", scripts=record, sized_pages=None) == 3
+    sized = {"notices/a.html": frozenset({"notice-a.csv"})}
+    assert read("fresh-ledger", scripts=record, sized_pages=sized, fresh_downloads={"notice-a.csv"}) == 1

@@ -13,6 +13,7 @@ byte-identical.  Real MkDocs throughout, so these tests are slow.
 from __future__ import annotations
 
 import copy
+import json
 import os
 import random
 import shutil
@@ -28,8 +29,17 @@ from cms.documents.models import Disclosure
 from cms.documents.setup import ensure_site_structure
 from export.build import export_site
 from export.downloads import Ledger
-from export.incremental import fingerprint, ledger_digests, load_state, state_path
+from export.incremental import (
+    ExportState,
+    fingerprint,
+    ledger_digests,
+    load_state,
+    save_state,
+    site_identity,
+    state_path,
+)
 from export.search_index import BUNDLE_DIR, LETTERS_DIR
+from export.serving import CSP_FILE
 from export.snapshot import take_snapshot
 from tests.export.sitecheck import readable, site_files, tree_digest
 from tests.factories import UnitFactory, make_attachment, make_letter, make_notice, paragraph, task_list
@@ -257,6 +267,70 @@ def test_export_site__a_changed_letter_reindexes_the_letter_bundle_only(base_sna
     assert tree_digest(out) == tree_digest(reference)
 
 
+def _page_inodes(site: Path) -> dict[str, int]:
+    """Every page the finishing step looks at (downloads and the search bundles left out) → its inode."""
+    pages = {p.relative_to(site).as_posix(): p for p in site.rglob("*.html")}
+    return {name: path.stat().st_ino for name, path in pages.items() if not name.startswith(("downloads/", "pagefind"))}
+
+
+def test_export_site__incremental_reads_only_the_pages_it_did_not_link(base_snapshot, tmp_path):
+    out, src = tmp_path / "site", tmp_path / "src"
+    first = export_site(out, src, snapshot=base_snapshot)
+    before = _page_inodes(out)
+    assert first.read_pages == len(before)  # no record of the pages' scripts yet: every page read
+    changed = copy.deepcopy(base_snapshot)
+    changed["notices"][0]["body"].append(paragraph("只改第一份通知。"))
+
+    result = export_site(out, src, snapshot=changed)
+
+    after = _page_inodes(out)
+    fresh = [name for name, inode in after.items() if before.get(name) != inode]
+    assert result.incremental
+    assert 0 < result.read_pages == len(fresh) < len(after), "a page linked unchanged must not be read"
+    reference = tmp_path / "full"
+    export_site(reference, tmp_path / "src-full", snapshot=copy.deepcopy(changed), full=True, shards=1)
+    assert tree_digest(out) == tree_digest(reference)
+
+
+def test_export_site__a_state_without_the_script_record_reads_every_page(base_snapshot, tmp_path):
+    out, src = tmp_path / "site", tmp_path / "src"
+    export_site(out, src, snapshot=base_snapshot)
+    saved = json.loads(state_path(out).read_text(encoding="utf-8"))
+    assert saved["page_scripts"] and saved["script_sets"]
+    saved["page_scripts"] = {"index.html": 99}  # unusable: an index past the sets
+    state_path(out).write_text(json.dumps(saved), encoding="utf-8")
+    changed = copy.deepcopy(base_snapshot)
+    changed["notices"][0]["body"].append(paragraph("只改第一份通知。"))
+
+    result = export_site(out, src, snapshot=changed)
+
+    assert result.incremental and result.read_pages == len(_page_inodes(out))
+    reference = tmp_path / "full"
+    export_site(reference, tmp_path / "src-full", snapshot=copy.deepcopy(changed), full=True, shards=1)
+    assert tree_digest(out) == tree_digest(reference)
+    assert export_site(out, src, snapshot=changed).read_pages < len(_page_inodes(out)), "the record is back"
+
+
+def test_export_site__the_csp_loses_the_inline_script_of_removed_pages_as_a_full_export_does(base_snapshot, tmp_path):
+    """The letters are the only pages three folders deep: Material's inline script names that depth."""
+    out, src = tmp_path / "site", tmp_path / "src"
+    export_site(out, src, snapshot=base_snapshot)
+    before = (out / CSP_FILE).read_text(encoding="utf-8")
+    changed = copy.deepcopy(base_snapshot)
+    for notice in changed["notices"]:
+        for attachment in notice["attachments"]:
+            attachment["letters"] = []
+
+    result = export_site(out, src, snapshot=changed)
+
+    reference = tmp_path / "full"
+    export_site(reference, tmp_path / "src-full", snapshot=copy.deepcopy(changed), full=True, shards=1)
+    csp = (out / CSP_FILE).read_text(encoding="utf-8")
+    assert result.incremental
+    assert csp == (reference / CSP_FILE).read_text(encoding="utf-8")
+    assert len(csp) < len(before), "a script only the removed pages had must leave the policy"
+
+
 def test_export_site__no_change_rebuilds_only_the_nav_pages(base_snapshot, tmp_path):
     out, src = tmp_path / "site", tmp_path / "src"
     export_site(out, src, snapshot=base_snapshot)
@@ -406,3 +480,22 @@ def test_ledger_digests__a_passed_checkpoint_changes_the_digest_as_the_next_chec
     assert january == february  # no checkpoint passed: the files would be the same bytes
     assert april["unit-a"] != february["unit-a"]  # 下次节点 moved from 03-31 to 06-30
     assert april["unit-b"] == february["unit-b"]
+
+
+def test_load_state__a_malformed_script_record_is_dropped_and_the_rest_kept(tmp_path):
+    out = tmp_path / "site"
+    out.mkdir()
+    state = ExportState("fp", site_identity(out), pages={"index.md": "d"})
+    hashes = {"index.html": frozenset({"'sha256-a'", "'sha256-b'"}), "404.html": frozenset({"'sha256-a'"})}
+    state.record_scripts({**hashes, "units/x.html": hashes["index.html"]})
+    save_state(out, state)
+    loaded = load_state(out)
+    assert loaded is not None and loaded.scripts() == {**hashes, "units/x.html": hashes["index.html"]}
+    assert len(loaded.script_sets) == 2  # each distinct set stored once
+
+    saved = json.loads(state_path(out).read_text(encoding="utf-8"))
+    for record in ({"page_scripts": "garbage"}, {"script_sets": 7}, {"page_scripts": {"index.html": -1}}):
+        state_path(out).write_text(json.dumps({**saved, **record}), encoding="utf-8")
+        loaded = load_state(out)
+        assert loaded is not None and loaded.pages == {"index.md": "d"}
+        assert loaded.scripts() is None
