@@ -127,6 +127,10 @@ class RenderCache:
     old: Stored = field(default_factory=Stored)
     new: Stored = field(default_factory=Stored)
     common: str = ""  # base and the site-wide inputs of the pages (set by :meth:`bind`)
+    # id(assignment) → (it, the key of its notice's assignments, its place among them): see :meth:`section`.
+    origins: dict[int, tuple[Assignment, str, int]] = field(default_factory=dict)
+    # id(record) → (it, :func:`_digest` of it): a notice's record is part of two keys, pickled once.
+    records: dict[int, tuple[dict[str, Any], str]] = field(default_factory=dict)
     hits: int = 0
     misses: int = 0
     section_misses: int = 0
@@ -164,7 +168,7 @@ class RenderCache:
         Pass as ``made`` to :meth:`export.site.Site.from_snapshot`.
         """
         pages = {page.path: page for page in walk([notice])}
-        key = _digest([self.base, [(page.kind, path) for path, page in pages.items()], notice.record])
+        key = _digest([self.base, [(page.kind, path) for path, page in pages.items()], self._record(notice)])
         previous = self.old.assignments.get(notice.path)
         if previous is not None and previous[0] == key:
             rows = previous[1]
@@ -174,7 +178,16 @@ class RenderCache:
             found = notice_assignments(notice, groups)
             rows = [_stored(a) for a in found]
         self.new.assignments[notice.path] = (key, rows)
+        for index, assignment in enumerate(found):
+            self.origins[id(assignment)] = (assignment, key, index)
         return found
+
+    def _record(self, notice: DocumentPage) -> str:
+        """:func:`_digest` of the notice's record (its attachments and letters included), worked out once."""
+        found = self.records.get(id(notice.record))
+        if found is None or found[0] is not notice.record:
+            found = self.records[id(notice.record)] = (notice.record, _digest(notice.record))
+        return found[1]
 
     def entry(self, notice: DocumentPage) -> NoticeEntry:
         """This export's entry for ``notice`` (a notice, not an attachment): the previous one if its key matches."""
@@ -183,7 +196,7 @@ class RenderCache:
             return found
         assert self.common, "bind() the cache to the site first"
         placed = [(page.kind, page.path) for page in walk([notice])]
-        key = _digest([self.common, placed, notice.record])
+        key = _digest([self.common, placed, self._record(notice)])
         previous = self.old.notices.get(notice.path)
         if previous is not None and previous.key == key:
             self.hits += 1
@@ -195,18 +208,27 @@ class RenderCache:
         return entry
 
     def section(self, path: str, year: int | None, items: list[Assignment], make: Callable[[], str]) -> str:
-        """A unit's items of one year listed on ``path``: the previous text if every field it shows is the same."""
-        shown = [
-            (
-                *_stored(a),
-                a.page.kind,
-                a.page.title,
-                a.page.notice.get("id"),
-                a.page.notice.get("title"),
-                a.page.notice.get("doc_number"),
-            )
-            for a in items
-        ]
+        """A unit's items of one year listed on ``path``: the previous text if every field it shows is the same.
+
+        The items are named by where they come from (:meth:`_origins`) when
+        :meth:`assignments` made them all, else by every field the section shows.
+        """
+        origins = self._origins(items)
+        shown = (
+            [
+                (
+                    *_stored(a),
+                    a.page.kind,
+                    a.page.title,
+                    a.page.notice.get("id"),
+                    a.page.notice.get("title"),
+                    a.page.notice.get("doc_number"),
+                )
+                for a in items
+            ]
+            if origins is None
+            else ["origins", origins]
+        )
         key = _digest([self.common, path, year, shown])
         text = self.new.sections.get(key)
         if text is None:
@@ -216,6 +238,29 @@ class RenderCache:
                 text = make()
             self.new.sections[key] = text
         return text
+
+    def _origins(self, items: list[Assignment]) -> list[tuple[str, list[int]]] | None:
+        """The items as (key of a notice's assignments, their places in it), or None if one is not known.
+
+        Why this is as good a key as the fields: an item's fields, its page's
+        kind and title and its notice's id, title and 文号 are all made from
+        what the key of its notice's assignments covers (the record, the
+        pages' places, the unit groups, the code), so the same key and place
+        is the same item.  Pickling 130,000 items' fields for the keys of the
+        unit sections was a good part of rendering the unit pages at 1,000
+        notices (issue 17); the keys are already there.
+        """
+        runs: list[tuple[str, list[int]]] = []
+        for assignment in items:
+            found = self.origins.get(id(assignment))
+            if found is None or found[0] is not assignment:
+                return None
+            _, key, index = found
+            if runs and runs[-1][0] == key:
+                runs[-1][1].append(index)
+            else:
+                runs.append((key, [index]))
+        return runs
 
     def task_digests(self) -> dict[int, str]:
         """id(task) → its digest, for the cached tasks (see :func:`export.incremental.ledger_digests`)."""
