@@ -18,7 +18,8 @@ its ledger rows are a pure function of
   a page rendered anew shows their change anyway, a cached one would not).
 
 A unit's items of one year (the big part of its pages) are kept the same
-way, keyed by the items' own fields and the page path they are listed on;
+way, keyed by the items' own fields (through a digest kept with each
+notice's assignments) and the page path they are listed on;
 so is what each notice assigns to units (keyed by the notice, its placement,
 the unit groups, the fingerprint and the code), which decides which units
 have pages at all and is read before anything else is rendered.
@@ -59,7 +60,7 @@ from .incremental import _hash_tree
 from .site import Site
 from .tree import DocumentPage, Groups, SitePage, walk
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: each notice's assignments keep the digest of what the unit sections show of them
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # Code whose change may change a rendered notice or unit section (see the module docstring).
 CODE_ROOTS = ("cms", "export")
@@ -68,6 +69,18 @@ CODE_ROOTS = ("cms", "export")
 def _stored(a: Assignment) -> tuple[Any, ...]:
     """An assignment as plain data, its page by path: :class:`Assignment`'s fields in their order."""
     return (a.unit_id, a.kind, a.year, a.page.path, a.anchor, a.title, a.detail, a.deadline, a.role, a.via, a.addressee)
+
+
+def _shown(a: Assignment) -> tuple[Any, ...]:
+    """What a unit section shows of an item: its fields, its page's kind and title, its notice's id, title and 文号."""
+    return (
+        *_stored(a),
+        a.page.kind,
+        a.page.title,
+        a.page.notice.get("id"),
+        a.page.notice.get("title"),
+        a.page.notice.get("doc_number"),
+    )
 
 
 def cache_path(out_dir: Path) -> Path:
@@ -115,8 +128,9 @@ class Stored:
 
     notices: dict[str, NoticeEntry] = field(default_factory=dict)
     sections: dict[str, str] = field(default_factory=dict)
-    # Notice path → (key, its assignments with the page as its path), see :meth:`RenderCache.assignments`.
-    assignments: dict[str, tuple[str, list[tuple[Any, ...]]]] = field(default_factory=dict)
+    # Notice path → (key, its assignments with the page as its path, :func:`_shown_digest` of them),
+    # see :meth:`RenderCache.assignments`.
+    assignments: dict[str, tuple[str, list[tuple[Any, ...]], str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -127,7 +141,7 @@ class RenderCache:
     old: Stored = field(default_factory=Stored)
     new: Stored = field(default_factory=Stored)
     common: str = ""  # base and the site-wide inputs of the pages (set by :meth:`bind`)
-    # id(assignment) → (it, the key of its notice's assignments, its place among them): see :meth:`section`.
+    # id(assignment) → (it, the shown digest of its notice's assignments, its place among them): see :meth:`section`.
     origins: dict[int, tuple[Assignment, str, int]] = field(default_factory=dict)
     # id(record) → (it, :func:`_digest` of it): a notice's record is part of two keys, pickled once.
     records: dict[int, tuple[dict[str, Any], str]] = field(default_factory=dict)
@@ -171,15 +185,16 @@ class RenderCache:
         key = _digest([self.base, [(page.kind, path) for path, page in pages.items()], self._record(notice)])
         previous = self.old.assignments.get(notice.path)
         if previous is not None and previous[0] == key:
-            rows = previous[1]
+            rows, shown = previous[1], previous[2]
             found = [Assignment(row[0], row[1], row[2], pages[row[3]], *row[4:]) for row in rows]
         else:
             self.assignment_misses += 1
             found = notice_assignments(notice, groups)
             rows = [_stored(a) for a in found]
-        self.new.assignments[notice.path] = (key, rows)
+            shown = _digest([_shown(a) for a in found])
+        self.new.assignments[notice.path] = (key, rows, shown)
         for index, assignment in enumerate(found):
-            self.origins[id(assignment)] = (assignment, key, index)
+            self.origins[id(assignment)] = (assignment, shown, index)
         return found
 
     def _record(self, notice: DocumentPage) -> str:
@@ -214,21 +229,7 @@ class RenderCache:
         :meth:`assignments` made them all, else by every field the section shows.
         """
         origins = self._origins(items)
-        shown = (
-            [
-                (
-                    *_stored(a),
-                    a.page.kind,
-                    a.page.title,
-                    a.page.notice.get("id"),
-                    a.page.notice.get("title"),
-                    a.page.notice.get("doc_number"),
-                )
-                for a in items
-            ]
-            if origins is None
-            else ["origins", origins]
-        )
+        shown = [_shown(a) for a in items] if origins is None else ["origins", origins]
         key = _digest([self.common, path, year, shown])
         text = self.new.sections.get(key)
         if text is None:
@@ -240,15 +241,16 @@ class RenderCache:
         return text
 
     def _origins(self, items: list[Assignment]) -> list[tuple[str, list[int]]] | None:
-        """The items as (key of a notice's assignments, their places in it), or None if one is not known.
+        """The items as (shown digest of a notice's assignments, their places in it), or None if one is not known.
 
-        Why this is as good a key as the fields: an item's fields, its page's
-        kind and title and its notice's id, title and 文号 are all made from
-        what the key of its notice's assignments covers (the record, the
-        pages' places, the unit groups, the code), so the same key and place
-        is the same item.  Pickling 130,000 items' fields for the keys of the
-        unit sections was a good part of rendering the unit pages at 1,000
-        notices (issue 17); the keys are already there.
+        Why this is as good a key as the fields: the shown digest covers the
+        fields of every item of the notice (:func:`_shown`), so the same
+        digest and place is the same item.  Pickling 130,000 items' fields
+        for the keys of the unit sections was a good part of rendering the
+        unit pages at 1,000 notices (issue 17); the digests are kept with
+        each notice's assignments and only worked out anew for a notice
+        whose assignments are (so an edit that leaves a notice's items as
+        they were leaves the sections listing them cached).
         """
         runs: list[tuple[str, list[int]]] = []
         for assignment in items:

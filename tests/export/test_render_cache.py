@@ -97,6 +97,7 @@ def test_render_cache__an_edited_notice_is_rendered_anew_and_only_it(notice_inde
     pages, cache = _cached_then_fresh(tmp_path, change)
     assert "缓存后追加的段落。" in _everything(pages)
     assert cache.misses == 1 and cache.hits == 2 and cache.assignment_misses == 1
+    assert cache.section_misses == 0, "a paragraph names no unit: the unit sections stay cached"
 
 
 def test_render_cache__a_renamed_unit_shows_on_every_page_and_ledger_that_names_it(notice_index, tmp_path):
