@@ -396,7 +396,7 @@ OURS_LIMIT = 0.15  # snapshot + render under 15% of the export's wall-clock time
 LIVE_LIMIT = 15.0  # issue 17: one changed notice live within 15 s (publish → incremental export done)
 MEMORY_LIMIT = 2 * 2**30  # issue 17: peak memory of a full export under 2 GB
 # Steps of export_site that run once the new site is swapped in (export/build.py): the publish is live before them.
-AFTER_SWAP = ("remove_old_site", "save_render_cache", "remove_old_docs")
+AFTER_SWAP = ("remove_old_site", "save_render_cache", "remove_old_docs", "collect_garbage")
 
 
 class PeakMemory:

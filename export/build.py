@@ -68,7 +68,7 @@ from .incremental import (
     site_identity,
 )
 from .ledger_worker import CALENDAR_FORMAT, FORMATS
-from .memory import release_freed_memory
+from .memory import DeferredCollection, collection_deferred, release_freed_memory
 from .mkdocs_run import (
     DEFAULT_SOURCE_DIR,
     PROJECT_DIR,
@@ -452,8 +452,44 @@ def export_site(
     export/incremental.py); a full build runs ``shards`` mkdocs processes
     at once (default: one per core, at most two).  The ledger process starts
     before the render: which ledgers an incremental build keeps is known from
-    the snapshot alone.
+    the snapshot alone.  No cyclic garbage collection during the snapshot
+    and the render (export/memory.py); the one collection they put off runs
+    once the site is live and the export's own data are gone.
     """
+    with collection_deferred() as deferred:
+        result = _export(
+            out_dir,
+            src_dir,
+            base_url=base_url,
+            progress=progress,
+            snapshot=snapshot,
+            root_config=root_config,
+            runner=runner,
+            full=full,
+            shards=shards,
+            before_swap=before_swap,
+            deferred=deferred,
+        )
+        with _timed(result.steps, "collect_garbage"):
+            deferred.finish()
+    return result
+
+
+def _export(
+    out_dir: Path,
+    src_dir: Path,
+    *,
+    base_url: str | None,
+    progress: Progress | None,
+    snapshot: dict[str, Any] | None,
+    root_config: Path,
+    runner: MkdocsRunner | None,
+    full: bool,
+    shards: int | None,
+    before_swap: Callable[[Path], None] | None,
+    deferred: DeferredCollection,
+) -> ExportResult:
+    """:func:`export_site`'s steps; ``deferred`` is resumed once the render is done."""
     say = progress or (lambda message: None)
     out_dir, src_dir = Path(out_dir).resolve(), Path(src_dir).resolve()
     result = ExportResult(out_dir=out_dir, docs_dir=src_dir / DOCS_DIRNAME)
@@ -499,6 +535,7 @@ def export_site(
                 # Full after all (most pages changed): the early step lacks the ledgers it would have kept.
                 _discard(early)
                 early = None
+            deferred.resume()  # from here on the collector walks only what the build makes
             result.timings["render"] = time.perf_counter() - started
             result.pages, result.units, result.documents = rendered.pages, rendered.units, rendered.documents
             say(

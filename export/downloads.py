@@ -79,7 +79,8 @@ class Ledger:
         names each ask for it, and the all-tasks ledger reads 90,000 tasks'
         years at 1,000 notices.
         """
-        years = sorted({int(task["year"]) for task in self.tasks if task.get("year")})
+        # The distinct values first: the all-tasks ledgers have 90,000 tasks of a handful of years.
+        years = sorted({int(year) for year in {task.get("year") for task in self.tasks} if year})
         span = [f"{years[0]}年" if len(years) == 1 else f"{years[0]}-{years[-1]}年"] if years else []
         everything = "全部（按责任单位逐行）" if self.by_unit else "全部"
         return ledger_file_name([*span, self.subject or everything], "").removesuffix(".")
@@ -405,10 +406,13 @@ def _size_mark(file_name: str) -> str:
     return f'<span {SIZE_MARK}="{file_name}"></span>'
 
 
-def _download_url(from_path: str, stem: str, label: str, fmt: str) -> str:
+def _download_target(stem: str, label: str, fmt: str) -> str:
     """The named path (``downloads/<stem>/<中文名>.<fmt>``, see export/serving.py), else the ASCII file."""
-    target = named_download_url(stem, label, fmt) if label else f"{DOWNLOADS_DIR}/{stem}.{fmt}"
-    return href(from_path, target)
+    return named_download_url(stem, label, fmt) if label else f"{DOWNLOADS_DIR}/{stem}.{fmt}"
+
+
+def _download_url(from_path: str, stem: str, label: str, fmt: str) -> str:
+    return href(from_path, _download_target(stem, label, fmt))
 
 
 def download_links(from_path: str, stem: str, file_label: str = "") -> str:
@@ -420,17 +424,27 @@ def download_links(from_path: str, stem: str, file_label: str = "") -> str:
     Chinese-named path, so it saves as ``2024年-东石镇-任务台账.xlsx`` from
     any server or from disk.
     """
-    name = escape_html(_reading_name(file_label))
-
-    def saved_as(fmt: str) -> str:
-        return f'="{escape_html(download_file_name(file_label, fmt))}"' if file_label else ""
-
     links = " · ".join(
-        f'<a href="{_download_url(from_path, stem, file_label, fmt)}" download{saved_as(fmt)}>'
-        f"{name}（{fmt.upper()}{_size_mark(f'{stem}.{fmt}')}）</a>"
-        for fmt in LEDGER_FORMATS
+        f'<a href="{href(from_path, target)}" download{saved_as}>{text}</a>'
+        for target, saved_as, text in _download_parts(stem, file_label)
     )
     return f'<p class="downloads">下载任务台账（CSV 可直接用 Excel/WPS 打开，JSON 供系统对接）：{links}</p>\n\n'
+
+
+@functools.lru_cache(maxsize=4096)
+def _download_parts(stem: str, file_label: str) -> tuple[tuple[str, str, str], ...]:
+    """Per format, what :func:`download_links` shows wherever it is: (target, ``download`` value, link text).
+
+    Worked out once per ledger: every page of a notice links to its ledger
+    (10,000 pages at 1,000 notices), and only the relative path differs.
+    """
+    name = escape_html(_reading_name(file_label))
+    parts = []
+    for fmt in LEDGER_FORMATS:
+        target = _download_target(stem, file_label, fmt)
+        saved_as = f'="{escape_html(download_file_name(file_label, fmt))}"' if file_label else ""
+        parts.append((target, saved_as, f"{name}（{fmt.upper()}{_size_mark(f'{stem}.{fmt}')}）"))
+    return tuple(parts)
 
 
 def calendar_link(from_path: str, stem: str, label: str) -> str:

@@ -18,7 +18,8 @@ its ledger rows are a pure function of
   a page rendered anew shows their change anyway, a cached one would not).
 
 A unit's items of one year (the big part of its pages) are kept the same
-way, keyed by the items' own fields and the page path they are listed on;
+way, keyed by the items' own fields (through a digest kept with each
+notice's assignments) and the page path they are listed on;
 so is what each notice assigns to units (keyed by the notice, its placement,
 the unit groups, the fingerprint and the code), which decides which units
 have pages at all and is read before anything else is rendered.
@@ -59,7 +60,7 @@ from .incremental import _hash_tree
 from .site import Site
 from .tree import DocumentPage, Groups, SitePage, walk
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: each notice's assignments keep the digest of what the unit sections show of them
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # Code whose change may change a rendered notice or unit section (see the module docstring).
 CODE_ROOTS = ("cms", "export")
@@ -68,6 +69,18 @@ CODE_ROOTS = ("cms", "export")
 def _stored(a: Assignment) -> tuple[Any, ...]:
     """An assignment as plain data, its page by path: :class:`Assignment`'s fields in their order."""
     return (a.unit_id, a.kind, a.year, a.page.path, a.anchor, a.title, a.detail, a.deadline, a.role, a.via, a.addressee)
+
+
+def _shown(a: Assignment) -> tuple[Any, ...]:
+    """What a unit section shows of an item: its fields, its page's kind and title, its notice's id, title and 文号."""
+    return (
+        *_stored(a),
+        a.page.kind,
+        a.page.title,
+        a.page.notice.get("id"),
+        a.page.notice.get("title"),
+        a.page.notice.get("doc_number"),
+    )
 
 
 def cache_path(out_dir: Path) -> Path:
@@ -115,8 +128,9 @@ class Stored:
 
     notices: dict[str, NoticeEntry] = field(default_factory=dict)
     sections: dict[str, str] = field(default_factory=dict)
-    # Notice path → (key, its assignments with the page as its path), see :meth:`RenderCache.assignments`.
-    assignments: dict[str, tuple[str, list[tuple[Any, ...]]]] = field(default_factory=dict)
+    # Notice path → (key, its assignments with the page as its path, :func:`_shown_digest` of them),
+    # see :meth:`RenderCache.assignments`.
+    assignments: dict[str, tuple[str, list[tuple[Any, ...]], str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -127,6 +141,10 @@ class RenderCache:
     old: Stored = field(default_factory=Stored)
     new: Stored = field(default_factory=Stored)
     common: str = ""  # base and the site-wide inputs of the pages (set by :meth:`bind`)
+    # id(assignment) → (it, the shown digest of its notice's assignments, its place among them): see :meth:`section`.
+    origins: dict[int, tuple[Assignment, str, int]] = field(default_factory=dict)
+    # id(record) → (it, :func:`_digest` of it): a notice's record is part of two keys, pickled once.
+    records: dict[int, tuple[dict[str, Any], str]] = field(default_factory=dict)
     hits: int = 0
     misses: int = 0
     section_misses: int = 0
@@ -164,17 +182,27 @@ class RenderCache:
         Pass as ``made`` to :meth:`export.site.Site.from_snapshot`.
         """
         pages = {page.path: page for page in walk([notice])}
-        key = _digest([self.base, [(page.kind, path) for path, page in pages.items()], notice.record])
+        key = _digest([self.base, [(page.kind, path) for path, page in pages.items()], self._record(notice)])
         previous = self.old.assignments.get(notice.path)
         if previous is not None and previous[0] == key:
-            rows = previous[1]
+            rows, shown = previous[1], previous[2]
             found = [Assignment(row[0], row[1], row[2], pages[row[3]], *row[4:]) for row in rows]
         else:
             self.assignment_misses += 1
             found = notice_assignments(notice, groups)
             rows = [_stored(a) for a in found]
-        self.new.assignments[notice.path] = (key, rows)
+            shown = _digest([_shown(a) for a in found])
+        self.new.assignments[notice.path] = (key, rows, shown)
+        for index, assignment in enumerate(found):
+            self.origins[id(assignment)] = (assignment, shown, index)
         return found
+
+    def _record(self, notice: DocumentPage) -> str:
+        """:func:`_digest` of the notice's record (its attachments and letters included), worked out once."""
+        found = self.records.get(id(notice.record))
+        if found is None or found[0] is not notice.record:
+            found = self.records[id(notice.record)] = (notice.record, _digest(notice.record))
+        return found[1]
 
     def entry(self, notice: DocumentPage) -> NoticeEntry:
         """This export's entry for ``notice`` (a notice, not an attachment): the previous one if its key matches."""
@@ -183,7 +211,7 @@ class RenderCache:
             return found
         assert self.common, "bind() the cache to the site first"
         placed = [(page.kind, page.path) for page in walk([notice])]
-        key = _digest([self.common, placed, notice.record])
+        key = _digest([self.common, placed, self._record(notice)])
         previous = self.old.notices.get(notice.path)
         if previous is not None and previous.key == key:
             self.hits += 1
@@ -195,18 +223,13 @@ class RenderCache:
         return entry
 
     def section(self, path: str, year: int | None, items: list[Assignment], make: Callable[[], str]) -> str:
-        """A unit's items of one year listed on ``path``: the previous text if every field it shows is the same."""
-        shown = [
-            (
-                *_stored(a),
-                a.page.kind,
-                a.page.title,
-                a.page.notice.get("id"),
-                a.page.notice.get("title"),
-                a.page.notice.get("doc_number"),
-            )
-            for a in items
-        ]
+        """A unit's items of one year listed on ``path``: the previous text if every field it shows is the same.
+
+        The items are named by where they come from (:meth:`_origins`) when
+        :meth:`assignments` made them all, else by every field the section shows.
+        """
+        origins = self._origins(items)
+        shown = [_shown(a) for a in items] if origins is None else ["origins", origins]
         key = _digest([self.common, path, year, shown])
         text = self.new.sections.get(key)
         if text is None:
@@ -216,6 +239,30 @@ class RenderCache:
                 text = make()
             self.new.sections[key] = text
         return text
+
+    def _origins(self, items: list[Assignment]) -> list[tuple[str, list[int]]] | None:
+        """The items as (shown digest of a notice's assignments, their places in it), or None if one is not known.
+
+        Why this is as good a key as the fields: the shown digest covers the
+        fields of every item of the notice (:func:`_shown`), so the same
+        digest and place is the same item.  Pickling 130,000 items' fields
+        for the keys of the unit sections was a good part of rendering the
+        unit pages at 1,000 notices (issue 17); the digests are kept with
+        each notice's assignments and only worked out anew for a notice
+        whose assignments are (so an edit that leaves a notice's items as
+        they were leaves the sections listing them cached).
+        """
+        runs: list[tuple[str, list[int]]] = []
+        for assignment in items:
+            found = self.origins.get(id(assignment))
+            if found is None or found[0] is not assignment:
+                return None
+            _, key, index = found
+            if runs and runs[-1][0] == key:
+                runs[-1][1].append(index)
+            else:
+                runs.append((key, [index]))
+        return runs
 
     def task_digests(self) -> dict[int, str]:
         """id(task) → its digest, for the cached tasks (see :func:`export.incremental.ledger_digests`)."""

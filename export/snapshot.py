@@ -9,7 +9,7 @@ visible pages below them), the same rule the API and Django's serving use.  Page
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from django.utils import timezone
@@ -43,38 +43,43 @@ NOTICE_FIELDS = [
 ]
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: Any, tz: tzinfo | None = None) -> Any:
+    """``tz``: the current time zone, when the caller has it (asking for it costs a context lookup per value)."""
     if isinstance(value, datetime):
-        return timezone.localtime(value).isoformat(timespec="seconds")
+        return timezone.localtime(value, tz).isoformat(timespec="seconds")
     if isinstance(value, date):
         return value.isoformat()
     return value
 
 
 def page_record(
-    page: Any, *, imported: bool | None = None, addressees: tuple[list[int], list[int]] | None = None
+    page: Any,
+    *,
+    imported: bool | None = None,
+    addressees: tuple[list[int], list[int]] | None = None,
+    tz: tzinfo | None = None,
 ) -> dict[str, Any]:
     """The plain-data form of one page (also used by the admin preview).
 
     ``imported``: whether the notice came in through the importer (decides its
     发布日期, see :meth:`NoticePage.release_date`); looked up when not given.
     ``addressees``: the notice's (主送 unit ids, 主送 group ids), sorted;
-    looked up when not given.
+    looked up when not given.  ``tz``: the current time zone (looked up when not given).
     """
     record: dict[str, Any] = {
         "id": page.pk,
         "title": page.title,
         "slug": page.slug,
         "body": list(page.body.raw_data),
-        "first_published_at": _plain(page.first_published_at),
-        "last_published_at": _plain(page.last_published_at),
+        "first_published_at": _plain(page.first_published_at, tz),
+        "last_published_at": _plain(page.last_published_at, tz),
     }
     if isinstance(page, NoticePage):
-        record.update({name: _plain(getattr(page, name)) for name in NOTICE_FIELDS})
+        record.update({name: _plain(getattr(page, name), tz) for name in NOTICE_FIELDS})
         record["disclosure_text"] = page.disclosure_text
         if imported is None:
             imported = ImportReport.objects.filter(notice=page).exists()
-        record["release_date"] = _plain(page.release_date(imported=imported))
+        record["release_date"] = _plain(page.release_date(imported=imported), tz)
         if addressees is None:
             addressees = (
                 # A revision's (draft preview) relations are modelcluster's in-memory querysets,
@@ -84,7 +89,7 @@ def page_record(
             )
         record["addressee_units"], record["addressee_groups"] = addressees
         record["attachments"] = []
-        record["progress"] = _progress(page) if page.publish_progress else {}
+        record["progress"] = _progress(page, tz) if page.publish_progress else {}
     elif isinstance(page, AttachmentPage):
         record.update({"number": page.number, "kind": page.kind, "letters": [], "attachments": []})
     elif isinstance(page, ResponsibilityLetterPage):
@@ -92,13 +97,13 @@ def page_record(
     return record
 
 
-def _progress(notice: NoticePage) -> dict[str, dict[str, Any]]:
+def _progress(notice: NoticePage, tz: tzinfo | None = None) -> dict[str, dict[str, Any]]:
     """Latest progress per task row, only for notices that publish it."""
     return {
         task.row_id: {
             "status": task.get_status_display(),
             "note": task.status_note,
-            "date": _plain(task.status_date),
+            "date": _plain(task.status_date, tz),
         }
         for task in Task.objects.filter(notice=notice).order_by("row_id")
     }
@@ -109,13 +114,13 @@ def _documents(now: datetime) -> list[Any]:
     return [*AttachmentPage.objects.visible(now), *ResponsibilityLetterPage.objects.visible(now)]
 
 
-def _attachment_record(page: AttachmentPage, children: dict[str, list[Any]]) -> dict[str, Any]:
-    record = page_record(page)
+def _attachment_record(page: AttachmentPage, children: dict[str, list[Any]], tz: tzinfo) -> dict[str, Any]:
+    record = page_record(page, tz=tz)
     for child in children.get(page.path, []):
         if isinstance(child, AttachmentPage):
-            record["attachments"].append(_attachment_record(child, children))
+            record["attachments"].append(_attachment_record(child, children, tz))
         elif isinstance(child, ResponsibilityLetterPage):
-            record["letters"].append(page_record(child))
+            record["letters"].append(page_record(child, tz=tz))
     return record
 
 
@@ -169,6 +174,7 @@ def take_snapshot(now: datetime | None = None) -> dict[str, Any]:
     give a notice without its attachments.
     """
     now = now or timezone.now()
+    tz = timezone.get_current_timezone()  # once: 19,000 dates at 1,000 notices
     with consistent_read():
         notices = []
         roots = list(NoticePage.objects.public(now).order_by("path"))
@@ -176,9 +182,9 @@ def take_snapshot(now: datetime | None = None) -> dict[str, Any]:
         imported = set(ImportReport.objects.filter(notice__isnull=False).values_list("notice_id", flat=True))
         addressees = _addressees([notice.pk for notice in roots])
         for notice in roots:
-            record = page_record(notice, imported=notice.pk in imported, addressees=addressees[notice.pk])
+            record = page_record(notice, imported=notice.pk in imported, addressees=addressees[notice.pk], tz=tz)
             record["attachments"] = [
-                _attachment_record(child, children)
+                _attachment_record(child, children, tz)
                 for child in children.get(notice.path, [])
                 if isinstance(child, AttachmentPage)
             ]

@@ -107,6 +107,26 @@ def _unit_index(site: Site) -> SitePage:
     return SitePage(path, "".join(out))
 
 
+class Years:
+    """A unit's items by year, with what every one of its pages shows of all years, worked out once.
+
+    Why once: each page of the unit has the summary table of every year and
+    a ``lastmod``; counting them per page went over all the unit's items
+    once per page (issue 17: the unit pages were rendered anew on every export).
+    """
+
+    def __init__(self, paths: dict[int | None, str], by_year: dict[int | None, list[Assignment]]) -> None:
+        self.paths = paths  # year → the page listing it, newest first
+        self.by_year = by_year
+        self.counts = {year: _counts(items) for year, items in by_year.items()}
+        self.stamps = {year: _lastmod(items) for year, items in by_year.items()}
+        self.latest = max((stamp for stamp in self.stamps.values() if stamp), default=None)
+
+    def table(self, path: str) -> str:
+        """The summary table as shown on ``path``."""
+        return _summary_table(path, self.by_year, self.paths, self.counts)
+
+
 def _unit_pages(
     site: Site, unit: dict[str, Any], assignments: list[Assignment], cache: RenderCache | None = None
 ) -> list[SitePage]:
@@ -126,9 +146,10 @@ def _unit_pages(
             return _year_section(path, year, items)
         return cache.section(path, year, items, lambda: _year_section(path, year, items))
 
-    pages = [SitePage(site.unit_paths[unit["id"]], _unit_page(site, unit, assignments, by_year, paths, section))]
+    years = Years(paths, by_year)
+    pages = [SitePage(site.unit_paths[unit["id"]], _unit_page(site, unit, assignments, years, section))]
     for year, path in list(paths.items())[1:]:
-        pages.append(SitePage(path, _year_page(site, unit, year, by_year, paths, section)))
+        pages.append(SitePage(path, _year_page(site, unit, year, years, section)))
     return pages
 
 
@@ -136,15 +157,14 @@ def _unit_page(
     site: Site,
     unit: dict[str, Any],
     assignments: list[Assignment],
-    by_year: dict[int | None, list[Assignment]],
-    paths: dict[int | None, str],
+    years: Years,
     section: Callable[[str, int | None], str],
 ) -> str:
     path = site.unit_paths[unit["id"]]
     title = unit_title(unit)
     out = [
         # Indexed by name and summary only: the items are the documents' own text.
-        front_matter(title=title, lastmod=_lastmod(assignments), search="summary"),
+        front_matter(title=title, lastmod=years.latest, search="summary"),
         f"# {md_text(title)}\n\n",
     ]
     meta = [f"类别：{escape_html(UNIT_KIND_LABELS.get(unit.get('kind') or '', '其他'))}"]
@@ -155,15 +175,15 @@ def _unit_page(
     out.append(f'<p class="unit-meta">{"<br>".join(meta)}</p>\n\n')
 
     documents = {a.page.notice["id"] for a in assignments}
-    total = _counts(assignments)
+    total = {kind: sum(year[kind] for year in years.counts.values()) for kind, _ in ASSIGNMENT_KINDS}
     summary = "、".join(f"{label}{total[k]}项" for k, label in ASSIGNMENT_KINDS if total[k])
     # Its own paragraph, left out of the search index (export/search_index.py): "目标责任书1项" on every
     # unit page made 180 short unit pages outrank the documents for a query such as 目标责任书.
     out.append(f'<p class="unit-counts">涉及{len(documents)}份公开文件，共{len(assignments)}项：{summary}。</p>\n\n')
-    year = next(iter(paths), None)  # a unit has a page only with items, so this is always set
-    if len(paths) > 1:
+    year = next(iter(years.paths), None)  # a unit has a page only with items, so this is always set
+    if len(years.paths) > 1:
         out.append(f"本页列出{year_label(year)}的事项，其他年度请点击下表中的年度查看。\n\n")
-    out.append(_summary_table(path, by_year, paths))
+    out.append(years.table(path))
     out.append(section(path, year))
     return "".join(out)
 
@@ -172,20 +192,19 @@ def _year_page(
     site: Site,
     unit: dict[str, Any],
     year: int | None,
-    by_year: dict[int | None, list[Assignment]],
-    paths: dict[int | None, str],
+    years: Years,
     section: Callable[[str, int | None], str],
 ) -> str:
     """One earlier year (or 未标注年度) of a unit: its items in full, with the summary table to the others."""
-    path = paths[year]
+    path = years.paths[year]
     unit_path = site.unit_paths[unit["id"]]
     title = f"{unit_title(unit)} · {year_label(year)}"
     return "".join(
         [
-            front_matter(title=title, lastmod=_lastmod(by_year[year]), search="summary"),
+            front_matter(title=title, lastmod=years.stamps[year], search="summary"),
             f"# {md_text(title)}\n\n",
             f"[返回{md_text(unit_title(unit))}]({href(path, unit_path)})（单位概况、台账下载）\n\n",
-            _summary_table(path, by_year, paths),
+            years.table(path),
             section(path, year),
         ]
     )
@@ -196,13 +215,17 @@ def _lastmod(assignments: Iterable[Assignment]) -> str | None:
     return max(stamps) if stamps else None
 
 
-def _summary_table(path: str, by_year: dict[int | None, list[Assignment]], paths: dict[int | None, str]) -> str:
-    """Counts per year; each year links to the page listing it, this page's year marked as current."""
+def _summary_table(
+    path: str,
+    by_year: dict[int | None, list[Assignment]],
+    paths: dict[int | None, str],
+    counts: dict[int | None, dict[str, int]],
+) -> str:
+    """Counts per year (``counts``); each year links to the page listing it, this page's year marked as current."""
     head = "".join(f"<th>{label}</th>" for label in ["年度", *(lbl for _, lbl in ASSIGNMENT_KINDS), "合计"])
     rows = []
     for year, target in paths.items():
-        counts = _counts(by_year[year])
-        cells = "".join(f"<td>{counts[k]}</td>" for k, _ in ASSIGNMENT_KINDS)
+        cells = "".join(f"<td>{counts[year][k]}</td>" for k, _ in ASSIGNMENT_KINDS)
         if target == path:
             label = f'<strong aria-current="page">{year_label(year)}</strong>'
         else:

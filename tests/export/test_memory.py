@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
+import weakref
 
 import pytest
 
-from export.memory import release_freed_memory
+from export.memory import collection_deferred, release_freed_memory
 
 
 def _resident_mb() -> float:
@@ -25,3 +27,51 @@ def test_release_freed_memory__freed_blocks_below_a_live_one_leave_the_process()
     after = _resident_mb()
     assert before - after > 50, (before, after)
     assert len(keep) == 20_000
+
+
+class _Cycle:
+    """An object that refers to itself: only the cyclic collector frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def _cycles(count: int) -> list[weakref.ref[_Cycle]]:
+    """Make ``count`` cycles and drop them; the references tell whether they are still there."""
+    return [weakref.ref(_Cycle()) for _ in range(count)]
+
+
+def _alive(refs: list[weakref.ref[_Cycle]]) -> int:
+    return sum(1 for ref in refs if ref() is not None)
+
+
+def test_collection_deferred__cycles_made_meanwhile_wait_for_finish_and_are_freed_then() -> None:
+    assert gc.isenabled()
+    with collection_deferred() as deferred:
+        assert not gc.isenabled()
+        made = _cycles(100)
+        deferred.resume()
+        assert gc.isenabled()
+        gc.collect()  # frozen: no collection walks them before finish
+        assert _alive(made) == 100
+        deferred.finish()
+        assert gc.get_freeze_count() == 0
+        assert _alive(made) == 0
+    assert gc.isenabled()
+
+
+def test_collection_deferred__a_failure_leaves_the_collector_as_it_was() -> None:
+    made: list[weakref.ref[_Cycle]] = []
+    with pytest.raises(RuntimeError), collection_deferred():
+        made += _cycles(10)
+        raise RuntimeError("export failed")
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert _alive(made) == 0
+    gc.disable()
+    try:
+        with collection_deferred() as deferred:
+            deferred.resume()
+            assert not gc.isenabled(), "a caller's disabled collector stays disabled"
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

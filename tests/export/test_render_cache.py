@@ -97,6 +97,7 @@ def test_render_cache__an_edited_notice_is_rendered_anew_and_only_it(notice_inde
     pages, cache = _cached_then_fresh(tmp_path, change)
     assert "缓存后追加的段落。" in _everything(pages)
     assert cache.misses == 1 and cache.hits == 2 and cache.assignment_misses == 1
+    assert cache.section_misses == 0, "a paragraph names no unit: the unit sections stay cached"
 
 
 def test_render_cache__a_renamed_unit_shows_on_every_page_and_ledger_that_names_it(notice_index, tmp_path):
@@ -231,3 +232,22 @@ def test_export_site__a_cache_that_cannot_be_saved_does_not_fail_the_export(noti
     result = export_site(out, src, progress=said.append)
     assert (out / "index.html").is_file() and not result.incremental
     assert any("渲染缓存未能保存" in line for line in said)
+
+
+def test_render_cache__a_retitled_task_shows_on_its_units_pages_and_only_its_sections_are_made_anew(
+    notice_index, tmp_path
+):
+    corpus = _corpus(notice_index)
+    attachment = corpus["notices"][1].get_children().specific().get(title="重点项目清单")
+
+    def change() -> None:
+        units = [(corpus["town"], "lead"), (corpus["office"], "support")]
+        rows = [{"task": "缓存后改写的任务", "deadline": "2025年底前", "units": units}]
+        attachment.body = [task_list(rows)]
+        attachment.save_revision().publish()
+
+    pages, cache = _cached_then_fresh(tmp_path, change)
+    units = "\n".join(text for path, text in pages.items() if path.startswith("units/"))
+    assert "缓存后改写的任务" in units and "缓存任务1" not in units
+    # The section of the year with the task (notice 1 is of 2023) for each of its two units; no other.
+    assert cache.section_misses == 2 and cache.hits == 2
