@@ -301,7 +301,11 @@ def chunk_body(words: list[Word]) -> bytes:
 
 def packed_words(words: list[Word]) -> bytes:
     """An index file holding ``words``: what :func:`packed` makes of ``[[word, …]]``."""
-    return gzip.compress(SIGNATURE + chunk_body(words), compresslevel=9, mtime=0)
+    return _packed_body(chunk_body(words))
+
+
+def _packed_body(body: bytes) -> bytes:
+    return gzip.compress(SIGNATURE + body, compresslevel=9, mtime=0)
 
 
 # --- a word's pages, for an index patched in place (export/search_patch.py) ---
@@ -435,27 +439,28 @@ def write_index(
     meta: list[Any],
     words: list[Word],
     old: tuple[Path, ...] | list[Path] = (),
-    known: dict[str, Path] | None = None,
+    known: dict[bytes, Path] | None = None,
     target: int = TARGET_POSITIONS,
 ) -> str:
     """Write ``words`` (sorted) as index chunks and ``meta`` with their list; the metadata's name.
 
     ``old``: index files of ``bundle`` to remove unless written again.
-    ``known``: :func:`chunk_key` of a chunk → a file holding exactly the
+    ``known``: a chunk's :func:`chunk_body` → a file holding exactly the
     bytes :func:`packed_words` gives for it (an unchanged chunk of the live
     site's bundle), hard-linked instead of compressed again.
     """
     listed = []
     chunks = cut(words, target)
     for (first, last), chunk in zip(bounds(chunks), chunks, strict=True):
-        source = known.get(chunk_key(chunk)) if known else None
+        body = chunk_body(chunk)
+        source = known.get(body) if known else None
         if source is not None:
             name = source.stem
             target_path = bundle / "index" / source.name
             if not target_path.exists():
                 os.link(source, target_path)
         else:
-            data = packed_words(chunk)
+            data = _packed_body(body)
             name = _name(language, data, "chunk")
             (bundle / "index" / f"{name}.pf_index").write_bytes(data)
         listed.append([first, last, name])
@@ -468,11 +473,6 @@ def write_index(
     name = _name(language, data, "meta")
     (bundle / f"pagefind.{name}.pf_meta").write_bytes(data)
     return name
-
-
-def chunk_key(words: list[Word]) -> str:
-    """What identifies an index file's content: a digest of :func:`chunk_body`."""
-    return hashlib.blake2b(chunk_body(words), digest_size=16).hexdigest()
 
 
 def write_entry(bundle: Path, entry: dict[str, Any]) -> None:

@@ -51,7 +51,7 @@ from .search_chunks import (
     Posting,
     UnknownFormat,
     Word,
-    chunk_key,
+    chunk_body,
     fields,
     packed_words,
     read_file,
@@ -175,16 +175,16 @@ def _keys(pages: list[IndexedPage]) -> list[str]:
     return sorted(set().union(*(page.keys for page in pages)))
 
 
-def _known_chunks(live: Bundle) -> dict[str, Path]:
+def _known_chunks(live: Bundle) -> dict[bytes, Path]:
     """The live bundle's index files by content, when they are this exporter's own (else none)."""
-    found: dict[str, Path] = {}
+    found: dict[bytes, Path] = {}
     checked = False
     for path, words in live.chunks:
         if not checked:  # the files were written by search_chunks.packed_words: linking one is writing it
             if packed_words(words) != path.read_bytes():
                 return {}
             checked = True
-        found[chunk_key(words)] = path
+        found[chunk_body(words)] = path
     return found
 
 
@@ -235,13 +235,13 @@ class LiveBundles:
         self._reading = {name: pool.submit(_read_live, live_site / name) for name in names}
         pool.shutdown(wait=False)
 
-    def get(self, name: str) -> tuple[Bundle, dict[str, Path]]:
+    def get(self, name: str) -> tuple[Bundle, dict[bytes, Path]]:
         """The bundle and its reusable chunks (:func:`_known_chunks`); raises :class:`PatchRefused`."""
         reading = self._reading.get(name)
         return reading.result() if reading is not None else _read_live(self.site / name)
 
 
-def _read_live(bundle: Path) -> tuple[Bundle, dict[str, Path]]:
+def _read_live(bundle: Path) -> tuple[Bundle, dict[bytes, Path]]:
     live = read_bundle(bundle)
     return live, _known_chunks(live)
 
@@ -322,7 +322,7 @@ def patch_bundle(
 
 
 def _write(
-    bundle: Path, fresh: Bundle, chosen: list[IndexedPage], words: list[Word], known_chunks: dict[str, Path]
+    bundle: Path, fresh: Bundle, chosen: list[IndexedPage], words: list[Word], known_chunks: dict[bytes, Path]
 ) -> None:
     """Replace what Pagefind wrote for the built pages by the merged fragments, index and metadata."""
     names = short_names([page.data for page in chosen])
