@@ -645,6 +645,10 @@ def main() -> None:
                     f" and patching {', '.join(again.patched) if again and again.patched else 'nothing'}"
                 )
             verdicts.append(f"      build step, full:        {steps_text(result.steps)}")
+            verdicts.append(
+                f"      full export: {result.early_pages} of {result.pages} pages finished while MkDocs wrote the"
+                f" others (sizes, check, CSP hashes, .gz), {result.shards} mkdocs process(es)"
+            )
             verdicts.append(f"      build step, incremental: {steps_text(incremental.steps)}")
             verdicts.append(f"      incremental export:      {steps_text(incremental.timings)} (critical path)")
             verdicts.append(f"  load average after {size} notices: {os.getloadavg()}")

@@ -54,7 +54,7 @@ from typing import Any
 
 from .docs_tree import DOCS_DIRNAME, render_docs, site_path
 from .downloads import DOWNLOADS_DIR, Ledger, LedgerStats, LedgerStep, LedgerStepError, ledgers
-from .finish import FinishPlan, finish_site, search_indexing
+from .finish import EarlyPage, FinishPlan, LedgerProgress, PageStream, finish_site, search_indexing
 from .incremental import (
     ExportState,
     Reuse,
@@ -106,6 +106,8 @@ __all__ = [
 ]
 
 PARTIAL_HOOKS = Path(__file__).resolve().parent / "partial_hooks.py"
+# Names each page once written, so a full build's pages are finished while MkDocs goes on (export/finish.py).
+WRITTEN_HOOKS = Path(__file__).resolve().parent / "written_hooks.py"
 # Every export's MkDocs skips re-parsing the pages' big HTML blocks (same bytes, see the module).
 RAW_HTML_HOOKS = Path(__file__).resolve().parent / "raw_html_hooks.py"
 # Files every complete build has; a build without them is not swapped in.
@@ -138,6 +140,8 @@ class ExportResult:
     linked_files: int = 0
     # Pages the finishing step read (export/finish.py); an incremental one leaves linked pages unread.
     read_pages: int = 0
+    # Pages of a full build finished while MkDocs wrote the others (export/finish.py: PageStream).
+    early_pages: int = 0
     shards: int = 1
     # Wall-clock of each part of the build step (see :class:`BuildReport`), for the benchmark and the log.
     steps: dict[str, float] = field(default_factory=dict)
@@ -151,6 +155,7 @@ class BuildReport:
     built_pages: int = 0
     linked_files: int = 0
     read_pages: int = 0
+    early_pages: int = 0
     shards: int = 1
     site_identity: tuple[int, int] = (0, 0)
     search_index: SearchIndexStats | None = None
@@ -232,7 +237,7 @@ def build_site(
             docs_dir=docs_dir, site_dir=site_dir, src_dir=src_dir, base_url=base_url, root_config=root_config
         )
         partial = reuse is not None or (shards > 1 and page_weights is not None and len(page_weights) > 1)
-        hooks = [str(RAW_HTML_HOOKS), *([str(PARTIAL_HOOKS)] if partial else [])]
+        hooks = [str(RAW_HTML_HOOKS), *([str(PARTIAL_HOOKS)] if partial else []), str(WRITTEN_HOOKS)]
         config["hooks"] = [*(config.get("hooks") or []), *hooks]
         write_config(config, config_path)
         if step and step.process is None:
@@ -242,18 +247,37 @@ def build_site(
             # Read back the live bundles with changed pages while MkDocs builds (export/search_patch.py).
             changed = [name for name in BUNDLES if name not in search_plan.reuse]
             search_plan = dataclasses.replace(search_plan, live=LiveBundles(search_plan.previous, changed))
+        # A full build's pages are finished as MkDocs writes them (export/finish.py); an incremental
+        # one builds a handful, finished after it.
+        stream = (
+            PageStream(
+                site_dir,
+                frozenset(site_path(path) for path in page_weights if path.endswith(".md")),
+                sized_pages,
+                _ledger_progress(step, site_dir),
+            )
+            if reuse is None and page_weights is not None and sized_pages is not None
+            else None
+        )
+        streamed: dict[str, EarlyPage] = {}
         with report.timed("mkdocs"):
-            if reuse is not None:
-                result, report_path = run_partial(run, config_path, site_dir, env, reuse.pages, work)
-                check_mkdocs(result, out_dir)
-                partial_report = read_report(report_path, out_dir)
-            elif partial:
-                assert page_weights is not None
-                report.shards = shards
-                report.built_pages = len(page_weights)
-                build_shards(run, config_path, site_dir, env, shard_pages(page_weights, shards), work, out_dir)
-            else:
-                check_mkdocs(run(config_path, site_dir, env), out_dir)
+            try:
+                if reuse is not None:
+                    result, report_path = run_partial(run, config_path, site_dir, env, reuse.pages, work)
+                    check_mkdocs(result, out_dir)
+                    partial_report = read_report(report_path, out_dir)
+                elif partial:
+                    assert page_weights is not None
+                    report.shards = shards
+                    report.built_pages = len(page_weights)
+                    pages = shard_pages(page_weights, shards)
+                    build_shards(run, config_path, site_dir, env, pages, work, out_dir, stream)
+                else:
+                    written = stream.watch(site_dir, work) if stream is not None else {}
+                    check_mkdocs(run(config_path, site_dir, {**env, **written}), out_dir)
+            finally:
+                if stream is not None:
+                    streamed = stream.close()
         if reuse is not None:
             with report.timed("link_previous"):
                 report.built_pages, linked = _reuse_previous(reuse, site_dir, partial_report)
@@ -287,6 +311,8 @@ def build_site(
                 fresh_downloads=set(step.files) if step else set(),
                 removed=reuse is None or reuse.removed or _gone(reuse.previous, site_dir, DOWNLOADS_DIR),
                 scripts=reuse.scripts if reuse is not None else None,
+                early=streamed,
+                expected=stream.expected if stream is not None else frozenset(),
             )
             try:
                 finished = finish_site(site_dir, plan, report.note, indexing)
@@ -294,6 +320,7 @@ def build_site(
                 raise ExportError(f"{error}\n原有网站 {out_dir} 保持不变。") from error
         report.search_index = finished.search_index
         report.read_pages = finished.read
+        report.early_pages = finished.early
         if finished.problems:
             found = prepublish_report(finished.problems)
             raise ExportError(f"发布前检查未通过，原有网站 {out_dir} 保持不变：\n{found}")
@@ -321,6 +348,15 @@ def build_site(
             step.stop()
         shutil.rmtree(work, ignore_errors=True)
     return report
+
+
+def _ledger_progress(step: LedgerStep | None, site_dir: Path) -> LedgerProgress:
+    """How far ``step`` is, for :class:`export.finish.PageStream`; without one, no file will come."""
+    if step is None:
+        return lambda: (site_dir / DOWNLOADS_DIR, set(), True)
+    assert step.out_dir is not None, "started before MkDocs"
+    folder = step.out_dir
+    return lambda: (folder, *step.written())
 
 
 def start_ledgers(items: list[Ledger], out_dir: Path, today: date | None = None) -> LedgerStep | None:
@@ -510,19 +546,26 @@ def _export(
         cache.bind(site)
         items = ledgers(site, cache)
         today = date.today()  # one day for the ledgers' 下次节点 and their digests
-        known = cache.task_digests()
-        ledger_state = ledger_digests(items, today, known)
-        cache.keep_task_digests(known)
         previous = None if full else load_state(out_dir)
         usable = previous is not None and previous.fingerprint == fingerprint_now and out_dir.is_dir()
-        kept = {
-            name for name, value in ledger_state.items() if previous and usable and previous.ledgers.get(name) == value
-        }
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         remove_stale(out_dir)
-        with disk_space(out_dir.parent, f"原有网站 {out_dir} "):
-            early = start_ledgers([item for item in items if item.name not in kept], out_dir, today)
+        early = None
+        if not usable:  # every ledger is written: started before their digests, which only the next export needs
+            with disk_space(out_dir.parent, f"原有网站 {out_dir} "):
+                early = start_ledgers(items, out_dir, today)
         try:
+            known = cache.task_digests()
+            ledger_state = ledger_digests(items, today, known)
+            cache.keep_task_digests(known)
+            kept = {
+                name
+                for name, value in ledger_state.items()
+                if previous and usable and previous.ledgers.get(name) == value
+            }
+            if usable:
+                with disk_space(out_dir.parent, f"原有网站 {out_dir} "):
+                    early = start_ledgers([item for item in items if item.name not in kept], out_dir, today)
             with disk_space(src_dir, f"原有的 {src_dir / DOCS_DIRNAME} 和网站 {out_dir} "):
                 rendered = render_docs(snapshot, src_dir, site=site, items=items, cache=cache, remove_old=False)
             release_freed_memory()  # the pages' Markdown, before MkDocs, ledgers and Pagefind run beside us
@@ -602,6 +645,7 @@ def _export(
         result.ledgers = report.ledgers
         result.built_pages, result.linked_files, result.shards = report.built_pages, report.linked_files, report.shards
         result.read_pages = report.read_pages
+        result.early_pages = report.early_pages
         result.search_index = report.search_index
         result.steps = dict(report.steps)
         # Housekeeping once the new site is live: keep this export's notices for the next one

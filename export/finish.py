@@ -8,8 +8,14 @@ full one.  Here each file is touched once, and only when needed:
 * sizes are written only into pages that show one (the exporter knows them
   from the Markdown), and in an incremental export only into pages built
   now or showing a ledger file written now;
-* Pagefind (its own process) runs while this process checks, hashes and
-  compresses the pages, one read each;
+* in a full build each page is finished as soon as MkDocs has written it
+  and the ledger files whose sizes it shows exist (:class:`PageStream`,
+  fed by export/written_hooks.py and the ledger process's list of
+  finished files), on the core MkDocs leaves over; after MkDocs only the
+  link lookups are left for those pages (issue 17: 12–20 s at 1,000
+  notices were spent here after MkDocs);
+* Pagefind (its own process, both bundles at once) runs while this process
+  checks, hashes and compresses what is left, one read each;
 * an incremental export checks and compresses only the files it built or
   rewrote.  A file linked from the live site has the bytes it had there,
   where it passed the same check (the check's code is part of the
@@ -38,6 +44,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -46,11 +53,173 @@ from pathlib import Path
 
 from .compression import COMPRESSED_SUFFIXES
 from .downloads import DOWNLOADS_DIR, SizeFiller
-from .prepublish import check_page
+from .prepublish import SKIPPED_PAGES, check_page, link_problems, page_links, text_problems
 from .search_index import BUNDLES, SearchIndexStats, SearchPlan, build_search_index
 from .serving import compress_file, link_download_names, script_hashes, write_csp
+from .written_hooks import WRITTEN_VARIABLE
 
 Timer = Callable[[str, float], None]
+
+
+# What the ledger step has written so far: (its folder, the files complete, whether it has ended).
+LedgerProgress = Callable[[], tuple[Path, set[str], bool]]
+
+
+@dataclass(frozen=True)
+class EarlyPage:
+    """What :class:`PageStream` made of one page: all :func:`finish_site` would, but the link lookups."""
+
+    scripts: frozenset[str]
+    links: list[tuple[str, str]]  # (url, target) not yet known to resolve: looked up once the site is complete
+    problems: list[str]  # what the page's text alone shows (export/prepublish.py)
+    compressed: bool  # its .gz written
+    rewritten: bool  # its download sizes written
+
+
+class PageStream:
+    """Finishes each page while MkDocs writes the rest of a full build (export/written_hooks.py names them).
+
+    Why: MkDocs uses one core, and the finishing pass over 9,168 pages
+    cost 12–20 s after it (issue 17).  MkDocs converts every page's
+    Markdown first and writes the pages only in its second half, so that is
+    when this runs, beside it.  A page is read once, as soon as MkDocs names it: its
+    download sizes are written, its script hashes, link targets and the
+    problems its text shows are kept, and its ``.gz`` is written beside it
+    (in the tree its MkDocs writes into; the shard merge moves it with the
+    page).  A page showing download sizes (``sized``: page → the files;
+    nearly every page) waits until ``ledger()`` reports those files complete
+    (the ledger process writes them in page order, export/downloads.py); what
+    is still waiting when MkDocs ends is left to :func:`finish_site`.  A
+    link to one of the ``expected`` pages (every page of the build, by site
+    path) is taken as resolving; the others are kept and looked up at the
+    end, and :func:`finish_site` drops every early result unless each
+    expected page was built.
+    """
+
+    POLL_SECONDS = 0.05
+
+    def __init__(
+        self,
+        site_dir: Path,
+        expected: frozenset[str],
+        sized: dict[str, frozenset[str]],
+        ledger: LedgerProgress,
+    ) -> None:
+        self.site_dir = site_dir
+        self.expected = expected
+        self.sized = sized
+        self.ledger = ledger
+        self.pages: dict[str, EarlyPage] = {}
+        self._sizes: SizeFiller | None = None
+        self._written: set[str] = set()
+        self._ended = False
+        self._waiting: list[tuple[Path, str]] = []  # sized pages named before their files were complete
+        self._logs: list[tuple[Path, Path]] = []  # (log, the tree its pages are in)
+        self._found: dict[str, bool] = {}  # targets found on disk (assets), shared between pages
+        self._interned: dict[frozenset[str], frozenset[str]] = {}
+        self._done = threading.Event()
+        self._failed = False
+        self._thread = threading.Thread(target=self._run, name="page-stream", daemon=True)
+        self._thread.start()
+
+    def watch(self, tree: Path, work: Path) -> dict[str, str]:
+        """The environment for one ``mkdocs build`` writing into ``tree``: where its hook names the pages."""
+        log = work / f"{tree.name}.written"
+        log.write_bytes(b"")
+        self._logs.append((log, tree))
+        return {WRITTEN_VARIABLE: str(log)}
+
+    def close(self) -> dict[str, EarlyPage]:
+        """Finish the pages named so far (MkDocs is done, or failed) and stop; the early results by site path.
+
+        Nothing when the stream failed: :func:`finish_site` then does every
+        page itself, and meets (and reports) whatever stopped the stream.
+        Called again, the same answer (the shard merge closes it before
+        moving the pages it reads).
+        """
+        self._done.set()
+        self._thread.join()
+        return {} if self._failed else self.pages
+
+    def _run(self) -> None:
+        offsets: dict[Path, int] = {}
+        try:
+            while True:
+                finishing = self._done.is_set()  # read before the logs: nothing named after it is missed
+                named = False
+                for log, tree in list(self._logs):
+                    with log.open("rb") as handle:
+                        handle.seek(offsets.get(log, 0))
+                        data = handle.read()
+                    complete = data[: data.rfind(b"\n") + 1]
+                    offsets[log] = offsets.get(log, 0) + len(complete)
+                    for name in complete.decode("utf-8").splitlines():
+                        named = True
+                        self._take(tree, name)
+                if self._waiting and not self._ended and self._ledger_moved():
+                    waiting, self._waiting = self._waiting, []
+                    for tree, name in waiting:
+                        self._take(tree, name)
+                    named = True
+                if finishing:
+                    return
+                if not named:
+                    self._done.wait(self.POLL_SECONDS)
+        except Exception:  # finish_site does the pages again and reports the cause
+            self._failed = True
+
+    def _ledger_moved(self) -> bool:
+        """Take in the ledger files written since last asked; True when there were any (or it ended)."""
+        folder, written, ended = self.ledger()
+        if self._sizes is None:
+            self._sizes = SizeFiller(folder)
+        moved = ended or len(written) != len(self._written)
+        self._written, self._ended = set(written), ended
+        return moved
+
+    def _take(self, tree: Path, name: str) -> None:
+        files = self.sized.get(name)
+        if files is not None and not self._ended and not files <= self._written:
+            self._waiting.append((tree, name))
+        else:
+            self._finish(tree, name)
+
+    def _finish(self, tree: Path, name: str) -> None:
+        path = tree / name
+        data = path.read_bytes()
+        text = data.decode("utf-8")
+        rewritten = False
+        if name in self.sized:
+            if self._sizes is None:
+                self._ledger_moved()
+            assert self._sizes is not None
+            filled = self._sizes.fill(text)
+            if filled is not None:
+                text, data, rewritten = filled, filled.encode("utf-8"), True
+                _replace(path, data)
+        hashes = frozenset(script_hashes(text))
+        links = [] if name in SKIPPED_PAGES else page_links(name, text)
+        self.pages[name] = EarlyPage(
+            scripts=self._interned.setdefault(hashes, hashes),
+            links=[(url, target) for url, target in links if not self._resolves(target)],
+            problems=text_problems(name, text),
+            compressed=compress_file(path, data),
+            rewritten=rewritten,
+        )
+
+    def _resolves(self, target: str) -> bool:
+        """Whether ``target`` is known to resolve now: an expected page, or a file already there (assets)."""
+        if target in self.expected:
+            return True
+        if target.startswith(("/", "../")) or target == "..":
+            return False
+        found = self._found.get(target)
+        if found is None:
+            resolved = self.site_dir / target
+            found = resolved.is_file() or (resolved / "index.html").is_file()
+            if found:  # a file not there yet may be written later: asked again at the end
+                self._found[target] = True
+        return bool(found)
 
 
 @dataclass
@@ -71,6 +240,9 @@ class FinishPlan:
     # Site path → inline-script hashes of the live site's pages, as recorded when it was built
     # (export/incremental.py); a linked page found here need not be read.  None: read every page.
     scripts: dict[str, frozenset[str]] | None = None
+    # Pages finished while MkDocs wrote the others (:class:`PageStream`), by site path.
+    early: dict[str, EarlyPage] = field(default_factory=dict)
+    expected: frozenset[str] = frozenset()  # the pages the stream took as resolving (PageStream.expected)
 
 
 @dataclass
@@ -81,6 +253,7 @@ class FinishResult:
     checked: int = 0
     compressed: int = 0
     read: int = 0  # pages read (the others' script hashes came from the plan's record)
+    early: int = 0  # pages of the plan's early results used (finished while MkDocs wrote the others)
     # Site path of every page → the CSP hashes of its inline scripts, for the next export's state.
     scripts: dict[str, frozenset[str]] = field(default_factory=dict)
 
@@ -184,7 +357,22 @@ def finish_site(
     # The check's cache of link targets, started with the files just listed or linked (no stat for those:
     # the index pages link to thousands).
     found = dict.fromkeys([*files.pages, *files.others, *named], True)
+    # Early results took a link to any expected page as resolving: kept only if every one was built.
+    early = plan.early if plan.early and plan.expected <= set(files.pages) else {}
+
     for name in files.pages:
+        finished = early.get(name)
+        if finished is not None:
+            # Filled, hashed and compressed while MkDocs wrote the others; only its links are looked up now.
+            if finished.rewritten:
+                result.rewritten.append(name)
+            result.scripts[name] = interned.setdefault(finished.scripts, finished.scripts)
+            result.problems += link_problems(site_dir, name, finished.links, found) + finished.problems
+            result.read += 1
+            result.early += 1
+            result.checked += 1
+            result.compressed += finished.compressed
+            continue
         known = recorded.get(name) if name in plan.linked else None
         if known is not None and name not in (to_fill or ()):
             # Linked unchanged, not checked, no size to write: the live site's bytes, hashed when it was built.

@@ -9,6 +9,7 @@ processes (``export/partial_hooks.py`` is the MkDocs side of that split).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -18,7 +19,7 @@ import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -26,6 +27,9 @@ from .children import die_with_parent
 from .index_pages import NAV
 from .outdir import ExportError, no_space_message
 from .partial_hooks import PLAN_VARIABLE
+
+if TYPE_CHECKING:
+    from .finish import PageStream
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 ROOT_CONFIG = PROJECT_DIR / "mkdocs.yml"
@@ -164,14 +168,19 @@ def run_partial(
     pages: Iterable[str],
     work: Path,
     static: bool = True,
+    stream: PageStream | None = None,
 ) -> tuple[subprocess.CompletedProcess[str], Path]:
-    """One ``mkdocs build`` that renders only ``pages`` (see export/partial_hooks.py); (result, report path)."""
+    """One ``mkdocs build`` that renders only ``pages`` (see export/partial_hooks.py); (result, report path).
+
+    ``stream``: finishes the pages as this build writes them (export/finish.py).
+    """
     name = site_dir.name
     report = work / f"{name}.report.json"
     plan = work / f"{name}.plan.json"
     content = {"build": sorted(pages), "report": str(report), "static": static}
     plan.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
-    return runner(config_path, site_dir, {**env, PLAN_VARIABLE: str(plan)}), report
+    written = stream.watch(site_dir, work) if stream is not None else {}
+    return runner(config_path, site_dir, {**env, PLAN_VARIABLE: str(plan), **written}), report
 
 
 def check_mkdocs(result: subprocess.CompletedProcess[str], out_dir: Path) -> None:
@@ -201,20 +210,23 @@ def build_shards(
     shards: list[list[str]],
     work: Path,
     out_dir: Path,
+    stream: PageStream | None = None,
 ) -> None:
     """Build each page set in its own ``mkdocs build`` at the same time; merge them into ``site_dir``.
 
     Every shard sees every file (same nav, same link checks, same sitemap and
     theme files); shard 0's tree is the base, the others contribute the pages
-    they built.
+    they built (with the ``.gz`` ``stream`` wrote beside them).
     """
     dirs = [site_dir] + [work / f"site-{n}" for n in range(1, len(shards))]
     with ThreadPoolExecutor(max_workers=len(shards)) as pool:
         futures = [
-            pool.submit(run_partial, run, config_path, shard_dir, env, pages, work, shard_dir == site_dir)
+            pool.submit(run_partial, run, config_path, shard_dir, env, pages, work, shard_dir == site_dir, stream)
             for shard_dir, pages in zip(dirs, shards, strict=True)
         ]
         outcomes = [future.result() for future in futures]
+    if stream is not None:  # done with the shards' trees before their pages move
+        stream.close()
     for result, _ in outcomes:
         check_mkdocs(result, out_dir)
     reports = [read_report(report_path, out_dir) for _, report_path in outcomes]
@@ -225,5 +237,7 @@ def build_shards(
             target = site_dir / page["dest"]
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(shard_dir / page["dest"], target)
+            with contextlib.suppress(FileNotFoundError):
+                os.replace(shard_dir / f"{page['dest']}.gz", target.with_name(f"{target.name}.gz"))
     for shard_dir in dirs[1:]:
         shutil.rmtree(shard_dir, ignore_errors=True)

@@ -46,24 +46,39 @@ def _is_external(url: str) -> bool:
     return bool(parts.scheme or parts.netloc) or url.startswith(("#", "mailto:", "tel:", "javascript:"))
 
 
-def broken_links(site_dir: Path, page: str, text: str, found: dict[str, bool] | None = None) -> list[str]:
-    """Relative links and assets of ``page`` that do not resolve to a file of the site.
+def page_links(page: str, text: str) -> list[tuple[str, str]]:
+    """(url as written, the site path it points to) for each relative link and asset of ``page``, by url.
 
-    ``found``: site path → whether it resolves, shared between pages (a
-    thousand pages link to the same indexes, units and downloads).
+    From the text alone; whether each target exists is :func:`link_problems`'
+    question, so the pages can be read while MkDocs still writes the others
+    (export/finish.py) and their targets looked up once the site is complete.
+    A root-relative url keeps its ``/`` and one leaving the site starts with ``..``.
     """
-    known = {} if found is None else found
-    problems = []
+    links = []
     folder = posixpath.dirname(page)
     for raw in sorted(set(_LINK.findall(text))):
         url = html.unescape(raw)
         if not url or _is_external(url):
             continue
         path = unquote(urlsplit(url).path)
-        if path.startswith("/"):
+        links.append((url, path if path.startswith("/") else posixpath.normpath(posixpath.join(folder, path))))
+    return links
+
+
+def link_problems(
+    site_dir: Path, page: str, links: list[tuple[str, str]], found: dict[str, bool] | None = None
+) -> list[str]:
+    """The links of :func:`page_links` that do not resolve to a file of the site.
+
+    ``found``: site path → whether it resolves, shared between pages (a
+    thousand pages link to the same indexes, units and downloads).
+    """
+    known = {} if found is None else found
+    problems = []
+    for url, target in links:
+        if target.startswith("/"):
             problems.append(f"{page}：链接 {url} 是站点根路径，放在门户子路径下会失效")
             continue
-        target = posixpath.normpath(posixpath.join(folder, path))
         if target.startswith("../") or target == "..":
             problems.append(f"{page}：链接 {url} 指向网站以外")
             continue
@@ -74,6 +89,11 @@ def broken_links(site_dir: Path, page: str, text: str, found: dict[str, bool] | 
         if not exists:
             problems.append(f"{page}：链接 {url} 指向不存在的文件")
     return problems
+
+
+def broken_links(site_dir: Path, page: str, text: str, found: dict[str, bool] | None = None) -> list[str]:
+    """Relative links and assets of ``page`` that do not resolve to a file of the site."""
+    return link_problems(site_dir, page, page_links(page, text), found)
 
 
 def undated_items(page: str, text: str) -> list[str]:
@@ -104,7 +124,14 @@ def check_page(site_dir: Path, page: str, text: str, found: dict[str, bool] | No
     """Every problem of one built page (site path ``page``, its HTML ``text``)."""
     if page in SKIPPED_PAGES:
         return []
-    problems = broken_links(site_dir, page, text, found)
+    return broken_links(site_dir, page, text, found) + text_problems(page, text)
+
+
+def text_problems(page: str, text: str) -> list[str]:
+    """The problems of one built page that its text alone shows (all but its links)."""
+    if page in SKIPPED_PAGES:
+        return []
+    problems = []
     top, _, rest = page.partition("/")
     if top in LISTING_FOLDERS or page == "index.html":
         problems += undated_items(page, text)

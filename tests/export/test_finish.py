@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 from export.downloads import download_links
-from export.finish import FinishPlan, finish_site, pages_to_fill
+from export.finish import FinishPlan, PageStream, finish_site, pages_to_fill
 from export.serving import CSP_FILE, prepare_for_serving
+from export.written_hooks import WRITTEN_VARIABLE
 from tests.export.sitecheck import tree_digest
 
 ARTICLE = '<article class="md-content__inner md-typeset">{}</article>'
@@ -172,3 +174,101 @@ def test_finish_site__linked_pages_are_read_without_a_record_or_when_checked_or_
     assert read("sizes-unknown", scripts=record, sized_pages=None) == 3
     sized = {"notices/a.html": frozenset({"notice-a.csv"})}
     assert read("fresh-ledger", scripts=record, sized_pages=sized, fresh_downloads={"notice-a.csv"}) == 1
+
+
+class _Ledger:
+    """The ledger step as the page stream sees it: files named complete one call at a time."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.written: set[str] = set()
+        self.ended = False
+
+    def __call__(self) -> tuple[Path, set[str], bool]:
+        return self.folder, set(self.written), self.ended
+
+
+def _until(condition, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def _name(log: Path, *pages: str) -> None:
+    with open(log, "a", encoding="utf-8") as handle:
+        handle.write("".join(f"{page}\n" for page in pages))
+
+
+def test_page_stream__pages_finished_as_named_give_the_files_and_findings_of_finish_site(tmp_path):
+    site = _site(tmp_path)
+    other = tmp_path / "other"
+    shutil.copytree(site, other)
+    pages = frozenset({"index.html", "notices/a.html", "units/b.html"})
+    sized = {"notices/a.html": frozenset(f"notice-a.{fmt}" for fmt in ("csv", "xlsx", "json"))}
+    ledger = _Ledger(site / "downloads")
+    stream = PageStream(site, pages, sized, ledger)
+    log = Path(stream.watch(site, tmp_path)[WRITTEN_VARIABLE])
+    _name(log, "index.html", "notices/a.html", "units/b.html")
+    assert _until(lambda: {"index.html", "units/b.html"} <= stream.pages.keys())
+    time.sleep(0.2)
+    assert "notices/a.html" not in stream.pages, "its ledger files are not written yet"
+    ledger.written = {"notice-a.csv", "notice-a.xlsx"}
+    time.sleep(0.2)
+    assert "notices/a.html" not in stream.pages, "one of its files is still missing"
+    ledger.written.add("notice-a.json")
+    assert _until(lambda: "notices/a.html" in stream.pages)
+    early = stream.close()
+    assert early.keys() == pages
+    ledgers = [("notice-a", "甲通知")]
+    streamed = finish_site(site, FinishPlan(ledgers, sized_pages=sized, early=early, expected=pages))
+    after = finish_site(other, FinishPlan(ledgers, sized_pages=sized))
+    assert streamed.early == 3 and after.early == 0
+    assert tree_digest(site) == tree_digest(other)
+    assert (streamed.problems, streamed.scripts, streamed.rewritten) == (after.problems, after.scripts, after.rewritten)
+    assert streamed.rewritten == ["notices/a.html"]
+
+
+def test_page_stream__a_page_still_waiting_for_its_ledger_when_mkdocs_ends_is_finished_after_it(tmp_path):
+    site = _site(tmp_path)
+    other = tmp_path / "other"
+    shutil.copytree(site, other)
+    pages = frozenset({"index.html", "notices/a.html", "units/b.html"})
+    sized = {"notices/a.html": frozenset({"notice-a.csv"})}
+    stream = PageStream(site, pages, sized, _Ledger(site / "downloads"))
+    _name(Path(stream.watch(site, tmp_path)[WRITTEN_VARIABLE]), *sorted(pages))
+    early = stream.close()  # MkDocs is done; the ledger process is not
+    assert early.keys() == {"index.html", "units/b.html"}
+    ledgers = [("notice-a", "甲通知")]
+    result = finish_site(site, FinishPlan(ledgers, sized_pages=sized, early=early, expected=pages))
+    finish_site(other, FinishPlan(ledgers, sized_pages=sized))
+    assert result.early == 2 and result.rewritten == ["notices/a.html"]
+    assert tree_digest(site) == tree_digest(other)
+
+
+def test_page_stream__broken_links_are_found_and_a_missing_expected_page_drops_the_early_results(tmp_path):
+    site = _site(tmp_path)
+    _write(site, "units/b.html", '<a href="../notices/gone.html">甲</a><a href="../notices/ghost.html">乙</a>')
+    pages = frozenset({"index.html", "notices/a.html", "units/b.html"})
+    ledger = _Ledger(site / "downloads")
+    ledger.ended = True
+    stream = PageStream(site, pages, {}, ledger)
+    _name(Path(stream.watch(site, tmp_path)[WRITTEN_VARIABLE]), *sorted(pages))
+    early = stream.close()
+    plan = FinishPlan([("notice-a", "甲通知")], sized_pages={}, early=early, expected=pages)
+    found = finish_site(site, plan).problems
+    assert [problem for problem in found if "units/b.html" in problem] == [
+        "units/b.html：链接 ../notices/ghost.html 指向不存在的文件",
+        "units/b.html：链接 ../notices/gone.html 指向不存在的文件",
+    ]
+    # The stream took a link to any page of the build as good; one that was never written voids that.
+    stream = PageStream(site, pages | {"notices/ghost.html"}, {}, ledger)
+    (tmp_path / "again").mkdir()
+    _name(Path(stream.watch(site, tmp_path / "again")[WRITTEN_VARIABLE]), *sorted(pages))
+    early = stream.close()
+    assert early.keys() == pages and early["units/b.html"].links == [("../notices/gone.html", "notices/gone.html")]
+    plan = FinishPlan([("notice-a", "甲通知")], sized_pages={}, early=early, expected=pages | {"notices/ghost.html"})
+    again = finish_site(site, plan)
+    assert again.early == 0 and "units/b.html：链接 ../notices/ghost.html 指向不存在的文件" in again.problems

@@ -499,3 +499,24 @@ def test_load_state__a_malformed_script_record_is_dropped_and_the_rest_kept(tmp_
         loaded = load_state(out)
         assert loaded is not None and loaded.pages == {"index.md": "d"}
         assert loaded.scripts() is None
+
+
+class _IdleStream(export.build.PageStream):
+    """A page stream that finishes nothing, so finish_site does every page after MkDocs (the old way)."""
+
+    def close(self) -> dict[str, Any]:
+        super().close()
+        return {}
+
+
+@pytest.mark.parametrize("shards", [1, 2])
+def test_export_site__pages_finished_during_mkdocs_have_the_bytes_of_pages_finished_after_it(
+    base_snapshot, tmp_path, monkeypatch, shards
+):
+    streamed = export_site(tmp_path / "streamed", tmp_path / "src1", snapshot=base_snapshot, full=True, shards=shards)
+    monkeypatch.setattr(export.build, "PageStream", _IdleStream)
+    after = export_site(tmp_path / "after", tmp_path / "src2", snapshot=base_snapshot, full=True, shards=shards)
+    assert after.early_pages == 0
+    # Pages without a download size are always finished early; the others as soon as their ledgers exist.
+    assert 0 < streamed.early_pages <= streamed.pages
+    assert tree_digest(tmp_path / "streamed") == tree_digest(tmp_path / "after")
