@@ -60,7 +60,7 @@ from cms.ledger.tables import (
 )
 
 from .children import die_with_parent
-from .compression import COMPRESSED_SUFFIXES, write_with_gz
+from .compression import COMPRESSED_SUFFIXES, DOWNLOAD_COMPRESS_LEVEL, write_with_gz
 
 # At most this many processes write the ledgers (see :func:`worker_processes`).
 WORKER_PROCESSES = 2
@@ -274,7 +274,7 @@ def _write_part(plan: Plan, every: pd.DataFrame | None, out_dir: Path, progress:
     for name, write in ledger_outputs(plan, every):
         path = out_dir / name
         if path.suffix in COMPRESSED_SUFFIXES:
-            write_with_gz(path, write)
+            write_with_gz(path, write, DOWNLOAD_COMPRESS_LEVEL)
         else:
             with path.open("wb") as handle:
                 write(handle)

@@ -12,7 +12,7 @@ from typing import IO
 import pandas as pd
 import pytest
 
-from export.compression import MIN_COMPRESS_BYTES, compressed, write_with_gz
+from export.compression import COMPRESS_LEVEL, DOWNLOAD_COMPRESS_LEVEL, MIN_COMPRESS_BYTES, compressed, write_with_gz
 
 
 def _ledger_like(size: int) -> bytes:
@@ -78,3 +78,12 @@ def test_write_with_gz__smallest_file_worth_one(tmp_path: Path) -> None:
     data = _ledger_like(MIN_COMPRESS_BYTES)
     assert write_with_gz(tmp_path / "file.txt", _in_pieces(data, 100))
     assert (tmp_path / "file.txt.gz").read_bytes() == compressed(data) is not None
+
+
+def test_write_with_gz__the_downloads_level_as_compressed_gives_it_and_smaller_than_none(tmp_path: Path) -> None:
+    data = _ledger_like(2 * (1 << 20))
+    assert write_with_gz(tmp_path / "all.csv", _in_pieces(data, 4_096), DOWNLOAD_COMPRESS_LEVEL)
+    packed = (tmp_path / "all.csv.gz").read_bytes()
+    assert packed == compressed(data, DOWNLOAD_COMPRESS_LEVEL) == zlib.compress(data, level=3, wbits=31)
+    assert gzip.decompress(packed) == data
+    assert len(compressed(data, COMPRESS_LEVEL) or b"") <= len(packed) < len(data) // 2

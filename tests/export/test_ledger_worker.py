@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from cms.ledger.tables import write_csv, write_json, write_xlsx
-from export.compression import compressed
+from export.compression import DOWNLOAD_COMPRESS_LEVEL, compressed
 from export.ledger_worker import (
     file_names,
     ledger_bytes,
@@ -114,7 +114,7 @@ def test_write_ledgers__streamed_files_and_gz_as_the_in_memory_writers_give_them
     written = {path.name: path.read_bytes() for path in (tmp_path / "out").iterdir()}
     assert written.keys() >= set(file_names(plan)) and "unit-a.ics" in written
     for name in file_names(plan):
-        packed = compressed(written[name]) if not name.endswith(".xlsx") else None
+        packed = compressed(written[name], DOWNLOAD_COMPRESS_LEVEL) if not name.endswith(".xlsx") else None
         assert written.get(f"{name}.gz") == packed, name
         if packed is not None:
             assert gzip.decompress(packed) == written[name]
