@@ -17,12 +17,14 @@ The build is **incremental** by default: only pages whose Markdown changed
 (and the nav pages) are built, everything else is hard-linked from the live
 site (:mod:`export.incremental`, with the MkDocs side in
 ``export/partial_hooks.py``).  A **full** build (``full=True``, a changed
-fingerprint, or no usable state) splits the pages between two ``mkdocs
-build`` processes on large sites.  Either way the complete new site is then
-checked (:mod:`export.prepublish`), indexed for search by Pagefind
-(:mod:`export.search_index`: two bundles, each indexed anew or, when none
-of its pages changed, linked from the live site) and prepared for
-nginx (:mod:`export.serving`), all before the swap.
+fingerprint, or no usable state) splits the pages between ``mkdocs
+build`` processes on large sites with cores to spare, and finishes each
+page (download sizes, check, CSP hashes, ``.gz``) as MkDocs writes it
+(:class:`export.finish.PageStream`).  Either way the complete new site is
+then checked (:mod:`export.prepublish`), indexed for search by Pagefind
+(:mod:`export.search_index`: two bundles at once, each indexed anew,
+patched or, when none of its pages changed, linked from the live site) and
+prepared for nginx (:mod:`export.serving`), all before the swap.
 
 A process killed half-way leaves only a hidden temporary directory, which
 the next export removes; an exclusive lock keeps two exports from
@@ -230,6 +232,7 @@ def build_site(
     step = ledger_step or (LedgerStep(ledgers) if ledgers else None)
     report = BuildReport()
     linked: set[str] = set()
+    stream: PageStream | None = None
     try:
         site_dir = work / "site"
         config_path = work / "mkdocs.yml"
@@ -275,9 +278,10 @@ def build_site(
                 else:
                     written = stream.watch(site_dir, work) if stream is not None else {}
                     check_mkdocs(run(config_path, site_dir, {**env, **written}), out_dir)
-            finally:
+            except BaseException:
                 if stream is not None:
-                    streamed = stream.close()
+                    stream.close()
+                raise
         if reuse is not None:
             with report.timed("link_previous"):
                 report.built_pages, linked = _reuse_previous(reuse, site_dir, partial_report)
@@ -287,8 +291,13 @@ def build_site(
             raise ExportError(f"网站构建结果不完整（缺少 {'、'.join(missing)}），原有网站 {out_dir} 保持不变。")
         if reuse is not None and search_plan is not None:  # a bundle with changed pages is patched from the live one
             search_plan = dataclasses.replace(search_plan, linked=frozenset(linked))
+        if search_plan is not None and step is not None:
+            search_plan = dataclasses.replace(search_plan, second_bundle_gate=step.wait)
         # Pagefind from here on, beside the ledger process: its bundle does not depend on the downloads.
         with search_indexing(site_dir, plan=search_plan) as indexing:
+            if stream is not None:  # its last pages, beside Pagefind (a size rewrite does not change what it reads)
+                with report.timed("page_stream_rest"):
+                    streamed = stream.close()
             if step:
                 with report.timed("ledger_wait"):
                     report.ledgers = _join_ledgers(step, site_dir, out_dir)
@@ -342,6 +351,8 @@ def build_site(
             with report.timed("remove_old_site"):
                 shutil.rmtree(old_site, ignore_errors=True)
     finally:
+        if stream is not None:
+            stream.close()  # idempotent; stops it when something failed before its results were taken
         if step is not None and step.out_dir is not None and step.out_dir.parent != work:
             _discard(step)  # started before the render, in a directory of its own
         elif step is not None:
@@ -351,12 +362,12 @@ def build_site(
 
 
 def _ledger_progress(step: LedgerStep | None, site_dir: Path) -> LedgerProgress:
-    """How far ``step`` is, for :class:`export.finish.PageStream`; without one, no file will come."""
+    """Whether ``step`` has ended, for :class:`export.finish.PageStream`; without one, no file will come."""
     if step is None:
-        return lambda: (site_dir / DOWNLOADS_DIR, set(), True)
+        return lambda: (site_dir / DOWNLOADS_DIR, True)
     assert step.out_dir is not None, "started before MkDocs"
     folder = step.out_dir
-    return lambda: (folder, *step.written())
+    return lambda: (folder, step.ended())
 
 
 def start_ledgers(items: list[Ledger], out_dir: Path, today: date | None = None) -> LedgerStep | None:

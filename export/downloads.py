@@ -48,11 +48,6 @@ if TYPE_CHECKING:
     from .render_cache import RenderCache
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-# A notice's and a unit's ledger: the prefix, then its page's path under notices/ or units/ (no .md).
-NOTICE_LEDGER_PREFIX = "notice-"
-UNIT_LEDGER_PREFIX = "unit-"
-# The ledger process's list of finished files, beside its plan (export/ledger_worker.py).
-PROGRESS_FILE = "ledger.written"
 SIZE_MARK = "data-gk-size"  # the attribute of the span that carries a download's size
 CALENDAR_LINK = "订阅任务日历"
 CALENDAR_HINT = "可导入手机日历，列出截止日期和节点。"
@@ -228,9 +223,7 @@ def ledgers(site: Site, cache: RenderCache | None = None) -> list[Ledger]:
                 entry.tasks = tasks
         if tasks:
             slug = notice.path.removeprefix("notices/").removesuffix(".md")
-            out.append(
-                Ledger(f"{NOTICE_LEDGER_PREFIX}{slug}", f"{notice.title}任务台账", tasks, subject=_short_title(notice))
-            )
+            out.append(Ledger(f"notice-{slug}", f"{notice.title}任务台账", tasks, subject=_short_title(notice)))
         all_tasks += tasks
     # One pass over the tasks instead of one per unit: the registry has hundreds of units.
     by_unit: dict[Any, list[dict[str, Any]]] = {}
@@ -246,7 +239,7 @@ def ledgers(site: Site, cache: RenderCache | None = None) -> list[Ledger]:
             calendar = f"{title}任务日历" if has_calendar(tasks) else ""
             out.append(
                 Ledger(
-                    f"{UNIT_LEDGER_PREFIX}{slug}",
+                    f"unit-{slug}",
                     f"{title}任务台账",
                     tasks,
                     subject=title,
@@ -290,26 +283,6 @@ def plan_of(items: Iterable[Ledger], as_of: date | None = None) -> Plan:
     )
 
 
-def write_order(items: Iterable[Ledger]) -> list[Ledger]:
-    """The ledgers in the order MkDocs builds the pages that show their sizes (by path).
-
-    Why: the exporter finishes each page as soon as MkDocs has written it
-    and the ledger files whose sizes it shows exist (export/finish.py); in
-    :func:`ledgers`' order the two whole-site ledgers, a third of the bytes,
-    came first and every page waited for them.  They are shown only on the
-    downloads and listing pages, so they go last; each notice's and unit's
-    ledger goes where its page comes (``notices/…`` before ``units/…``).
-    """
-
-    def page_of(item: Ledger) -> tuple[int, str]:
-        for prefix, folder in ((NOTICE_LEDGER_PREFIX, "notices/"), (UNIT_LEDGER_PREFIX, "units/")):
-            if item.name.startswith(prefix):
-                return 0, f"{folder}{item.name.removeprefix(prefix)}.md"
-        return 1, item.name
-
-    return sorted(items, key=page_of)
-
-
 def ledger_files(items: Iterable[Ledger]) -> list[tuple[str, bytes]]:
     """(path under the site, bytes) for every ledger in every format, written in this process."""
     return [(f"{DOWNLOADS_DIR}/{name}", data) for name, data in ledger_bytes(plan_of(items))]
@@ -341,12 +314,10 @@ class LedgerStep:
     """
 
     def __init__(self, items: list[Ledger], as_of: date | None = None) -> None:
-        self.plan = plan_of(write_order(items), as_of)
+        self.plan = plan_of(items, as_of)
         self.process: subprocess.Popen[bytes] | None = None
         self.out_dir: Path | None = None
         self.started = 0.0
-        self._written: set[str] = set()
-        self._read = 0  # bytes of the progress file taken into _written
 
     @property
     def files(self) -> list[str]:
@@ -356,14 +327,12 @@ class LedgerStep:
     def start(self, work: Path) -> None:
         plan_path, self.out_dir = work / "ledger-plan.json", work / DOWNLOADS_DIR
         plan_path.write_text(json.dumps(self.plan, ensure_ascii=False), encoding="utf-8")
-        progress = work / PROGRESS_FILE
-        progress.write_bytes(b"")
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_DIR), env.get("PYTHONPATH")]))
         with open(work / "ledger.out", "wb") as stdout, open(work / "ledger.err", "wb") as stderr:
             self.started = time.perf_counter()
             self.process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
-                [*worker_command(), str(plan_path), str(self.out_dir), str(progress)],
+                [*worker_command(), str(plan_path), str(self.out_dir)],
                 stdout=stdout,
                 stderr=stderr,
                 env=env,
@@ -371,21 +340,18 @@ class LedgerStep:
                 preexec_fn=die_with_parent(os.getpid()),
             )
 
-    def written(self) -> tuple[set[str], bool]:
-        """(the files complete so far, whether the worker has ended well); never waits.
+    def ended(self) -> bool:
+        """Whether the worker has ended well; never waits.
 
-        Their sizes are final then, so a page showing only those can be
-        finished before the rest are written (:class:`export.finish.PageStream`).
+        Its files' sizes are final then, so pages can show them before the
+        files are moved into the site (:class:`export.finish.PageStream`).
         """
-        assert self.out_dir is not None, "start() first"
-        ended = self.process is not None and self.process.poll() == 0  # before reading: nothing is missed
-        with open(self.out_dir.parent / PROGRESS_FILE, "rb") as handle:
-            handle.seek(self._read)
-            data = handle.read()
-        complete = data[: data.rfind(b"\n") + 1]
-        self._read += len(complete)
-        self._written.update(complete.decode("utf-8").splitlines())
-        return self._written, ended
+        return self.process is not None and self.process.poll() == 0
+
+    def wait(self) -> None:
+        """Wait for the worker to end, however it ends (:meth:`finish` checks how)."""
+        if self.process is not None:
+            self.process.wait()
 
     def stop(self) -> None:
         """End the worker if it still runs (the export failed elsewhere)."""

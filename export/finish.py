@@ -61,8 +61,8 @@ from .written_hooks import WRITTEN_VARIABLE
 Timer = Callable[[str, float], None]
 
 
-# What the ledger step has written so far: (its folder, the files complete, whether it has ended).
-LedgerProgress = Callable[[], tuple[Path, set[str], bool]]
+# The ledger step as the stream sees it: (the folder of its files, whether it has ended well).
+LedgerProgress = Callable[[], tuple[Path, bool]]
 
 
 @dataclass(frozen=True)
@@ -87,9 +87,12 @@ class PageStream:
     problems its text shows are kept, and its ``.gz`` is written beside it
     (in the tree its MkDocs writes into; the shard merge moves it with the
     page).  A page showing download sizes (``sized``: page → the files;
-    nearly every page) waits until ``ledger()`` reports those files complete
-    (the ledger process writes them in page order, export/downloads.py); what
-    is still waiting when MkDocs ends is left to :func:`finish_site`.  A
+    nearly every page) waits until ``ledger()`` reports the ledger process
+    ended; what is still waiting when MkDocs ends is left to
+    :func:`finish_site`.  Why not as each ledger file is done: on two cores
+    MkDocs, the ledger process and the stream would then share two cores
+    while MkDocs writes, and MkDocs is the critical path; this way the
+    stream takes the core only once the ledger process has left it.  A
     link to one of the ``expected`` pages (every page of the build, by site
     path) is taken as resolving; the others are kept and looked up at the
     end, and :func:`finish_site` drops every early result unless each
@@ -111,7 +114,6 @@ class PageStream:
         self.ledger = ledger
         self.pages: dict[str, EarlyPage] = {}
         self._sizes: SizeFiller | None = None
-        self._written: set[str] = set()
         self._ended = False
         self._waiting: list[tuple[Path, str]] = []  # sized pages named before their files were complete
         self._logs: list[tuple[Path, Path]] = []  # (log, the tree its pages are in)
@@ -156,7 +158,7 @@ class PageStream:
                     for name in complete.decode("utf-8").splitlines():
                         named = True
                         self._take(tree, name)
-                if self._waiting and not self._ended and self._ledger_moved():
+                if self._waiting and not self._ended and self._ledger_ended():
                     waiting, self._waiting = self._waiting, []
                     for tree, name in waiting:
                         self._take(tree, name)
@@ -168,18 +170,14 @@ class PageStream:
         except Exception:  # finish_site does the pages again and reports the cause
             self._failed = True
 
-    def _ledger_moved(self) -> bool:
-        """Take in the ledger files written since last asked; True when there were any (or it ended)."""
-        folder, written, ended = self.ledger()
+    def _ledger_ended(self) -> bool:
+        folder, self._ended = self.ledger()
         if self._sizes is None:
             self._sizes = SizeFiller(folder)
-        moved = ended or len(written) != len(self._written)
-        self._written, self._ended = set(written), ended
-        return moved
+        return self._ended
 
     def _take(self, tree: Path, name: str) -> None:
-        files = self.sized.get(name)
-        if files is not None and not self._ended and not files <= self._written:
+        if name in self.sized and not self._ended:
             self._waiting.append((tree, name))
         else:
             self._finish(tree, name)
@@ -191,7 +189,7 @@ class PageStream:
         rewritten = False
         if name in self.sized:
             if self._sizes is None:
-                self._ledger_moved()
+                self._ledger_ended()
             assert self._sizes is not None
             filled = self._sizes.fill(text)
             if filled is not None:

@@ -211,6 +211,23 @@ class ReuseFailed(Exception):
     """A file the plan wanted from the previous site is not there: the export falls back to a full build."""
 
 
+def _link(source: str, target: str, attempts: int = 3) -> None:
+    """``os.link``, again when the source was replaced by a rename at that very moment.
+
+    Linux refuses to link an inode whose last name has just gone (ENOENT),
+    and a page whose download sizes are written is replaced by rename while
+    Pagefind's folder of links is made (export/finish.py); the name itself
+    never goes away, so the next attempt links the new file.
+    """
+    for attempt in range(attempts):
+        try:
+            os.link(source, target)
+            return
+        except FileNotFoundError:
+            if attempt == attempts - 1 or not os.path.exists(source):
+                raise
+
+
 def link_files(previous: Path, site_dir: Path, relative_paths: Iterable[str], *, missing_ok: bool = False) -> int:
     """Hard-link each file from the previous site into the new one (copy where links are impossible).
 
@@ -235,7 +252,7 @@ def link_files(previous: Path, site_dir: Path, relative_paths: Iterable[str], *,
             os.makedirs(parent, exist_ok=True)
             made.add(parent)
         try:
-            os.link(source, target)
+            _link(source, target)
         except FileExistsError:
             continue
         except FileNotFoundError as error:

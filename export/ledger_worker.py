@@ -23,14 +23,12 @@ compressed on the way, so no file's bytes are whole in memory: the largest
 ledger's three formats and their ``.gz`` were 600 MB of the worker's peak
 (issue 17).
 
-Run:  python -m export.ledger_worker PLAN.json OUT_DIR [PROGRESS]
-      (prints one JSON line: files, bytes, seconds, cpu_seconds; appends each
-      finished file's name to PROGRESS)
+Run:  python -m export.ledger_worker PLAN.json OUT_DIR
+      (prints one JSON line: files, bytes, seconds, cpu_seconds)
 """
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import os
@@ -104,12 +102,6 @@ def ledger_plan(
             entry["calendar"] = dict(rest[1])
         entries.append(entry)
     return {"tasks": tasks, "ledgers": entries, "as_of": (as_of or date.today()).isoformat()}
-
-
-# The worker yields the CPU to the exporter, MkDocs and Pagefind (issue 17): they are the critical
-# path of an export, while the ledgers only have to be done before the swap, and on two cores the
-# worker finished long before MkDocs yet slowed it and the finishing work done beside it.
-NICENESS = 10
 
 
 def worker_processes(cores: int | None = None) -> int:
@@ -262,14 +254,11 @@ def split_plan(plan: Plan, parts: int) -> list[Plan]:
     return [{**plan, "ledgers": chosen} for chosen in entries if chosen]
 
 
-def _write_part(plan: Plan, every: pd.DataFrame | None, out_dir: Path, progress: IO[str] | None = None) -> None:
+def _write_part(plan: Plan, every: pd.DataFrame | None, out_dir: Path) -> None:
     """Each file of ``plan``, and its ``.gz`` where nginx would want one (see export/serving.py).
 
     Written in place: ``out_dir`` is the worker's own, moved into the site
     only once every file is there (:meth:`export.downloads.LedgerStep.install`).
-    ``progress``: each file's name, one per line, once it is complete, so the
-    exporter can write its size into the pages while the others are written
-    (:class:`export.finish.PageStream`).
     """
     for name, write in ledger_outputs(plan, every):
         path = out_dir / name
@@ -278,15 +267,10 @@ def _write_part(plan: Plan, every: pd.DataFrame | None, out_dir: Path, progress:
         else:
             with path.open("wb") as handle:
                 write(handle)
-        if progress is not None:
-            progress.write(name + "\n")
-            progress.flush()
 
 
-def write_ledgers(plan: Plan, out_dir: Path, processes: int = 1, progress: IO[str] | None = None) -> tuple[int, int]:
+def write_ledgers(plan: Plan, out_dir: Path, processes: int = 1) -> tuple[int, int]:
     """Write every file into a new ``out_dir``; (files, bytes), ``.gz`` files not counted.
-
-    ``progress``: see :func:`_write_part` (the first process's files only when there are several).
 
     ``processes`` > 1: the ledgers are dealt between that many forked
     processes, so writing them uses every core once MkDocs is done (XLSX
@@ -313,7 +297,7 @@ def write_ledgers(plan: Plan, out_dir: Path, processes: int = 1, progress: IO[st
             finally:
                 os._exit(code)
         children.append(pid)
-    _write_part(parts[0] if parts else plan, every, out_dir, progress)
+    _write_part(parts[0] if parts else plan, every, out_dir)
     failed = [pid for pid in children if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0]
     if failed:
         raise RuntimeError(f"{len(failed)} 个台账子进程失败")
@@ -322,16 +306,12 @@ def write_ledgers(plan: Plan, out_dir: Path, processes: int = 1, progress: IO[st
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) not in (3, 4):
-        print("用法：python -m export.ledger_worker 计划.json 输出目录 [进度文件]", file=sys.stderr)
+    if len(argv) != 3:
+        print("用法：python -m export.ledger_worker 计划.json 输出目录", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    if hasattr(os, "nice"):
-        os.nice(NICENESS)
     plan = load_plan(Path(argv[1]))
-    with contextlib.ExitStack() as stack:
-        progress = stack.enter_context(open(argv[3], "a", encoding="utf-8")) if len(argv) == 4 else None
-        files, size = write_ledgers(plan, Path(argv[2]), processes=worker_processes(), progress=progress)
+    files, size = write_ledgers(plan, Path(argv[2]), processes=worker_processes())
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     report = {
         "files": files,

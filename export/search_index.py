@@ -68,8 +68,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -142,6 +142,10 @@ class SearchPlan:
     # then patched from the live one (export/search_patch.py).  None: index every changed bundle in full.
     linked: frozenset[str] | None = None
     live: LiveBundles | None = None  # the live bundles to patch, read while MkDocs runs
+    # Called before the second bundle's Pagefind is started beside the first: the export waits there
+    # for its ledger process, so no more than two of the three big children run at once (issue 17:
+    # the ledger process and both Pagefind runs together took a full export to 2.4 GB at 1,000 notices).
+    second_bundle_gate: Callable[[], object] | None = None
 
 
 @dataclass
@@ -322,7 +326,11 @@ def build_search_index(site_dir: Path, plan: SearchPlan | None = None) -> Search
     # Both bundles at once: each Pagefind keeps about one and a half cores busy, and their re-cuts
     # (Python) overlap the other's indexing (issue 17: 22 s one after the other at 1,000 notices).
     with ThreadPoolExecutor(max_workers=len(BUNDLES)) as pool:
-        outcomes = [pool.submit(_bundle, site_dir, name, chosen[name], plan) for name in BUNDLES]
+        outcomes: list[Future[tuple[str, bool]]] = []
+        for name in BUNDLES:
+            if outcomes and plan.second_bundle_gate is not None:
+                plan.second_bundle_gate()
+            outcomes.append(pool.submit(_bundle, site_dir, name, chosen[name], plan))
         made = [outcome.result() for outcome in outcomes]
     for name, (how, rechunked) in zip(BUNDLES, made, strict=True):
         if how == "reused":

@@ -17,6 +17,7 @@ import json
 import os
 import random
 import shutil
+import threading
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -31,8 +32,10 @@ from export.build import export_site
 from export.downloads import Ledger
 from export.incremental import (
     ExportState,
+    ReuseFailed,
     fingerprint,
     ledger_digests,
+    link_files,
     load_state,
     save_state,
     site_identity,
@@ -520,3 +523,29 @@ def test_export_site__pages_finished_during_mkdocs_have_the_bytes_of_pages_finis
     # Pages without a download size are always finished early; the others as soon as their ledgers exist.
     assert 0 < streamed.early_pages <= streamed.pages
     assert tree_digest(tmp_path / "streamed") == tree_digest(tmp_path / "after")
+
+
+def test_link_files__a_page_replaced_by_rename_while_it_is_linked_is_linked_all_the_same(tmp_path):
+    """A writer replaces pages by rename while Pagefind's folder of links is made; ``link`` can miss one once."""
+    site, view = tmp_path / "site", tmp_path / "view"
+    (site / "notices").mkdir(parents=True)
+    for name in ("a", "b"):
+        (site / "notices" / f"{name}.html").write_text(name, encoding="utf-8")
+    writer = threading.Event()
+    link = os.link
+
+    def racing(source, target, **kwargs):
+        if source.endswith("a.html") and not writer.is_set():  # the rename lands between lookup and link
+            writer.set()
+            replaced = Path(source).with_name(".a.html.new")
+            replaced.write_text("a, filled", encoding="utf-8")
+            os.replace(replaced, source)
+            raise FileNotFoundError(2, "No such file or directory", source)
+        return link(source, target, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "link", racing)
+        assert link_files(site, view, ["notices/a.html", "notices/b.html"]) == 2
+    assert (view / "notices" / "a.html").read_text(encoding="utf-8") == "a, filled"
+    with pytest.raises(ReuseFailed, match=r"notices/c\.html"):  # a file really missing is still an error
+        link_files(site, view, ["notices/c.html"])
