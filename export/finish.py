@@ -9,11 +9,11 @@ full one.  Here each file is touched once, and only when needed:
   from the Markdown), and in an incremental export only into pages built
   now or showing a ledger file written now;
 * in a full build each page is finished as soon as MkDocs has written it
-  and the ledger files whose sizes it shows exist (:class:`PageStream`,
-  fed by export/written_hooks.py and the ledger process's list of
-  finished files), on the core MkDocs leaves over; after MkDocs only the
-  link lookups are left for those pages (issue 17: 12–20 s at 1,000
-  notices were spent here after MkDocs);
+  (export/written_hooks.py names it) and, for a page showing download
+  sizes, the ledger process has ended (:class:`PageStream`), on the core
+  MkDocs leaves over; after MkDocs only the link lookups are left for
+  those pages (issue 17: 12–20 s at 1,000 notices were spent here after
+  MkDocs);
 * Pagefind (its own process, both bundles at once) runs while this process
   checks, hashes and compresses what is left, one read each;
 * an incremental export checks and compresses only the files it built or
@@ -86,8 +86,8 @@ class PageStream:
     download sizes are written, its script hashes, link targets and the
     problems its text shows are kept, and its ``.gz`` is written beside it
     (in the tree its MkDocs writes into; the shard merge moves it with the
-    page).  A page showing download sizes (``sized``: page → the files;
-    nearly every page) waits until ``ledger()`` reports the ledger process
+    page).  A page showing download sizes (a key of ``sized``; nearly
+    every page) waits until ``ledger()`` reports the ledger process
     ended; what is still waiting when MkDocs ends is left to
     :func:`finish_site`.  Why not as each ledger file is done: on two cores
     MkDocs, the ledger process and the stream would then share two cores
