@@ -62,7 +62,7 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def live_db_lock(live_server) -> threading.RLock:
+def live_db_lock(live_server) -> Iterator[threading.RLock]:
     """One lock around every live-server request; hold it for the test's own ORM calls.
 
     On SQLite in memory, pytest-django hands the test's single database
@@ -72,15 +72,41 @@ def live_db_lock(live_server) -> threading.RLock:
     beacons, the preview), which gave "database table is locked" server
     errors.  So requests run one at a time, and the test wraps its queries
     in ``with live_db_lock:``.  With PostgreSQL the lock costs nearly nothing.
+
+    At the end of the test the server stops answering (503) before the
+    database is flushed: a closing page still sends requests (the editing
+    session's release beacon), and one of them writing while the flush ran
+    made the flush fail ("couldn't be flushed") and the next test start on
+    the previous test's rows.
     """
     httpd = live_server.thread.httpd
-    lock = getattr(httpd, "serialising_lock", None)
-    if lock is None:
-        lock = threading.RLock()
+    gate = getattr(httpd, "serialising_gate", None)
+    if gate is None:
+        gate = _Gate()
+        gate.wrap(httpd)
+        httpd.serialising_gate = gate
+    with gate.lock:
+        gate.open = True
+    yield gate.lock
+    with gate.lock:  # waits for a request in flight
+        gate.open = False
+
+
+class _Gate:
+    """Serialises the live server's requests; refuses them between tests."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.open = True
+
+    def wrap(self, httpd: Any) -> None:
         app = httpd.get_app()
 
         def serialised_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
-            with lock:
+            with self.lock:
+                if not self.open:
+                    start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+                    return [b"test over"]
                 response = app(environ, start_response)
                 try:
                     return [b"".join(response)]
@@ -90,8 +116,6 @@ def live_db_lock(live_server) -> threading.RLock:
                         close()
 
         httpd.set_app(serialised_app)
-        httpd.serialising_lock = lock
-    return lock
 
 
 class Network:
