@@ -184,17 +184,9 @@ class PageStream:
 
     def _finish(self, tree: Path, name: str) -> None:
         path = tree / name
-        data = path.read_bytes()
-        text = data.decode("utf-8")
-        rewritten = False
-        if name in self.sized:
-            if self._sizes is None:
-                self._ledger_ended()
-            assert self._sizes is not None
-            filled = self._sizes.fill(text)
-            if filled is not None:
-                text, data, rewritten = filled, filled.encode("utf-8"), True
-                _replace(path, data)
+        if name in self.sized and self._sizes is None:
+            self._ledger_ended()
+        data, text, rewritten = _read_filled(path, self._sizes if name in self.sized else None)
         hashes = frozenset(script_hashes(text))
         links = [] if name in SKIPPED_PAGES else page_links(name, text)
         self.pages[name] = EarlyPage(
@@ -379,17 +371,10 @@ def finish_site(
                 result.compressed += compress_file(site_dir / name, trust_existing=True)
             continue
         path = site_dir / name
-        data = path.read_bytes()
+        data, text, rewritten = _read_filled(path, sizes if to_fill is None or name in to_fill else None)
         result.read += 1
-        rewritten = False
-        if to_fill is None or name in to_fill:
-            filled = sizes.fill(data.decode("utf-8"))
-            if filled is not None:
-                data = filled.encode("utf-8")
-                _replace(path, data)
-                result.rewritten.append(name)
-                rewritten = True
-        text = data.decode("utf-8")
+        if rewritten:
+            result.rewritten.append(name)
         hashes = frozenset(script_hashes(text))
         result.scripts[name] = interned.setdefault(hashes, hashes)
         trusted = name in plan.linked and not rewritten
@@ -417,6 +402,22 @@ def finish_site(
     write_csp(site_dir, frozenset[str]().union(*interned))
     note("csp_and_search_gzip", time.perf_counter() - started)
     return result
+
+
+def _read_filled(path: Path, sizes: SizeFiller | None) -> tuple[bytes, str, bool]:
+    """A page's bytes and text, its download sizes written first when ``sizes`` is given; whether rewritten.
+
+    The one place both the stream and :func:`finish_site` read a page: a page
+    filled in one and not the other would differ from a full export's bytes.
+    """
+    data = path.read_bytes()
+    text = data.decode("utf-8")
+    filled = sizes.fill(text) if sizes is not None else None
+    if filled is None:
+        return data, text, False
+    data = filled.encode("utf-8")
+    _replace(path, data)
+    return data, filled, True
 
 
 def _replace(path: Path, data: bytes) -> None:
