@@ -112,6 +112,10 @@ PARTIAL_HOOKS = Path(__file__).resolve().parent / "partial_hooks.py"
 WRITTEN_HOOKS = Path(__file__).resolve().parent / "written_hooks.py"
 # Every export's MkDocs skips re-parsing the pages' big HTML blocks (same bytes, see the module).
 RAW_HTML_HOOKS = Path(__file__).resolve().parent / "raw_html_hooks.py"
+# ... and converts every page with one Python-Markdown instance (same bytes, see the module).
+REUSE_MARKDOWN_HOOKS = Path(__file__).resolve().parent / "reuse_markdown_hooks.py"
+# The hooks that change how fast MkDocs builds the export's pages, never what it writes.
+SPEED_HOOKS = (RAW_HTML_HOOKS, REUSE_MARKDOWN_HOOKS)
 # Files every complete build has; a build without them is not swapped in.
 REQUIRED_OUTPUT = ("index.html", "downloads.html", "units/index.html", "years/index.html")
 
@@ -240,7 +244,7 @@ def build_site(
             docs_dir=docs_dir, site_dir=site_dir, src_dir=src_dir, base_url=base_url, root_config=root_config
         )
         partial = reuse is not None or (shards > 1 and page_weights is not None and len(page_weights) > 1)
-        hooks = [str(RAW_HTML_HOOKS), *([str(PARTIAL_HOOKS)] if partial else []), str(WRITTEN_HOOKS)]
+        hooks = [*map(str, SPEED_HOOKS), *([str(PARTIAL_HOOKS)] if partial else []), str(WRITTEN_HOOKS)]
         config["hooks"] = [*(config.get("hooks") or []), *hooks]
         write_config(config, config_path)
         if step and step.process is None:

@@ -84,15 +84,34 @@ def _hooks() -> object:
     return module
 
 
-def _build(docs: Path, site: Path, src: Path, *, with_hook: bool) -> dict[str, str]:
+def build_with(docs: Path, site: Path, src: Path, hooks: tuple[Path, ...] = ()) -> dict[str, str]:
+    """One ``mkdocs build`` of ``docs`` with the site config and ``hooks`` added; digest of every file."""
     config = build_config(docs_dir=docs, site_dir=site, src_dir=src)
-    if with_hook:
-        config["hooks"] = [*config["hooks"], str(RAW_HTML_HOOKS)]
+    config["hooks"] = [*config["hooks"], *map(str, hooks)]
     config_path = site.parent / f"{site.name}.yml"
     write_config(config, config_path)
     result = run_mkdocs(config_path, site, mkdocs_env(0))
     assert result.returncode == 0, result.stderr[-2000:]
     return tree_digest(site)
+
+
+def corpus_docs(tmp_path: Path) -> tuple[Path, Path]:
+    """(docs, src) of a corpus from the factories with every kind of block the exporter writes, plus TRICKY_PAGE."""
+    index = ensure_site_structure()
+    towns = [UnitFactory(name=name) for name in ("原样测试东石镇", "原样测试安海镇")]
+    notice = make_notice(index, body=[paragraph("正文。"), paragraph("第二段。", 2)], publish_progress=True)
+    rows = [
+        {"task": f"任务{n}", "detail": "细化", "deadline": "2024年底前", "units": [(towns[n % 2], "lead")]}
+        for n in range(4)
+    ]
+    make_attachment(notice, title="重点项目清单", number=1, body=[task_list(rows, title="清单")])
+    make_attachment(notice, title="目标责任", number=2, body=[target_group(towns[0]), indicator_table(*towns)])
+    letters = make_attachment(notice, title="目标责任书", number=3, slug="letters")
+    make_letter(letters, towns[1], title="东石镇目标责任书", body=[paragraph("责任书正文。"), task_list(rows[:2])])
+    src = tmp_path / "src"
+    rendered = render_docs(take_snapshot(), src)
+    (rendered.docs_dir / "tricky.md").write_text(TRICKY_PAGE, encoding="utf-8")
+    return rendered.docs_dir, src
 
 
 def test_stash_blocks__swaps_a_table_inside_for_a_token_and_restores_it():
@@ -148,23 +167,10 @@ def test_on_page_markdown__a_page_a_partial_build_only_reads_is_left_as_it_is():
 @pytest.mark.slow
 @pytest.mark.django_db
 def test_raw_html_hooks__site_is_byte_identical_with_and_without_them(tmp_path):
-    index = ensure_site_structure()
-    towns = [UnitFactory(name=name) for name in ("原样测试东石镇", "原样测试安海镇")]
-    notice = make_notice(index, body=[paragraph("正文。"), paragraph("第二段。", 2)], publish_progress=True)
-    rows = [
-        {"task": f"任务{n}", "detail": "细化", "deadline": "2024年底前", "units": [(towns[n % 2], "lead")]}
-        for n in range(4)
-    ]
-    make_attachment(notice, title="重点项目清单", number=1, body=[task_list(rows, title="清单")])
-    make_attachment(notice, title="目标责任", number=2, body=[target_group(towns[0]), indicator_table(*towns)])
-    letters = make_attachment(notice, title="目标责任书", number=3, slug="letters")
-    make_letter(letters, towns[1], title="东石镇目标责任书", body=[paragraph("责任书正文。"), task_list(rows[:2])])
-    src = tmp_path / "src"
-    rendered = render_docs(take_snapshot(), src)
-    (rendered.docs_dir / "tricky.md").write_text(TRICKY_PAGE, encoding="utf-8")
+    docs, src = corpus_docs(tmp_path)
 
-    plain = _build(rendered.docs_dir, tmp_path / "plain", src, with_hook=False)
-    hooked = _build(rendered.docs_dir, tmp_path / "hooked", src, with_hook=True)
+    plain = build_with(docs, tmp_path / "plain", src)
+    hooked = build_with(docs, tmp_path / "hooked", src, (RAW_HTML_HOOKS,))
 
     assert plain == hooked
     assert "tricky.html" in plain and "units/index.html" in plain

@@ -1,0 +1,63 @@
+"""One Markdown converter per build changes how fast MkDocs builds the site, never what it writes."""
+
+from __future__ import annotations
+
+import importlib.util
+from types import ModuleType, SimpleNamespace
+
+import pytest
+from mkdocs.structure import pages
+
+from export.build import RAW_HTML_HOOKS, REUSE_MARKDOWN_HOOKS, SPEED_HOOKS
+from tests.export.test_raw_html_hooks import build_with, corpus_docs
+
+
+def _hooks() -> ModuleType:
+    """The hook module as MkDocs loads it: by path, under its own name."""
+    spec = importlib.util.spec_from_file_location("reuse_markdown_hooks_as_loaded", REUSE_MARKDOWN_HOOKS)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.django_db
+def test_reuse_markdown_hooks__site_is_byte_identical_with_and_without_them(tmp_path):
+    docs, src = corpus_docs(tmp_path)
+
+    plain = build_with(docs, tmp_path / "plain", src)
+    reused = build_with(docs, tmp_path / "reused", src, (REUSE_MARKDOWN_HOOKS,))
+    both = build_with(docs, tmp_path / "both", src, SPEED_HOOKS)
+
+    assert RAW_HTML_HOOKS in SPEED_HOOKS and REUSE_MARKDOWN_HOOKS in SPEED_HOOKS
+    assert plain == reused == both
+    assert "tricky.html" in plain and "units/index.html" in plain
+
+
+def test_converter__one_instance_per_config_reset_between_pages():
+    hooks = _hooks()
+    config = {"markdown_extensions": ["toc", "tables"], "mdx_configs": {}}
+    first = hooks._converter(config)
+    first.convert("# 一\n\n[a]: http://example.org\n")
+    assert first.references
+
+    again = hooks._converter(config)
+
+    assert again is first and not again.references and again.toc_tokens == []
+    assert hooks._converter({**config}) is not first  # another build's config: a converter of its own
+
+
+def test_on_config__patches_render_for_its_release_only_and_the_build_end_restores_it(monkeypatch):
+    hooks = _hooks()
+    original = pages.Page.render
+    try:
+        hooks.on_config(SimpleNamespace())
+        assert pages.Page.render is hooks._render
+        hooks.on_post_build(config=SimpleNamespace())
+        assert pages.Page.render is original
+
+        monkeypatch.setattr(hooks, "MKDOCS_VERSION", "0.0")
+        hooks.on_config(SimpleNamespace())
+        assert pages.Page.render is original
+    finally:
+        pages.Page.render = original  # type: ignore[method-assign]
