@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
-from types import SimpleNamespace
+from types import ModuleType, SimpleNamespace
 
 import pytest
 
@@ -75,9 +75,9 @@ TRICKY_PAGE = f"""# 边界情况
 """
 
 
-def _hooks() -> object:
-    """The hook module as MkDocs loads it: by path, under its own name."""
-    spec = importlib.util.spec_from_file_location("raw_html_hooks_as_loaded", RAW_HTML_HOOKS)
+def load_hooks(path: Path = RAW_HTML_HOOKS) -> ModuleType:
+    """A hook module as MkDocs loads it: by path, under its own name (a fresh module each call)."""
+    spec = importlib.util.spec_from_file_location(f"{path.stem}_as_loaded", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -150,11 +150,11 @@ def test_anchor_ids__ids_of_any_tag_and_names_of_links_only():
 
 
 def test_raw_html_stash__partial_hooks_drop_the_attribute_the_hook_sets():
-    assert RAW_HTML_STASH == STASH_ATTRIBUTE == _hooks().STASH_ATTRIBUTE
+    assert RAW_HTML_STASH == STASH_ATTRIBUTE == load_hooks().STASH_ATTRIBUTE
 
 
 def test_on_page_markdown__a_page_a_partial_build_only_reads_is_left_as_it_is():
-    hooks = _hooks()
+    hooks = load_hooks()
     assert NOT_RENDERED == hooks.NOT_RENDERED_ATTRIBUTE
     rendered, read_only = SimpleNamespace(), SimpleNamespace(**{NOT_RENDERED: True})
     markdown = f"前文\n\n{TABLE}\n"

@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
-from types import ModuleType, SimpleNamespace
+from types import SimpleNamespace
 
 import pytest
 from mkdocs.structure import pages
 
 from export.build import RAW_HTML_HOOKS, REUSE_MARKDOWN_HOOKS, SPEED_HOOKS
-from tests.export.test_raw_html_hooks import build_with, corpus_docs
-
-
-def _hooks() -> ModuleType:
-    """The hook module as MkDocs loads it: by path, under its own name."""
-    spec = importlib.util.spec_from_file_location("reuse_markdown_hooks_as_loaded", REUSE_MARKDOWN_HOOKS)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.export.test_raw_html_hooks import build_with, corpus_docs, load_hooks
 
 
 @pytest.mark.django_db
@@ -35,7 +25,7 @@ def test_reuse_markdown_hooks__site_is_byte_identical_with_and_without_them(tmp_
 
 
 def test_converter__one_instance_per_config_reset_between_pages():
-    hooks = _hooks()
+    hooks = load_hooks(REUSE_MARKDOWN_HOOKS)
     config = {"markdown_extensions": ["toc", "tables"], "mdx_configs": {}}
     first = hooks._converter(config)
     first.convert("# 一\n\n[a]: http://example.org\n")
@@ -48,7 +38,7 @@ def test_converter__one_instance_per_config_reset_between_pages():
 
 
 def test_on_config__patches_render_for_its_release_only_and_the_build_end_restores_it(monkeypatch):
-    hooks = _hooks()
+    hooks = load_hooks(REUSE_MARKDOWN_HOOKS)
     original = pages.Page.render
     try:
         hooks.on_config(SimpleNamespace())
