@@ -92,6 +92,17 @@ def live_db_lock(live_server) -> Iterator[threading.RLock]:
         gate.open = False
 
 
+@pytest.fixture(autouse=True)
+def _live_requests_gated(request: pytest.FixtureRequest) -> None:
+    """Every test of the live server goes through :func:`live_db_lock`, even one that asks for no page.
+
+    Once one test has wrapped the session's server, a test without the
+    fixture would find the gate closed by the test before it.
+    """
+    if "live_server" in request.fixturenames:
+        request.getfixturevalue("live_db_lock")
+
+
 class _Gate:
     """Serialises the live server's requests; refuses them between tests."""
 
