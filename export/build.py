@@ -267,25 +267,20 @@ def build_site(
             else None
         )
         streamed: dict[str, EarlyPage] = {}
-        with report.timed("mkdocs"):
-            try:
-                if reuse is not None:
-                    result, report_path = run_partial(run, config_path, site_dir, env, reuse.pages, work)
-                    check_mkdocs(result, out_dir)
-                    partial_report = read_report(report_path, out_dir)
-                elif partial:
-                    assert page_weights is not None
-                    report.shards = shards
-                    report.built_pages = len(page_weights)
-                    pages = shard_pages(page_weights, shards)
-                    build_shards(run, config_path, site_dir, env, pages, work, out_dir, stream)
-                else:
-                    written = stream.watch(site_dir, work) if stream is not None else {}
-                    check_mkdocs(run(config_path, site_dir, {**env, **written}), out_dir)
-            except BaseException:
-                if stream is not None:
-                    stream.close()
-                raise
+        with report.timed("mkdocs"):  # a failure here stops the stream in the finally below
+            if reuse is not None:
+                result, report_path = run_partial(run, config_path, site_dir, env, reuse.pages, work)
+                check_mkdocs(result, out_dir)
+                partial_report = read_report(report_path, out_dir)
+            elif partial:
+                assert page_weights is not None
+                report.shards = shards
+                report.built_pages = len(page_weights)
+                pages = shard_pages(page_weights, shards)
+                build_shards(run, config_path, site_dir, env, pages, work, out_dir, stream)
+            else:
+                written = stream.watch(site_dir, work) if stream is not None else {}
+                check_mkdocs(run(config_path, site_dir, {**env, **written}), out_dir)
         if reuse is not None:
             with report.timed("link_previous"):
                 report.built_pages, linked = _reuse_previous(reuse, site_dir, partial_report)

@@ -184,8 +184,9 @@ class PageStream:
 
     def _finish(self, tree: Path, name: str) -> None:
         path = tree / name
-        if name in self.sized and self._sizes is None:
-            self._ledger_ended()
+        # A sized page comes here only once the ledger process has ended, which set _sizes (_take);
+        # were it otherwise, the stream fails and finish_site does every page itself.
+        assert self._sizes is not None or name not in self.sized
         data, text, rewritten = _read_filled(path, self._sizes if name in self.sized else None)
         hashes = frozenset(script_hashes(text))
         links = [] if name in SKIPPED_PAGES else page_links(name, text)
