@@ -114,8 +114,10 @@ WRITTEN_HOOKS = Path(__file__).resolve().parent / "written_hooks.py"
 RAW_HTML_HOOKS = Path(__file__).resolve().parent / "raw_html_hooks.py"
 # ... and converts every page with one Python-Markdown instance (same bytes, see the module).
 REUSE_MARKDOWN_HOOKS = Path(__file__).resolve().parent / "reuse_markdown_hooks.py"
+# ... and skips the inline patterns for text none of them can match (same bytes, see the module).
+INLINE_HOOKS = Path(__file__).resolve().parent / "inline_hooks.py"
 # The hooks that change how fast MkDocs builds the export's pages, never what it writes.
-SPEED_HOOKS = (RAW_HTML_HOOKS, REUSE_MARKDOWN_HOOKS)
+SPEED_HOOKS = (RAW_HTML_HOOKS, REUSE_MARKDOWN_HOOKS, INLINE_HOOKS)
 # Files every complete build has; a build without them is not swapped in.
 REQUIRED_OUTPUT = ("index.html", "downloads.html", "units/index.html", "years/index.html")
 
