@@ -116,8 +116,10 @@ RAW_HTML_HOOKS = Path(__file__).resolve().parent / "raw_html_hooks.py"
 REUSE_MARKDOWN_HOOKS = Path(__file__).resolve().parent / "reuse_markdown_hooks.py"
 # ... and skips the inline patterns for text none of them can match (same bytes, see the module).
 INLINE_HOOKS = Path(__file__).resolve().parent / "inline_hooks.py"
+# ... and renders the theme's navigation once per folder for pages the nav does not list (same bytes, see the module).
+NAV_CACHE_HOOKS = Path(__file__).resolve().parent / "nav_cache_hooks.py"
 # The hooks that change how fast MkDocs builds the export's pages, never what it writes.
-SPEED_HOOKS = (RAW_HTML_HOOKS, REUSE_MARKDOWN_HOOKS, INLINE_HOOKS)
+SPEED_HOOKS = (RAW_HTML_HOOKS, REUSE_MARKDOWN_HOOKS, INLINE_HOOKS, NAV_CACHE_HOOKS)
 # Files every complete build has; a build without them is not swapped in.
 REQUIRED_OUTPUT = ("index.html", "downloads.html", "units/index.html", "years/index.html")
 
