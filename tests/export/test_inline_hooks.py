@@ -10,8 +10,8 @@ import pytest
 from markdown.treeprocessors import InlineProcessor
 from mkdocs.config import load_config
 
-from export.build import INLINE_HOOKS, SPEED_HOOKS, build_config, write_config
-from tests.export.test_raw_html_hooks import build_with, corpus_docs, load_hooks
+from export.build import INLINE_HOOKS, build_config, write_config
+from tests.export.test_raw_html_hooks import load_hooks
 
 SITE_SRC = Path(__file__).resolve().parents[2] / "site_src"
 EXTENSIONS = ["tables", "attr_list", "md_in_html", "toc"]
@@ -107,17 +107,3 @@ def test_applies__the_site_config_has_the_patterns_it_was_read_from(tmp_path):
 
 
 INLINE_PAGE = "# 行内语法\n\n" + "\n\n".join(SAMPLES[1:]) + "\n"
-
-
-@pytest.mark.django_db
-def test_inline_hooks__site_is_byte_identical_with_and_without_them(tmp_path):
-    docs, src = corpus_docs(tmp_path)
-    (docs / "inline.md").write_text(INLINE_PAGE, encoding="utf-8")
-
-    plain = build_with(docs, tmp_path / "plain", src)
-    fast = build_with(docs, tmp_path / "fast", src, (INLINE_HOOKS,))
-    every = build_with(docs, tmp_path / "every", src, SPEED_HOOKS)
-
-    assert INLINE_HOOKS in SPEED_HOOKS
-    assert plain == fast == every
-    assert "inline.html" in plain and "tricky.html" in plain

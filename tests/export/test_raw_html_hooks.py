@@ -12,8 +12,6 @@ import importlib.util
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
 
-import pytest
-
 from cms.documents.setup import ensure_site_structure
 from export.build import RAW_HTML_HOOKS, build_config, mkdocs_env, run_mkdocs, write_config
 from export.docs_tree import render_docs
@@ -162,15 +160,3 @@ def test_on_page_markdown__a_page_a_partial_build_only_reads_is_left_as_it_is():
     assert hooks.STASH_ATTRIBUTE in vars(rendered)
     assert hooks.on_page_markdown(markdown, page=read_only, config=None, files=None) == markdown
     assert hooks.STASH_ATTRIBUTE not in vars(read_only)
-
-
-@pytest.mark.slow
-@pytest.mark.django_db
-def test_raw_html_hooks__site_is_byte_identical_with_and_without_them(tmp_path):
-    docs, src = corpus_docs(tmp_path)
-
-    plain = build_with(docs, tmp_path / "plain", src)
-    hooked = build_with(docs, tmp_path / "hooked", src, (RAW_HTML_HOOKS,))
-
-    assert plain == hooked
-    assert "tricky.html" in plain and "units/index.html" in plain

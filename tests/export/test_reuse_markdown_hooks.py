@@ -4,24 +4,10 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-import pytest
 from mkdocs.structure import pages
 
-from export.build import RAW_HTML_HOOKS, REUSE_MARKDOWN_HOOKS, SPEED_HOOKS
-from tests.export.test_raw_html_hooks import build_with, corpus_docs, load_hooks
-
-
-@pytest.mark.django_db
-def test_reuse_markdown_hooks__site_is_byte_identical_with_and_without_them(tmp_path):
-    docs, src = corpus_docs(tmp_path)
-
-    plain = build_with(docs, tmp_path / "plain", src)
-    reused = build_with(docs, tmp_path / "reused", src, (REUSE_MARKDOWN_HOOKS,))
-    both = build_with(docs, tmp_path / "both", src, SPEED_HOOKS)
-
-    assert RAW_HTML_HOOKS in SPEED_HOOKS and REUSE_MARKDOWN_HOOKS in SPEED_HOOKS
-    assert plain == reused == both
-    assert "tricky.html" in plain and "units/index.html" in plain
+from export.build import REUSE_MARKDOWN_HOOKS
+from tests.export.test_raw_html_hooks import load_hooks
 
 
 def test_converter__one_instance_per_config_reset_between_pages():
