@@ -16,12 +16,12 @@ inline step exactly as it went in, and :func:`_handle_inline` returns it
 at once; any other text takes Python-Markdown's own path.
 
 Only when the converter MkDocs will use has exactly these patterns, in
-this order, and no other inline step (smarty has its own), under the Python-Markdown release they were read from
-(:data:`MARKDOWN_VERSION`, the lock's): another release or an extension
-that adds or replaces a pattern leaves the build as it was.  The original
-method is put back when the build ends.
-``tests/export/test_inline_hooks.py`` builds whole sites with and without
-the hook and compares every byte.
+this order, and no other inline step (smarty has its own), under the
+Python-Markdown release they were read from (:data:`MARKDOWN_VERSION`, the
+lock's): another release or an extension that adds or replaces a pattern
+leaves the build as it was.  The original method is put back when the
+build ends.  ``tests/export/test_speed_hooks.py`` builds whole sites with
+and without the hook and compares every byte.
 
 Loaded by MkDocs in the ``mkdocs build`` subprocess (``hooks:`` added by
 export/build.py): imports nothing from Django or the project.

@@ -16,7 +16,7 @@ that keys the theme's own ``partials/nav.html`` (whatever the theme and
 the site's overrides resolve it to, reached under :data:`PREFIX`) by the
 page's folder, renders it the first time and gives back the same text for
 the folder's other pages.  A page the nav lists, or no page, renders the
-theme's template as before.  ``tests/export/test_nav_cache_hooks.py``
+theme's template as before.  ``tests/export/test_speed_hooks.py``
 builds whole sites with and without the hook and compares every byte.
 
 Loaded by MkDocs in the ``mkdocs build`` subprocess (``hooks:`` added by

@@ -23,7 +23,7 @@ the same page.
 
 Loaded by MkDocs in the ``mkdocs build`` subprocess (``hooks:`` added by
 export/mkdocs_run.py): imports nothing from Django or the project.
-``tests/export/test_raw_html_hooks.py`` compares whole sites built with
+``tests/export/test_speed_hooks.py`` compares whole sites built with
 and without it.
 """
 

@@ -17,7 +17,7 @@ MkDocs' own steps in MkDocs' order, but the converter comes from
 :func:`_converter`.  Only for the MkDocs release whose ``render`` this
 mirrors (:data:`MKDOCS_VERSION`, the lock's); with another release the hook
 does nothing and MkDocs renders as it always does.  The original is put back
-when the build ends.  ``tests/export/test_reuse_markdown_hooks.py`` builds
+when the build ends.  ``tests/export/test_speed_hooks.py`` builds
 whole sites with and without the hook and compares every byte.
 
 Loaded by MkDocs in the ``mkdocs build`` subprocess (``hooks:`` added by
