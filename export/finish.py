@@ -53,7 +53,7 @@ from pathlib import Path
 
 from .compression import COMPRESSED_SUFFIXES
 from .downloads import DOWNLOADS_DIR, SizeFiller
-from .prepublish import SKIPPED_PAGES, check_page, link_problems, page_links, text_problems
+from .prepublish import SKIPPED_PAGES, LinkCache, check_page, link_problems, page_links, text_problems
 from .search_index import BUNDLES, SearchIndexStats, SearchPlan, build_search_index
 from .serving import compress_file, link_download_names, script_hashes, write_csp
 from .written_hooks import WRITTEN_VARIABLE
@@ -118,6 +118,7 @@ class PageStream:
         self._waiting: list[tuple[Path, str]] = []  # sized pages named before their files were complete
         self._logs: list[tuple[Path, Path]] = []  # (log, the tree its pages are in)
         self._found: dict[str, bool] = {}  # targets found on disk (assets), shared between pages
+        self._parsed: LinkCache = {}  # each href's url and path, shared between pages
         self._interned: dict[frozenset[str], frozenset[str]] = {}
         self._done = threading.Event()
         self._failed = False
@@ -189,7 +190,7 @@ class PageStream:
         assert self._sizes is not None or name not in self.sized
         data, text, rewritten = _read_filled(path, self._sizes if name in self.sized else None)
         hashes = frozenset(script_hashes(text))
-        links = [] if name in SKIPPED_PAGES else page_links(name, text)
+        links = [] if name in SKIPPED_PAGES else page_links(name, text, self._parsed)
         self.pages[name] = EarlyPage(
             scripts=self._interned.setdefault(hashes, hashes),
             links=[(url, target) for url, target in links if not self._resolves(target)],
@@ -348,6 +349,7 @@ def finish_site(
     # The check's cache of link targets, started with the files just listed or linked (no stat for those:
     # the index pages link to thousands).
     found = dict.fromkeys([*files.pages, *files.others, *named], True)
+    parsed: LinkCache = {}
     # Early results took a link to any expected page as resolving: kept only if every one was built.
     early = plan.early if plan.early and plan.expected <= set(files.pages) else {}
 
@@ -380,7 +382,7 @@ def finish_site(
         result.scripts[name] = interned.setdefault(hashes, hashes)
         trusted = name in plan.linked and not rewritten
         if plan.removed or not trusted:
-            result.problems += check_page(site_dir, name, text, found)
+            result.problems += check_page(site_dir, name, text, found, parsed)
             result.checked += 1
         result.compressed += compress_file(path, data, trust_existing=trusted)
     for name in files.others:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from export.build import ExportError, export_site, run_mkdocs
-from export.prepublish import check_site
+from export.prepublish import LinkCache, check_site, page_links
 from export.snapshot import take_snapshot
 from tests.export.sitecheck import tree_digest
 from tests.factories import make_notice
@@ -34,6 +34,20 @@ def good_site(tmp_path: Path) -> Path:
     _write(site, "years/2022.html", '<ul><li><a href="../notices/a.html">通知</a> 2022年11月23日</li></ul>')
     _write(site, "404.html", '<a href="/zwgk/aqsc/index.html">首页</a>')
     return site
+
+
+def test_page_links__shared_cache_resolves_each_page_from_its_own_folder():
+    text = (
+        '<a href="../units/a.html">甲</a> <a href="https://example.cn/">外</a>'
+        ' <img src="%E5%9B%BE.png"> <a href="#top">顶</a>'
+    )
+    parsed: LinkCache = {}
+    deep = page_links("notices/n1/letter.html", text, parsed)
+    shallow = page_links("notices/n1.html", text, parsed)
+    assert deep == page_links("notices/n1/letter.html", text)
+    assert shallow == page_links("notices/n1.html", text)
+    assert deep == [("%E5%9B%BE.png", "notices/n1/图.png"), ("../units/a.html", "notices/units/a.html")]
+    assert shallow == [("%E5%9B%BE.png", "notices/图.png"), ("../units/a.html", "units/a.html")]
 
 
 def test_check_site__a_sound_site_passes(good_site: Path):
