@@ -473,15 +473,35 @@ def change_one_notice(step: int) -> None:
     notice.save_revision().publish()
 
 
-def cpu_seconds() -> tuple[float, float]:
-    """(this process, its finished children) user+system CPU seconds: unlike wall-clock, not skewed by load."""
+def cpu_seconds() -> tuple[float, float, float, float]:
+    """(this process, its finished children) × (user, system) CPU seconds: unlike wall-clock, not skewed by load."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+    return own.ru_utime, own.ru_stime, children.ru_utime, children.ru_stime
 
 
-def cpu_since(before: tuple[float, float]) -> float:
-    now = cpu_seconds()
-    return (now[0] - before[0]) + (now[1] - before[1])
+def cpu_since(before: tuple[float, float, float, float]) -> tuple[float, float]:
+    """(user + system, system) CPU seconds of this process and its children since ``before``."""
+    spent = [now - then for now, then in zip(cpu_seconds(), before, strict=True)]
+    return sum(spent), spent[1] + spent[3]
+
+
+def creation_cost(folder: Path, files: int = 2_000) -> float:
+    """Microseconds of system CPU per new empty file in ``folder``.
+
+    Why: on ext4 without a journal (this machine's disk) a new inode skips
+    every inode freed in the last minute or so, reading its inode-table
+    block for each (``perf``: ``recently_deleted`` under ``find_inode_bit``).
+    Right after a large tree was removed nearby, a new file cost 500-900 µs
+    of system time instead of 20-40; the full export creates some 60,000
+    files and the bare build 11,000, so such a disk tilts the ratio, and
+    this says whether a run was affected.  The files are left in place:
+    removing them would do the same to what follows.
+    """
+    folder.mkdir(parents=True)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_stime
+    for number in range(files):
+        (folder / f"{number}.txt").touch()
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_stime - before) / files * 1e6
 
 
 def steps_text(steps: dict[str, float]) -> str:
@@ -516,7 +536,8 @@ def targets(size: int, row: dict[str, float], smaller: dict[str, float] | None) 
     )
     lines.append(
         f"      same in CPU time (load-independent cross-check): {row['export_cpu']:.1f} / {row['bare_cpu']:.1f} s"
-        f" = {row['export_cpu'] / row['bare_cpu']:.2f}, ledger step included"
+        f" = {row['export_cpu'] / row['bare_cpu']:.2f}, ledger step included; of it system time (creating"
+        f" and writing files): {row['export_sys']:.1f} / {row['bare_sys']:.1f} s"
     )
     lines.append(
         f"      peak memory of the full export (all processes together, PSS): {row['peak_mb']:.0f} MB"
@@ -578,21 +599,26 @@ def main() -> None:
                 corpus.add_notice()
             generated = time.perf_counter() - started
             out, src = WORK / f"site-{size}", WORK / f"src-{size}"
+            verdicts.append(
+                f"{size} notices: a new file in the work directory just before the export cost"
+                f" {creation_cost(WORK / f'probe-{size}'):.0f} µs of system CPU (20-40 on a disk with no"
+                " recent removals nearby; see creation_cost)"
+            )
             before = cpu_seconds()
             with PeakMemory() as memory:
                 result = export_site(out, src, full=True)
-            export_cpu = cpu_since(before)
+            export_cpu, export_sys = cpu_since(before)
             t = result.timings
             total = t["snapshot"] + t["render"] + t["build"]  # the critical path, wall-clock
             before = cpu_seconds()
             bare = bare_build(result.docs_dir, WORK)
-            bare_cpu = cpu_since(before)
+            bare_cpu, bare_sys = cpu_since(before)
             bare_hooked = bare_build(result.docs_dir, WORK, speed_hooks=True)
             started, before = time.perf_counter(), cpu_seconds()
             change_one_notice(size)
             incremental = export_site(out, src)
             incremental_seconds = time.perf_counter() - started
-            incremental_cpu = cpu_since(before)
+            incremental_cpu, _ = cpu_since(before)
             if not incremental.incremental:
                 raise SystemExit("the export after one changed notice was not incremental")
             ledger = result.ledgers
@@ -612,6 +638,8 @@ def main() -> None:
                 "bare": bare,
                 "export_cpu": export_cpu,
                 "bare_cpu": bare_cpu,
+                "export_sys": export_sys,
+                "bare_sys": bare_sys,
                 "bare_hooked": bare_hooked,
                 **t,
                 "ledger_cpu": ledger.cpu_seconds if ledger else 0.0,
@@ -627,7 +655,7 @@ def main() -> None:
             )
             smaller = measured.get(size // 10) if size % 10 == 0 else None
             measured[size] = row
-            verdicts += [f"{size} notices:", *targets(size, row, smaller)]
+            verdicts += targets(size, row, smaller)
             if not searches:
                 verdicts.append(f"  (5) search bytes not measured: no chromium at {CHROMIUM}")
             for query, (fetched, files, found, letters) in searches.items():
