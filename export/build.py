@@ -49,8 +49,10 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -200,6 +202,7 @@ def build_site(
     shards: int = 1,
     before_swap: Callable[[Path], None] | None = None,
     state: ExportState | None = None,
+    complete_state: Callable[[ExportState], None] | None = None,
     serving_ledgers: list[tuple[str, str]] | None = None,
     serving_calendars: list[tuple[str, str]] | None = None,
     sized_pages: dict[str, frozenset[str]] | None = None,
@@ -231,7 +234,8 @@ def build_site(
     None: every page in the main bundle.
     ``state`` is saved for the new site just before the swap (see
     export/incremental.py for why a state for a site that never got swapped
-    in is harmless).
+    in is harmless), after ``complete_state`` has filled in what was worked
+    out while MkDocs ran.
     """
     run = runner or run_mkdocs
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -341,6 +345,8 @@ def build_site(
                 before_swap(site_dir)
         report.site_identity = site_identity(site_dir)
         if state is not None:
+            if complete_state is not None:
+                complete_state(state)
             state.site = report.site_identity
             state.record_scripts(finished.scripts)  # lets the next incremental export leave linked pages unread
             save_state(out_dir, state)
@@ -385,6 +391,11 @@ def start_ledgers(items: list[Ledger], out_dir: Path, today: date | None = None)
     step = LedgerStep(items, as_of=today)
     step.start(Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.{LEDGER_DIR_TAG}-", dir=out_dir.parent)))
     return step
+
+
+def _complete_state(digests: Future[dict[str, str]], state: ExportState) -> None:
+    """Put the ledger digests worked out while MkDocs ran into the state saved for the next export."""
+    state.ledgers = digests.result()
 
 
 def _discard(step: LedgerStep | None) -> None:
@@ -568,10 +579,13 @@ def _export(
         if not usable:  # every ledger is written: started before their digests, which only the next export needs
             with disk_space(out_dir.parent, f"原有网站 {out_dir} "):
                 early = start_ledgers(items, out_dir, today)
+        digesting = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger-digests")
         try:
             known = cache.task_digests()
-            ledger_state = ledger_digests(items, today, known)
-            cache.keep_task_digests(known)
+            # The ledgers' digests decide which ledger files an incremental export keeps; a full one only
+            # saves them for the next export, so it works them out once the render is done, while the main
+            # thread waits on MkDocs: 1.4 s off the critical path at 1,000 notices (issue 17).
+            ledger_state = ledger_digests(items, today, known) if usable else {}
             kept = {
                 name
                 for name, value in ledger_state.items()
@@ -583,9 +597,10 @@ def _export(
             with disk_space(src_dir, f"原有的 {src_dir / DOCS_DIRNAME} 和网站 {out_dir} "):
                 rendered = render_docs(snapshot, src_dir, site=site, items=items, cache=cache, remove_old=False)
             release_freed_memory()  # the pages' Markdown, before MkDocs, ledgers and Pagefind run beside us
+            later = None if usable else digesting.submit(ledger_digests, items, today, known)
             reuse = (
                 None
-                if full
+                if full or not usable  # plan_reuse's own answer without a usable state (export/incremental.py)
                 else plan_reuse(previous, fingerprint_now, rendered.digests, rendered.ledgers, out_dir, ledger_state)
             )
             if (set(reuse.keep_ledgers) if reuse else set()) != kept:
@@ -616,6 +631,7 @@ def _export(
                 "serving_ledgers": [(item.name, item.file_label) for item in rendered.ledgers],
                 "serving_calendars": [(item.name, item.calendar) for item in rendered.ledgers if item.calendar],
                 "sized_pages": rendered.sized,
+                "complete_state": None if later is None else partial(_complete_state, later),
             }
             with disk_space(out_dir.parent, f"原有网站 {out_dir} "):
                 report = None
@@ -656,6 +672,9 @@ def _export(
         except BaseException:
             _discard(early)  # build_site removes a step it was given; this covers a failure before it
             raise
+        finally:
+            digesting.shutdown()  # waits for the digests, if still at work (a failed build)
+        cache.keep_task_digests(known)
         result.ledgers = report.ledgers
         result.built_pages, result.linked_files, result.shards = report.built_pages, report.linked_files, report.shards
         result.read_pages = report.read_pages
