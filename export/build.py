@@ -393,50 +393,9 @@ def start_ledgers(items: list[Ledger], out_dir: Path, today: date | None = None)
     return step
 
 
-@dataclass
-class _KeptForNext:
-    """What :func:`_keep_for_next` worked out while MkDocs ran."""
-
-    ledger_state: dict[str, str]
-    cache_seconds: float | None  # saving the render cache; None: nothing changed, nothing saved
-    cache_problem: str | None = None  # why it could not be saved
-
-
-def _keep_for_next(
-    items: list[Ledger], today: date, known: dict[int, str], cache: RenderCache, out_dir: Path
-) -> _KeptForNext:
-    """The ledgers' digests and the render cache of a full export, which only the next export reads.
-
-    Why in a thread while MkDocs runs: the main thread then only waits on
-    MkDocs, and both (1.4 s and 1 s of CPU at 1,000 notices, issue 17) were
-    on the critical path, before MkDocs and after the swap.  The cache is
-    saved before the swap, so also for a build that then fails: harmless,
-    its entries are keyed by exactly what they were made from
-    (export/render_cache.py).  Its pickling holds some 180 MB at 1,000
-    notices; at this point of a full export the processes together are
-    below their peak (while Pagefind runs) by more than that.
-    """
-    ledger_state = ledger_digests(items, today, known)
-    cache.keep_task_digests(known)
-    if not cache.changed:
-        return _KeptForNext(ledger_state, None)
-    started = time.perf_counter()
-    problem = _save_cache(out_dir, cache)
-    return _KeptForNext(ledger_state, time.perf_counter() - started, problem)
-
-
-def _save_cache(out_dir: Path, cache: RenderCache) -> str | None:
-    """Save the render cache; what to tell the user when it could not be (it only makes the next export quicker)."""
-    try:
-        save_cache(out_dir, cache)
-    except OSError as error:
-        return f"渲染缓存未能保存（{error}），下次导出将重新渲染所有页面。"
-    return None
-
-
-def _complete_state(kept: Future[_KeptForNext], state: ExportState) -> None:
+def _complete_state(digests: Future[dict[str, str]], state: ExportState) -> None:
     """Put the ledger digests worked out while MkDocs ran into the state saved for the next export."""
-    state.ledgers = kept.result().ledger_state
+    state.ledgers = digests.result()
 
 
 def _discard(step: LedgerStep | None) -> None:
@@ -625,7 +584,7 @@ def _export(
             known = cache.task_digests()
             # The ledgers' digests decide which ledger files an incremental export keeps; a full one only
             # saves them for the next export, so it works them out once the render is done, while the main
-            # thread waits on MkDocs (see _keep_for_next).
+            # thread waits on MkDocs: 1.4 s off the critical path at 1,000 notices (issue 17).
             ledger_state = ledger_digests(items, today, known) if usable else {}
             kept = {
                 name
@@ -638,7 +597,7 @@ def _export(
             with disk_space(src_dir, f"原有的 {src_dir / DOCS_DIRNAME} 和网站 {out_dir} "):
                 rendered = render_docs(snapshot, src_dir, site=site, items=items, cache=cache, remove_old=False)
             release_freed_memory()  # the pages' Markdown, before MkDocs, ledgers and Pagefind run beside us
-            later = None if usable else digesting.submit(_keep_for_next, items, today, known, cache, out_dir)
+            later = None if usable else digesting.submit(ledger_digests, items, today, known)
             reuse = (
                 None
                 if full or not usable  # plan_reuse's own answer without a usable state (export/incremental.py)
@@ -714,7 +673,8 @@ def _export(
             _discard(early)  # build_site removes a step it was given; this covers a failure before it
             raise
         finally:
-            digesting.shutdown()  # waits for the digests and the cache, if still at work (a failed build)
+            digesting.shutdown()  # waits for the digests, if still at work (a failed build)
+        cache.keep_task_digests(known)
         result.ledgers = report.ledgers
         result.built_pages, result.linked_files, result.shards = report.built_pages, report.linked_files, report.shards
         result.read_pages = report.read_pages
@@ -722,21 +682,13 @@ def _export(
         result.search_index = report.search_index
         result.steps = dict(report.steps)
         # Housekeeping once the new site is live: keep this export's notices for the next one
-        # (only when something changed; a full export did so while MkDocs ran), remove the docs
-        # tree this render replaced.
-        if later is None:
-            cache.keep_task_digests(known)
-            if cache.changed:
-                with _timed(result.steps, "save_render_cache"):
-                    problem = _save_cache(out_dir, cache)
-                if problem:
-                    say(problem)
-        else:
-            kept_for_next = later.result()
-            if kept_for_next.cache_seconds is not None:
-                result.steps["save_render_cache (parallel)"] = kept_for_next.cache_seconds
-            if kept_for_next.cache_problem:
-                say(kept_for_next.cache_problem)
+        # (only when something changed), remove the docs tree this render replaced.
+        if cache.changed:
+            with _timed(result.steps, "save_render_cache"):
+                try:
+                    save_cache(out_dir, cache)
+                except OSError as error:  # the site is live; the cache only makes the next export quicker
+                    say(f"渲染缓存未能保存（{error}），下次导出将重新渲染所有页面。")
         if rendered.old_docs is not None:
             with _timed(result.steps, "remove_old_docs"):
                 shutil.rmtree(rendered.old_docs, ignore_errors=True)
