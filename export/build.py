@@ -600,7 +600,7 @@ def _export(
             later = None if usable else digesting.submit(ledger_digests, items, today, known)
             reuse = (
                 None
-                if full or not usable  # plan_reuse's own answer without a usable state (export/incremental.py)
+                if full
                 else plan_reuse(previous, fingerprint_now, rendered.digests, rendered.ledgers, out_dir, ledger_state)
             )
             if (set(reuse.keep_ledgers) if reuse else set()) != kept:
