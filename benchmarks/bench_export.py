@@ -394,7 +394,7 @@ def bare_build(docs_dir: Path, work: Path, speed_hooks: bool = False) -> float:
 GROWTH_LIMIT = 12.0  # 10x the notices cost at most 12x the time
 BARE_LIMIT = 1.0  # issue 17: a full export no slower than one bare mkdocs build of the same pages (0.6 preferred)
 OURS_LIMIT = 0.15  # snapshot + render under 15% of the export's wall-clock time
-LIVE_LIMIT = 15.0  # issue 17: one changed notice live within 15 s (publish → incremental export done)
+LIVE_LIMIT = 15.0  # issue 17: one changed notice live within 15 s of approval (publish → new site swapped in)
 MEMORY_LIMIT = 2 * 2**30  # issue 17: peak memory of a full export under 2 GB
 # Steps of export_site that run once the new site is swapped in (export/build.py): the publish is live before them.
 AFTER_SWAP = ("remove_old_site", "save_render_cache", "remove_old_docs", "collect_garbage")
@@ -562,19 +562,20 @@ def targets(size: int, row: dict[str, float], smaller: dict[str, float] | None) 
         f" and writing files): {row['export_sys']:.1f} / {row['bare_sys']:.1f} s"
     )
     lines.append(
-        f"      peak memory of the full export, measured on a second one (all processes together, PSS): {row['peak_mb']:.0f} MB"
+        f"      peak memory of the full export, measured on a second one (all processes together, PSS):"
+        f" {row['peak_mb']:.0f} MB"
         f" (RSS summed: {row['peak_rss_mb']:.0f} MB)"
         f" (limit {MEMORY_LIMIT / 2**20:.0f} MB) -> {_verdict(row['peak_mb'] * 2**20 <= MEMORY_LIMIT)}"
     )
-    incr = row["incremental"]
+    incr, live = row["incremental"], row["incremental_live"]
     lines.append(
-        f"  (4) one changed notice, publish → incremental export done: {incr:.2f} s = {incr / row['total']:.3f}"
-        f" of the full export; {row['built']:.0f} pages rebuilt, {row['linked']:.0f} files linked"
-        f" (limit {LIVE_LIMIT:.0f} s) -> {_verdict(incr <= LIVE_LIMIT)}"
+        f"  (4) one changed notice, publish → incremental export live (new site swapped in): {live:.2f} s"
+        f" (limit {LIVE_LIMIT:.0f} s) -> {_verdict(live <= LIVE_LIMIT)}"
     )
     lines.append(
-        f"      live (swapped in) after {row['incremental_live']:.2f} s; the rest is housekeeping after the swap"
-        f" ({', '.join(AFTER_SWAP)})"
+        f"      export done (returned) after {incr:.2f} s = {incr / row['total']:.3f} of the full export;"
+        f" after the swap: {', '.join(AFTER_SWAP)}, counting the files; {row['built']:.0f} pages rebuilt,"
+        f" {row['linked']:.0f} files linked"
     )
     lines.append(
         f"      same in CPU time (all processes): {row['incremental_cpu']:.1f} s incremental vs"
@@ -652,7 +653,7 @@ def main() -> None:
                 "incremental": incremental_seconds,
                 "incremental_cpu": incremental_cpu,
                 # The new site is live once swapped in; the old tree is removed after that.
-                "incremental_live": incremental_seconds - sum(incremental.steps.get(name, 0.0) for name in AFTER_SWAP),
+                "incremental_live": incremental.live_at - started,
                 "built": float(incremental.built_pages),
                 "linked": float(incremental.linked_files),
                 "peak_mb": memory.peak / 2**20,

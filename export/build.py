@@ -157,6 +157,8 @@ class ExportResult:
     shards: int = 1
     # Wall-clock of each part of the build step (see :class:`BuildReport`), for the benchmark and the log.
     steps: dict[str, float] = field(default_factory=dict)
+    # ``time.perf_counter()`` when the new site was swapped in: from then on readers see it.
+    live_at: float = 0.0
 
 
 @dataclass
@@ -174,6 +176,7 @@ class BuildReport:
     # Step name → wall-clock seconds inside the build step, in the order they ran: where a
     # publish's time goes (issue 17); steps that overlap another are named so.
     steps: dict[str, float] = field(default_factory=dict)
+    live_at: float = 0.0  # time.perf_counter() right after the swap
 
     def note(self, name: str, seconds: float) -> None:
         self.steps[name] = self.steps.get(name, 0.0) + seconds
@@ -355,6 +358,7 @@ def build_site(
                 old_site = replace_dir(site_dir, out_dir, remove_old=False)
             except OSError as error:
                 raise ExportError(f"无法把新网站换入 {out_dir}：{error}。原有网站保持不变。") from error
+        report.live_at = time.perf_counter()
         # The new site is live; removing the old tree (one unlink per file) is housekeeping.
         if old_site is not None:
             with report.timed("remove_old_site"):
@@ -681,6 +685,7 @@ def _export(
         result.early_pages = report.early_pages
         result.search_index = report.search_index
         result.steps = dict(report.steps)
+        result.live_at = report.live_at
         # Housekeeping once the new site is live: keep this export's notices for the next one
         # (only when something changed), remove the docs tree this render replaced.
         if cache.changed:

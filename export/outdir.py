@@ -123,12 +123,23 @@ def tree_size(path: Path) -> tuple[int, int]:
 
     Why: every ledger file also has its Chinese-named link (export/serving.py);
     counted per name, they made the site look 70 % bigger than the disk it takes.
+    One ``stat`` per file through ``os.scandir`` (the entry's type comes with
+    the directory listing): at 1,000 notices (60,000 files) ``Path.rglob``
+    with ``is_file`` and ``stat`` took about 1 s of an incremental export.
     """
     files = 0
     sizes: dict[tuple[int, int], int] = {}
-    for entry in path.rglob("*"):
-        if entry.is_file():
-            files += 1
-            stat = entry.stat()
-            sizes[(stat.st_dev, stat.st_ino)] = stat.st_size
+    folders = [os.fspath(path)]
+    while folders:
+        try:
+            entries = list(os.scandir(folders.pop()))
+        except FileNotFoundError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                folders.append(entry.path)
+            elif entry.is_file(follow_symlinks=False):
+                files += 1
+                stat = entry.stat(follow_symlinks=False)
+                sizes[(stat.st_dev, stat.st_ino)] = stat.st_size
     return files, sum(sizes.values())

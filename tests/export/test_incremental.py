@@ -18,6 +18,7 @@ import os
 import random
 import shutil
 import threading
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -342,6 +343,26 @@ def test_export_site__no_change_rebuilds_only_the_nav_pages(base_snapshot, tmp_p
     assert result.incremental and result.built_pages == len(export.incremental.NAV_PAGES)
     assert result.ledgers is None, "no ledger changed, so the ledger process must not run"
     assert tree_digest(out) == before
+
+
+def test_export_site__live_at_is_when_the_new_site_was_swapped_in(base_snapshot, tmp_path, monkeypatch):
+    """The benchmark's "live" figure (issue 17): not the export's end, which removes the old tree after."""
+    out, src = tmp_path / "site", tmp_path / "src"
+    export_site(out, src, snapshot=base_snapshot)
+    swapped: list[float] = []
+    swap = export.build.replace_dir
+
+    def recording(*args: Any, **kwargs: Any) -> Path | None:
+        old = swap(*args, **kwargs)
+        swapped.append(time.perf_counter())
+        return old
+
+    monkeypatch.setattr(export.build, "replace_dir", recording)
+    changed = copy.deepcopy(base_snapshot)
+    changed["notices"][0]["body"].append(paragraph("上线时刻。"))
+    result = export_site(out, src, snapshot=changed)
+    assert len(swapped) == 1
+    assert swapped[0] <= result.live_at < swapped[0] + 1.0 < time.perf_counter() + 1.0
 
 
 def test_export_site__full_flag_and_missing_state_build_everything(base_snapshot, tmp_path):
