@@ -211,7 +211,6 @@ def build_site(
     sized_pages: dict[str, frozenset[str]] | None = None,
     ledger_step: LedgerStep | None = None,
     search_plan: SearchPlan | None = None,
-    unchanged_pages: list[str] | None = None,
 ) -> BuildReport:
     """Build into a temporary directory next to ``out_dir``, then swap it in.
 
@@ -236,8 +235,6 @@ def build_site(
     ``search_plan``: which pages are letters (their own search bundle) and
     which bundles to link from the live site (export/search_index.py);
     None: every page in the main bundle.
-    ``unchanged_pages`` (with ``reuse``): the site paths of the pages MkDocs
-    will not build; they are linked from the live site while it runs.
     ``state`` is saved for the new site just before the swap (see
     export/incremental.py for why a state for a site that never got swapped
     in is harmless), after ``complete_state`` has filled in what was worked
@@ -251,7 +248,6 @@ def build_site(
     report = BuildReport()
     linked: set[str] = set()
     stream: PageStream | None = None
-    linker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="link-previous")
     try:
         site_dir = work / "site"
         config_path = work / "mkdocs.yml"
@@ -282,17 +278,9 @@ def build_site(
             else None
         )
         streamed: dict[str, EarlyPage] = {}
-        early: Future[list[str]] | None = None
-        if reuse is not None and unchanged_pages:
-            # The pages not built come from the live site: linked while MkDocs builds the others (1 s of
-            # an incremental export at 1,000 notices), into a site directory MkDocs then leaves as it is.
-            site_dir.mkdir()
-            early = linker.submit(_link_pages, reuse.previous, site_dir, unchanged_pages)
         with report.timed("mkdocs"):  # a failure here stops the stream in the finally below
             if reuse is not None:
-                result, report_path = run_partial(
-                    run, config_path, site_dir, env, reuse.pages, work, keep_site_dir=early is not None
-                )
+                result, report_path = run_partial(run, config_path, site_dir, env, reuse.pages, work)
                 check_mkdocs(result, out_dir)
                 partial_report = read_report(report_path, out_dir)
             elif partial:
@@ -306,7 +294,7 @@ def build_site(
                 check_mkdocs(run(config_path, site_dir, {**env, **written}), out_dir)
         if reuse is not None:
             with report.timed("link_previous"):
-                report.built_pages, linked = _reuse_previous(reuse, site_dir, partial_report, early)
+                report.built_pages, linked = _reuse_previous(reuse, site_dir, partial_report)
                 report.linked_files = len(linked)
         missing = [name for name in REQUIRED_OUTPUT if not (site_dir / name).is_file()]
         if missing:
@@ -376,7 +364,6 @@ def build_site(
             with report.timed("remove_old_site"):
                 shutil.rmtree(old_site, ignore_errors=True)
     finally:
-        linker.shutdown()  # waits for the links in flight before the work directory goes
         if stream is not None:
             stream.close()  # idempotent; stops it when something failed before its results were taken
         if step is not None and step.out_dir is not None and step.out_dir.parent != work:
@@ -435,29 +422,11 @@ def _link_compressed(previous: Path, site_dir: Path, paths: list[str]) -> None:
     link_files(previous, site_dir, [f"{path}.gz" for path in paths], missing_ok=True)
 
 
-def _link_pages(previous: Path, site_dir: Path, pages: list[str]) -> list[str]:
-    """Link ``pages`` (site paths) and their ``.gz`` from the live site; the pages, once linked."""
-    link_files(previous, site_dir, pages)
-    _link_compressed(previous, site_dir, pages)
-    return pages
-
-
-def _reuse_previous(
-    reuse: Reuse, site_dir: Path, report: dict[str, Any], early: Future[list[str]] | None = None
-) -> tuple[int, set[str]]:
-    """Link every page not built from the live site; (how many built, the pages linked).
-
-    ``early``: the pages linked while MkDocs ran (:func:`_link_pages`); they
-    must be exactly the ones it did not build, which its report names.
-    """
+def _reuse_previous(reuse: Reuse, site_dir: Path, report: dict[str, Any]) -> tuple[int, set[str]]:
+    """Link every page not built from the live site; (how many built, the pages linked)."""
     built = set(report["built"])
     pages = report["pages"]
     skipped = [page["dest"] for page in pages if page["src"] not in built]
-    if early is not None:
-        linked = early.result()  # raises what the linking raised (ReuseFailed: a full build instead)
-        if set(linked) != set(skipped):
-            raise ReuseFailed("MkDocs 构建的页面与计划不一致")
-        return len(built), set(skipped)
     link_files(reuse.previous, site_dir, skipped)
     _link_compressed(reuse.previous, site_dir, skipped)
     return len(built), set(skipped)
@@ -688,11 +657,6 @@ def _export(
                                     if previous is not None and previous.search.get(name) == key
                                 ),
                             ),
-                            unchanged_pages=[
-                                site_path(path)
-                                for path in rendered.digests
-                                if path.endswith(".md") and path not in reuse.pages
-                            ],
                             **kwargs,
                         )
                     except ReuseFailed as error:

@@ -169,18 +169,15 @@ def run_partial(
     work: Path,
     static: bool = True,
     stream: PageStream | None = None,
-    keep_site_dir: bool = False,
 ) -> tuple[subprocess.CompletedProcess[str], Path]:
     """One ``mkdocs build`` that renders only ``pages`` (see export/partial_hooks.py); (result, report path).
 
     ``stream``: finishes the pages as this build writes them (export/finish.py).
-    ``keep_site_dir``: MkDocs does not empty ``site_dir`` first (the exporter
-    links the pages not built into it meanwhile, see export/build.py).
     """
     name = site_dir.name
     report = work / f"{name}.report.json"
     plan = work / f"{name}.plan.json"
-    content = {"build": sorted(pages), "report": str(report), "static": static, "keep_site_dir": keep_site_dir}
+    content = {"build": sorted(pages), "report": str(report), "static": static}
     plan.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
     written = stream.watch(site_dir, work) if stream is not None else {}
     return runner(config_path, site_dir, {**env, PLAN_VARIABLE: str(plan), **written}), report

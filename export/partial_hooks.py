@@ -18,7 +18,7 @@ search entries are skipped; the exporter takes those from the previous site
 
 Loaded by MkDocs in the ``mkdocs build`` subprocess: imports nothing from
 Django or the project.  Does nothing unless ``EXPORT_PARTIAL_PLAN`` names a
-plan: ``{"build": [src_uri, ...], "report": path, "static": bool, "keep_site_dir": bool}``.  After the build the
+plan: ``{"build": [src_uri, ...], "report": path, "static": bool}``.  After the build the
 report lists every page's URL in build order and the ones built here.
 """
 
@@ -108,13 +108,6 @@ def on_config(config: Any) -> None:
     _state.update(build=frozenset(plan["build"]), report=plan["report"], built=[], static=plan.get("static", True))
     mkdocs_build._populate_page = _populate_page
     mkdocs_build._build_page = _build_page
-    if plan.get("keep_site_dir"):
-        # The exporter links the pages not built here into the site directory while this build runs.
-        mkdocs_build.utils.clean_directory = _keep_directory
-
-
-def _keep_directory(directory: str) -> None:
-    """MkDocs' ``clean_directory`` for a build whose site directory already holds the exporter's links."""
 
 
 _PAGES: list[dict[str, str]] = []
