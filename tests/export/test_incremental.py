@@ -362,7 +362,7 @@ def test_export_site__live_at_is_when_the_new_site_was_swapped_in(base_snapshot,
     changed["notices"][0]["body"].append(paragraph("上线时刻。"))
     result = export_site(out, src, snapshot=changed)
     assert len(swapped) == 1
-    assert swapped[0] <= result.live_at < swapped[0] + 1.0 < time.perf_counter() + 1.0
+    assert swapped[0] <= result.live_at < swapped[0] + 1.0
 
 
 def test_export_site__full_flag_and_missing_state_build_everything(base_snapshot, tmp_path):
